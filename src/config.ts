@@ -1,0 +1,163 @@
+/**
+ * One Config value: built from input options (flags, environment, tests), validated once, defaults
+ * filled, frozen and passed down. Only the entry point reads process.env and argv.
+ */
+import * as path from 'node:path';
+import * as os from 'node:os';
+import { ErrorCodes, SpearletError } from './errors.js';
+
+export type SchedulingPolicy = 'round-robin' | 'least-loaded';
+export type IsolationMode = 'process' | 'in-process';
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+
+/** Input options: everything optional, as a user or a test writes them. */
+export interface ConfigInput {
+  listen?: string;
+  dataDir?: string;
+  artifactRoots?: string[];
+  metricsListen?: string;
+  logLevel?: LogLevel;
+  /** Hosts (exact, case-insensitive) http(s) artifact locations may name. */
+  httpAllowHosts?: string[];
+  maxArtifactBytes?: number;
+  defaultTimeoutMs?: number;
+  maxTimeoutMs?: number;
+  defaultMemoryLimitMb?: number;
+  maxMemoryLimitMb?: number;
+  maxLogLinesPerExecution?: number;
+  maxLogLineBytes?: number;
+  maxConcurrentExecutions?: number;
+  maxQueueLength?: number;
+  queueTimeoutMs?: number;
+  defaultMaxInstancesPerTask?: number;
+  maxInstancesPerTask?: number;
+  maxTotalInstances?: number;
+  maxTotalInstanceMemoryMb?: number;
+  prewarmIsolates?: number;
+  instanceIdleMs?: number;
+  recycleAfterExecutions?: number;
+  recycleHeapMb?: number;
+  schedulingPolicy?: SchedulingPolicy;
+  isolation?: IsolationMode;
+  sandboxWorkers?: number;
+  workerMemoryLimitMb?: number;
+  shutdownGraceMs?: number;
+  syncWrites?: boolean;
+}
+
+export type Config = Readonly<Required<Omit<ConfigInput, 'metricsListen'>> & { metricsListen: string | undefined; artifactRoots: readonly string[]; httpAllowHosts: readonly string[] }>;
+
+export const DEFAULTS = {
+  listen: '127.0.0.1:50051',
+  dataDir: './data',
+  artifactRoots: ['./artifacts'],
+  logLevel: 'info' as LogLevel,
+  httpAllowHosts: [] as string[],
+  maxArtifactBytes: 16 * 1024 * 1024,
+  defaultTimeoutMs: 30_000,
+  maxTimeoutMs: 300_000,
+  defaultMemoryLimitMb: 128,
+  maxMemoryLimitMb: 1024,
+  maxLogLinesPerExecution: 1000,
+  maxLogLineBytes: 8192,
+  maxConcurrentExecutions: 64,
+  maxQueueLength: 256,
+  queueTimeoutMs: 10_000,
+  defaultMaxInstancesPerTask: 8,
+  maxInstancesPerTask: 64,
+  maxTotalInstances: 2000,
+  maxTotalInstanceMemoryMb: 16 * 1024,
+  prewarmIsolates: 2,
+  instanceIdleMs: 300_000,
+  recycleAfterExecutions: 10_000,
+  recycleHeapMb: 96,
+  schedulingPolicy: 'least-loaded' as SchedulingPolicy,
+  isolation: 'process' as IsolationMode,
+  sandboxWorkers: Math.max(1, os.availableParallelism()),
+  workerMemoryLimitMb: 4096,
+  shutdownGraceMs: 10_000,
+  syncWrites: false,
+} as const;
+
+function fail(field: string, problem: string): never {
+  throw new SpearletError(ErrorCodes.INVALID_CONFIG, `${field}: ${problem}`, { field });
+}
+
+function int(field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    fail(field, `must be an integer from ${min} to ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** Parses and checks `HOST:PORT`; port 0 asks the OS for a free port. */
+export function parseHostPort(field: string, value: string): { host: string; port: number } {
+  const m = /^(\[[^\]]+\]|[^:]+):(\d+)$/.exec(value);
+  if (!m) fail(field, `must be HOST:PORT, got '${value}'`);
+  const port = Number(m[2]);
+  if (port > 65535) fail(field, `port must be 0-65535, got ${port}`);
+  return { host: m[1], port };
+}
+
+function oneOf<T extends string>(field: string, value: string, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) fail(field, `must be one of ${allowed.join(', ')}, got '${value}'`);
+  return value as T;
+}
+
+/** Validates input options, fills defaults, resolves paths and freezes the result. */
+export function resolveConfig(input: ConfigInput = {}): Config {
+  const d = DEFAULTS;
+  const listen = input.listen ?? d.listen;
+  parseHostPort('listen', listen);
+  const metricsListen = input.metricsListen;
+  if (metricsListen !== undefined) parseHostPort('metricsListen', metricsListen);
+  const dataDir = input.dataDir ?? d.dataDir;
+  if (dataDir.trim() === '') fail('dataDir', 'must not be empty');
+  const roots = input.artifactRoots && input.artifactRoots.length > 0 ? input.artifactRoots : d.artifactRoots;
+  roots.forEach((r, i) => {
+    if (r.trim() === '') fail(`artifactRoots[${i}]`, 'must not be empty');
+  });
+  const defaultMemoryLimitMb = int('defaultMemoryLimitMb', input.defaultMemoryLimitMb ?? d.defaultMemoryLimitMb, 8, 65536);
+  const maxMemoryLimitMb = int('maxMemoryLimitMb', input.maxMemoryLimitMb ?? d.maxMemoryLimitMb, 8, 65536);
+  if (defaultMemoryLimitMb > maxMemoryLimitMb) fail('defaultMemoryLimitMb', `must not exceed maxMemoryLimitMb (${maxMemoryLimitMb})`);
+  const defaultTimeoutMs = int('defaultTimeoutMs', input.defaultTimeoutMs ?? d.defaultTimeoutMs, 1);
+  const maxTimeoutMs = int('maxTimeoutMs', input.maxTimeoutMs ?? d.maxTimeoutMs, 1);
+  if (defaultTimeoutMs > maxTimeoutMs) fail('defaultTimeoutMs', `must not exceed maxTimeoutMs (${maxTimeoutMs})`);
+  const defaultMaxInstancesPerTask = int('defaultMaxInstancesPerTask', input.defaultMaxInstancesPerTask ?? d.defaultMaxInstancesPerTask, 1);
+  const maxInstancesPerTask = int('maxInstancesPerTask', input.maxInstancesPerTask ?? d.maxInstancesPerTask, 1);
+  if (defaultMaxInstancesPerTask > maxInstancesPerTask) fail('defaultMaxInstancesPerTask', `must not exceed maxInstancesPerTask (${maxInstancesPerTask})`);
+
+  const config = {
+    listen,
+    metricsListen,
+    dataDir: path.resolve(dataDir),
+    artifactRoots: Object.freeze(roots.map((r) => path.resolve(r))),
+    logLevel: oneOf('logLevel', input.logLevel ?? d.logLevel, ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),
+    httpAllowHosts: Object.freeze((input.httpAllowHosts ?? d.httpAllowHosts).map((h) => h.toLowerCase())),
+    maxArtifactBytes: int('maxArtifactBytes', input.maxArtifactBytes ?? d.maxArtifactBytes, 1),
+    defaultTimeoutMs,
+    maxTimeoutMs,
+    defaultMemoryLimitMb,
+    maxMemoryLimitMb,
+    maxLogLinesPerExecution: int('maxLogLinesPerExecution', input.maxLogLinesPerExecution ?? d.maxLogLinesPerExecution, 1),
+    maxLogLineBytes: int('maxLogLineBytes', input.maxLogLineBytes ?? d.maxLogLineBytes, 16),
+    maxConcurrentExecutions: int('maxConcurrentExecutions', input.maxConcurrentExecutions ?? d.maxConcurrentExecutions, 1),
+    maxQueueLength: int('maxQueueLength', input.maxQueueLength ?? d.maxQueueLength, 0),
+    queueTimeoutMs: int('queueTimeoutMs', input.queueTimeoutMs ?? d.queueTimeoutMs, 1),
+    defaultMaxInstancesPerTask,
+    maxInstancesPerTask,
+    maxTotalInstances: int('maxTotalInstances', input.maxTotalInstances ?? d.maxTotalInstances, 1),
+    maxTotalInstanceMemoryMb: int('maxTotalInstanceMemoryMb', input.maxTotalInstanceMemoryMb ?? d.maxTotalInstanceMemoryMb, 8),
+    prewarmIsolates: int('prewarmIsolates', input.prewarmIsolates ?? d.prewarmIsolates, 0, 1000),
+    instanceIdleMs: int('instanceIdleMs', input.instanceIdleMs ?? d.instanceIdleMs, 1),
+    recycleAfterExecutions: int('recycleAfterExecutions', input.recycleAfterExecutions ?? d.recycleAfterExecutions, 1),
+    recycleHeapMb: int('recycleHeapMb', input.recycleHeapMb ?? d.recycleHeapMb, 1),
+    schedulingPolicy: oneOf('schedulingPolicy', input.schedulingPolicy ?? d.schedulingPolicy, ['round-robin', 'least-loaded'] as const),
+    isolation: oneOf('isolation', input.isolation ?? d.isolation, ['process', 'in-process'] as const),
+    sandboxWorkers: int('sandboxWorkers', input.sandboxWorkers ?? d.sandboxWorkers, 1, 256),
+    workerMemoryLimitMb: int('workerMemoryLimitMb', input.workerMemoryLimitMb ?? d.workerMemoryLimitMb, 64),
+    shutdownGraceMs: int('shutdownGraceMs', input.shutdownGraceMs ?? d.shutdownGraceMs, 0),
+    syncWrites: input.syncWrites ?? d.syncWrites,
+  };
+  return Object.freeze(config);
+}

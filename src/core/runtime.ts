@@ -1,0 +1,127 @@
+/**
+ * The Runtime interface: what every sandbox implementation (V8 isolate, WebAssembly) provides.
+ *
+ * A Runtime is registered with the RuntimeManager under its artifact_type names and is the only
+ * code that knows how a sandbox works. The pool, the execution manager, the service and the store
+ * deal only with these types, so a runtime can live in this process or in a sandbox worker process
+ * behind a proxy that implements the same interface.
+ */
+import type { EncodedValue, ParamValue } from './values.js';
+import type { OutcomeCode } from '../errors.js';
+
+/** What a function export is, as far as the caller needs to know. */
+export interface ExportInfo {
+  name: string;
+  /**
+   * `function` returns a value (sync or a promise); `generator` yields chunks (sync or async
+   * generator); `wasi-command` is a WASI `_start`; `wasm-function` takes and returns numbers.
+   */
+  kind: 'function' | 'generator' | 'wasi-command' | 'wasm-function';
+  /** For wasm-function: the Wasm value types of the parameters and results ('i32','i64','f32','f64'). */
+  params?: string[];
+  results?: string[];
+}
+
+/** What a runtime learned about an artifact when it validated it at task creation. */
+export interface ArtifactAnalysis {
+  exports: ExportInfo[];
+  /** The export called when function_name is empty, if any. */
+  defaultExport?: string;
+}
+
+/** Per-instance limits, resolved from task metadata and capped by server config. */
+export interface InstanceLimits {
+  /** Heap (and, for Wasm, linear memory) ceiling of one instance. */
+  memoryLimitMb: number;
+}
+
+/** Everything a runtime needs to build an instance of a task's code. Structured-cloneable. */
+export interface InstanceSpec {
+  taskId: string;
+  /** SHA-256 hex of the artifact; runtimes key their compile caches by it. */
+  digest: string;
+  code: Uint8Array;
+  limits: InstanceLimits;
+}
+
+/** One call of one function on one instance. Structured-cloneable. */
+export interface Invocation {
+  executionId: string;
+  taskId: string;
+  functionName: string;
+  /** Decoded parameters by name. */
+  params: Record<string, ParamValue>;
+  /** Parameters in request order (Wasm exports take positional numbers). */
+  paramList: ParamValue[];
+  env: Record<string, string>;
+  headers: Record<string, string>;
+  sessionId: string;
+  userId: string;
+  /** Absolute deadline, epoch ms. The instance must end the call by then (TIMEOUT). */
+  deadline: number;
+  /** True when the caller wants chunks as they are yielded (StreamFunction). */
+  streaming: boolean;
+}
+
+/** Callbacks an instance uses while a call runs. */
+export interface ExecutionHooks {
+  /** A console line / stderr line of the guest, as it happens. */
+  onLog(line: string): void;
+  /** A streamed chunk (only when Invocation.streaming). */
+  onChunk(chunk: EncodedValue): void;
+}
+
+/** How a call ended. `instanceUsable=false` tells the pool to dispose the instance. */
+export interface Outcome {
+  status: 'completed' | 'failed' | 'timeout' | 'cancelled';
+  /** Set when status is completed. */
+  value?: EncodedValue;
+  errorCode?: OutcomeCode;
+  errorMessage?: string;
+  /** CPU time the sandbox spent on this call, microseconds. */
+  cpuTimeUs: number;
+  /** Heap (and linear memory) of the sandbox after the call, bytes. */
+  memoryUsedBytes: number;
+  /** False when the sandbox was terminated or is in an unknown state (timeout, OOM, cancel, crash). */
+  instanceUsable: boolean;
+}
+
+/**
+ * A live sandbox holding one task's code. Instances are owned by the InstancePool; one call runs
+ * on an instance at a time.
+ */
+export interface Instance {
+  readonly id: string;
+  readonly taskId: string;
+  /**
+   * Runs one call. Never throws for anything the guest does: guest errors, timeouts, memory
+   * exhaustion, cancellation (via `signal`) and sandbox crashes are all reported as an Outcome.
+   */
+  execute(call: Invocation, hooks: ExecutionHooks, signal: AbortSignal): Promise<Outcome>;
+  /** Current heap (and linear memory) of the sandbox, bytes. Cheap; called by the pool. */
+  memoryUsedBytes(): number;
+  /** Frees the sandbox. Idempotent. */
+  dispose(): void;
+}
+
+/**
+ * A sandbox implementation. Registered with RuntimeManager by its module's `setup()`.
+ */
+export interface Runtime {
+  /** Canonical name, stored with each task ('v8-isolate', 'wasm'). */
+  readonly name: string;
+  /** artifact_type values (lower case) this runtime serves. */
+  readonly artifactTypes: readonly string[];
+  /**
+   * Validates artifact bytes at task creation and reports the exports. Throws SpearletError
+   * INVALID_ARTIFACT (syntax error with line and column, invalid Wasm with the validator's message)
+   * or INVALID_ARGUMENT (e.g. initial memory over the limit). Must not leave anything running.
+   */
+  analyze(code: Uint8Array, limits: InstanceLimits): Promise<ArtifactAnalysis>;
+  /** Builds a ready-to-call instance. Throws SpearletError on failure. */
+  createInstance(spec: InstanceSpec): Promise<Instance>;
+  /** Forgets compile caches for a digest (task deleted). */
+  evict?(digest: string): void;
+  /** Frees everything (server shutdown). */
+  close?(): Promise<void>;
+}

@@ -1,0 +1,74 @@
+/**
+ * The Store: everything that must survive a restart. The RocksDB implementation is the real one;
+ * the in-memory one serves unit tests. Both pass the same suite (test/unit/store/).
+ *
+ * Every method that changes several keys does so in one atomic batch. Methods throw SpearletError
+ * STORE_UNAVAILABLE when the underlying store fails.
+ */
+import type { ExecutionRecord, ExecutionStatus, TaskRecord } from './records.js';
+
+export interface Page<T> {
+  items: T[];
+  hasMore: boolean;
+  /** Cursor for the next page: the last item's id, or '' when there is no more. */
+  nextStartAfter: string;
+}
+
+export interface ListTasksQuery {
+  /** Keep tasks whose name starts with this. */
+  namePrefix?: string;
+  /** Exclusive: list task ids strictly greater than this. */
+  startAfter?: string;
+  limit: number;
+}
+
+export interface ListExecutionsQuery {
+  taskId?: string;
+  status?: ExecutionStatus;
+  /** Exclusive cursor: an execution_id; listing continues with executions older than it. */
+  startAfter?: string;
+  limit: number;
+}
+
+export interface Store {
+  /** Opens the store; throws STORE_UNAVAILABLE with the reason (locked, unreadable dir, ...). */
+  open(): Promise<void>;
+  /** Flushes and closes. Idempotent. */
+  close(): Promise<void>;
+
+  /** Stores artifact bytes under their SHA-256 hex digest (no-op if present). */
+  putArtifact(digest: string, bytes: Uint8Array): Promise<void>;
+  getArtifact(digest: string): Promise<Uint8Array | undefined>;
+
+  /** Creates or replaces a task (and its name index) atomically. */
+  putTask(task: TaskRecord): Promise<void>;
+  getTask(taskId: string): Promise<TaskRecord | undefined>;
+  /** The task registered with exactly this name and artifact digest, if any. */
+  findTaskByNameAndDigest(name: string, digest: string): Promise<TaskRecord | undefined>;
+  /** Tasks ordered by task_id ascending. */
+  listTasks(query: ListTasksQuery): Promise<Page<TaskRecord>>;
+  /** Every task, for loading caches at start-up. */
+  allTasks(): Promise<TaskRecord[]>;
+  /**
+   * Deletes a task and its name index; with `cleanupExecutions` also its executions and their
+   * indexes, in the same batch. The artifact is deleted when no other task references its digest.
+   * Returns how many execution records were removed.
+   */
+  deleteTask(taskId: string, cleanupExecutions: boolean): Promise<number>;
+
+  /**
+   * Writes an execution record (creating or updating it, with its indexes) and, when given, the
+   * task record, in one atomic batch. `sync` forces the write to durable storage before returning.
+   */
+  putExecution(execution: ExecutionRecord, task?: TaskRecord, options?: { sync?: boolean }): Promise<void>;
+  getExecution(executionId: string): Promise<ExecutionRecord | undefined>;
+  /** Newest first (by `seq`), optionally filtered by task and status. */
+  listExecutions(query: ListExecutionsQuery): Promise<Page<ExecutionRecord>>;
+  /** Executions whose seq is at or after `sinceSeq` (newest first), for windowed stats. */
+  executionsSince(sinceSeq: string): AsyncIterable<ExecutionRecord>;
+  /** Every execution still PENDING or RUNNING (start-up recovery). */
+  unfinishedExecutions(): Promise<ExecutionRecord[]>;
+
+  /** A cheap read that proves the store answers (health checks). */
+  ping(): Promise<void>;
+}
