@@ -1,0 +1,44 @@
+/**
+ * The RocksDB key layout, in one place. Every key is a UTF-8 string; RocksDB orders them bytewise,
+ * so range scans use `[prefix, prefixEnd(prefix))`.
+ *
+ *   task:<taskId>                         → TaskRecord (JSON)
+ *   task-name:<name>\0<digest>            → taskId             (find by name + digest)
+ *   artifact:<digest>                     → artifact bytes     (raw)
+ *   artifact-ref:<digest>:<taskId>        → ''                 (one per task using the digest;
+ *                                                              the bytes go with the last one)
+ *   execution:<executionId>               → ExecutionRecord (JSON)
+ *   exec-seq:<seq>                        → executionId        (global order, newest = last)
+ *   exec-task:<taskId>:<seq>              → executionId        (per-task order)
+ *   exec-open:<executionId>               → taskId             (present while PENDING/RUNNING)
+ *
+ * `seq` is a time-sortable ULID the caller puts in the record and must be unique; execution ids are
+ * caller-chosen and need not sort, so every ordering goes through `seq`. The prefixes are chosen so
+ * that no prefix range contains another's keys (`task:` vs `task-name:`, `exec-seq:` vs `exec-task:`).
+ */
+
+export const TASK = 'task:';
+export const TASK_NAME = 'task-name:';
+export const ARTIFACT = 'artifact:';
+export const ARTIFACT_REF = 'artifact-ref:';
+export const EXECUTION = 'execution:';
+export const EXEC_SEQ = 'exec-seq:';
+export const EXEC_TASK = 'exec-task:';
+export const EXEC_OPEN = 'exec-open:';
+
+/** The first key after every key that starts with `prefix` (exclusive upper bound of a scan). */
+export function prefixEnd(prefix: string): string {
+  // Every prefix here ends in ':' or a separator below U+FFFF, so bumping the last code unit works.
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+}
+
+export const taskKey = (taskId: string): string => TASK + taskId;
+export const taskNameKey = (name: string, digest: string): string => `${TASK_NAME}${name}\0${digest}`;
+export const artifactKey = (digest: string): string => ARTIFACT + digest;
+export const artifactRefPrefix = (digest: string): string => `${ARTIFACT_REF}${digest}:`;
+export const artifactRefKey = (digest: string, taskId: string): string => artifactRefPrefix(digest) + taskId;
+export const executionKey = (executionId: string): string => EXECUTION + executionId;
+export const execSeqKey = (seq: string): string => EXEC_SEQ + seq;
+export const execTaskPrefix = (taskId: string): string => `${EXEC_TASK}${taskId}:`;
+export const execTaskKey = (taskId: string, seq: string): string => execTaskPrefix(taskId) + seq;
+export const execOpenKey = (executionId: string): string => EXEC_OPEN + executionId;
