@@ -45,7 +45,13 @@ export interface ConfigInput {
   syncWrites?: boolean;
 }
 
-export type Config = Readonly<Required<Omit<ConfigInput, 'metricsListen'>> & { metricsListen: string | undefined; artifactRoots: readonly string[]; httpAllowHosts: readonly string[] }>;
+export type Config = Readonly<
+  Required<Omit<ConfigInput, 'metricsListen' | 'artifactRoots' | 'httpAllowHosts'>> & {
+    metricsListen: string | undefined;
+    artifactRoots: readonly string[];
+    httpAllowHosts: readonly string[];
+  }
+>;
 
 export const DEFAULTS = {
   listen: '127.0.0.1:50051',
@@ -72,7 +78,7 @@ export const DEFAULTS = {
   recycleAfterExecutions: 10_000,
   recycleHeapMb: 96,
   schedulingPolicy: 'least-loaded' as SchedulingPolicy,
-  isolation: 'process' as IsolationMode,
+  isolation: 'in-process' as IsolationMode,
   sandboxWorkers: Math.max(1, os.availableParallelism()),
   workerMemoryLimitMb: 4096,
   shutdownGraceMs: 10_000,

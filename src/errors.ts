@@ -101,6 +101,8 @@ export const OutcomeCodes = {
   INTERRUPTED: 'INTERRUPTED',
   RESULT_NOT_SERIALIZABLE: 'RESULT_NOT_SERIALIZABLE',
   INVALID_PARAMETERS: 'INVALID_PARAMETERS',
+  /** An accepted ASYNC execution waited in the queue past the queue timeout. */
+  QUEUE_TIMEOUT: 'QUEUE_TIMEOUT',
 } as const;
 
 export type OutcomeCode = (typeof OutcomeCodes)[keyof typeof OutcomeCodes];

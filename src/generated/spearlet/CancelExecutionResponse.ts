@@ -1,6 +1,6 @@
 // Original file: proto/spearlet/function.proto
 
-import type { ExecutionStatus as _spearlet_ExecutionStatus, ExecutionStatus__Output as _spearlet_ExecutionStatus__Output } from '../spearlet/ExecutionStatus';
+import type { ExecutionStatus as _spearlet_ExecutionStatus, ExecutionStatus__Output as _spearlet_ExecutionStatus__Output } from '../spearlet/ExecutionStatus.js';
 
 export interface CancelExecutionResponse {
   'success'?: (boolean);

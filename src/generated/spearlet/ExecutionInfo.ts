@@ -1,8 +1,8 @@
 // Original file: proto/spearlet/function.proto
 
-import type { ExecutionMode as _spearlet_ExecutionMode, ExecutionMode__Output as _spearlet_ExecutionMode__Output } from '../spearlet/ExecutionMode';
-import type { ExecutionStatus as _spearlet_ExecutionStatus, ExecutionStatus__Output as _spearlet_ExecutionStatus__Output } from '../spearlet/ExecutionStatus';
-import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../google/protobuf/Timestamp';
+import type { ExecutionMode as _spearlet_ExecutionMode, ExecutionMode__Output as _spearlet_ExecutionMode__Output } from '../spearlet/ExecutionMode.js';
+import type { ExecutionStatus as _spearlet_ExecutionStatus, ExecutionStatus__Output as _spearlet_ExecutionStatus__Output } from '../spearlet/ExecutionStatus.js';
+import type { Timestamp as _google_protobuf_Timestamp, Timestamp__Output as _google_protobuf_Timestamp__Output } from '../google/protobuf/Timestamp.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface ExecutionInfo {

@@ -2,25 +2,25 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
-import type { CancelExecutionRequest as _spearlet_CancelExecutionRequest, CancelExecutionRequest__Output as _spearlet_CancelExecutionRequest__Output } from '../spearlet/CancelExecutionRequest';
-import type { CancelExecutionResponse as _spearlet_CancelExecutionResponse, CancelExecutionResponse__Output as _spearlet_CancelExecutionResponse__Output } from '../spearlet/CancelExecutionResponse';
-import type { DeleteTaskRequest as _spearlet_DeleteTaskRequest, DeleteTaskRequest__Output as _spearlet_DeleteTaskRequest__Output } from '../spearlet/DeleteTaskRequest';
-import type { DeleteTaskResponse as _spearlet_DeleteTaskResponse, DeleteTaskResponse__Output as _spearlet_DeleteTaskResponse__Output } from '../spearlet/DeleteTaskResponse';
-import type { GetExecutionStatusRequest as _spearlet_GetExecutionStatusRequest, GetExecutionStatusRequest__Output as _spearlet_GetExecutionStatusRequest__Output } from '../spearlet/GetExecutionStatusRequest';
-import type { GetExecutionStatusResponse as _spearlet_GetExecutionStatusResponse, GetExecutionStatusResponse__Output as _spearlet_GetExecutionStatusResponse__Output } from '../spearlet/GetExecutionStatusResponse';
-import type { GetHealthRequest as _spearlet_GetHealthRequest, GetHealthRequest__Output as _spearlet_GetHealthRequest__Output } from '../spearlet/GetHealthRequest';
-import type { GetHealthResponse as _spearlet_GetHealthResponse, GetHealthResponse__Output as _spearlet_GetHealthResponse__Output } from '../spearlet/GetHealthResponse';
-import type { GetStatsRequest as _spearlet_GetStatsRequest, GetStatsRequest__Output as _spearlet_GetStatsRequest__Output } from '../spearlet/GetStatsRequest';
-import type { GetStatsResponse as _spearlet_GetStatsResponse, GetStatsResponse__Output as _spearlet_GetStatsResponse__Output } from '../spearlet/GetStatsResponse';
-import type { GetTaskRequest as _spearlet_GetTaskRequest, GetTaskRequest__Output as _spearlet_GetTaskRequest__Output } from '../spearlet/GetTaskRequest';
-import type { GetTaskResponse as _spearlet_GetTaskResponse, GetTaskResponse__Output as _spearlet_GetTaskResponse__Output } from '../spearlet/GetTaskResponse';
-import type { InvokeFunctionRequest as _spearlet_InvokeFunctionRequest, InvokeFunctionRequest__Output as _spearlet_InvokeFunctionRequest__Output } from '../spearlet/InvokeFunctionRequest';
-import type { InvokeFunctionResponse as _spearlet_InvokeFunctionResponse, InvokeFunctionResponse__Output as _spearlet_InvokeFunctionResponse__Output } from '../spearlet/InvokeFunctionResponse';
-import type { ListExecutionsRequest as _spearlet_ListExecutionsRequest, ListExecutionsRequest__Output as _spearlet_ListExecutionsRequest__Output } from '../spearlet/ListExecutionsRequest';
-import type { ListExecutionsResponse as _spearlet_ListExecutionsResponse, ListExecutionsResponse__Output as _spearlet_ListExecutionsResponse__Output } from '../spearlet/ListExecutionsResponse';
-import type { ListTasksRequest as _spearlet_ListTasksRequest, ListTasksRequest__Output as _spearlet_ListTasksRequest__Output } from '../spearlet/ListTasksRequest';
-import type { ListTasksResponse as _spearlet_ListTasksResponse, ListTasksResponse__Output as _spearlet_ListTasksResponse__Output } from '../spearlet/ListTasksResponse';
-import type { StreamExecutionResult as _spearlet_StreamExecutionResult, StreamExecutionResult__Output as _spearlet_StreamExecutionResult__Output } from '../spearlet/StreamExecutionResult';
+import type { CancelExecutionRequest as _spearlet_CancelExecutionRequest, CancelExecutionRequest__Output as _spearlet_CancelExecutionRequest__Output } from '../spearlet/CancelExecutionRequest.js';
+import type { CancelExecutionResponse as _spearlet_CancelExecutionResponse, CancelExecutionResponse__Output as _spearlet_CancelExecutionResponse__Output } from '../spearlet/CancelExecutionResponse.js';
+import type { DeleteTaskRequest as _spearlet_DeleteTaskRequest, DeleteTaskRequest__Output as _spearlet_DeleteTaskRequest__Output } from '../spearlet/DeleteTaskRequest.js';
+import type { DeleteTaskResponse as _spearlet_DeleteTaskResponse, DeleteTaskResponse__Output as _spearlet_DeleteTaskResponse__Output } from '../spearlet/DeleteTaskResponse.js';
+import type { GetExecutionStatusRequest as _spearlet_GetExecutionStatusRequest, GetExecutionStatusRequest__Output as _spearlet_GetExecutionStatusRequest__Output } from '../spearlet/GetExecutionStatusRequest.js';
+import type { GetExecutionStatusResponse as _spearlet_GetExecutionStatusResponse, GetExecutionStatusResponse__Output as _spearlet_GetExecutionStatusResponse__Output } from '../spearlet/GetExecutionStatusResponse.js';
+import type { GetHealthRequest as _spearlet_GetHealthRequest, GetHealthRequest__Output as _spearlet_GetHealthRequest__Output } from '../spearlet/GetHealthRequest.js';
+import type { GetHealthResponse as _spearlet_GetHealthResponse, GetHealthResponse__Output as _spearlet_GetHealthResponse__Output } from '../spearlet/GetHealthResponse.js';
+import type { GetStatsRequest as _spearlet_GetStatsRequest, GetStatsRequest__Output as _spearlet_GetStatsRequest__Output } from '../spearlet/GetStatsRequest.js';
+import type { GetStatsResponse as _spearlet_GetStatsResponse, GetStatsResponse__Output as _spearlet_GetStatsResponse__Output } from '../spearlet/GetStatsResponse.js';
+import type { GetTaskRequest as _spearlet_GetTaskRequest, GetTaskRequest__Output as _spearlet_GetTaskRequest__Output } from '../spearlet/GetTaskRequest.js';
+import type { GetTaskResponse as _spearlet_GetTaskResponse, GetTaskResponse__Output as _spearlet_GetTaskResponse__Output } from '../spearlet/GetTaskResponse.js';
+import type { InvokeFunctionRequest as _spearlet_InvokeFunctionRequest, InvokeFunctionRequest__Output as _spearlet_InvokeFunctionRequest__Output } from '../spearlet/InvokeFunctionRequest.js';
+import type { InvokeFunctionResponse as _spearlet_InvokeFunctionResponse, InvokeFunctionResponse__Output as _spearlet_InvokeFunctionResponse__Output } from '../spearlet/InvokeFunctionResponse.js';
+import type { ListExecutionsRequest as _spearlet_ListExecutionsRequest, ListExecutionsRequest__Output as _spearlet_ListExecutionsRequest__Output } from '../spearlet/ListExecutionsRequest.js';
+import type { ListExecutionsResponse as _spearlet_ListExecutionsResponse, ListExecutionsResponse__Output as _spearlet_ListExecutionsResponse__Output } from '../spearlet/ListExecutionsResponse.js';
+import type { ListTasksRequest as _spearlet_ListTasksRequest, ListTasksRequest__Output as _spearlet_ListTasksRequest__Output } from '../spearlet/ListTasksRequest.js';
+import type { ListTasksResponse as _spearlet_ListTasksResponse, ListTasksResponse__Output as _spearlet_ListTasksResponse__Output } from '../spearlet/ListTasksResponse.js';
+import type { StreamExecutionResult as _spearlet_StreamExecutionResult, StreamExecutionResult__Output as _spearlet_StreamExecutionResult__Output } from '../spearlet/StreamExecutionResult.js';
 
 export interface FunctionServiceClient extends grpc.Client {
   CancelExecution(argument: _spearlet_CancelExecutionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_spearlet_CancelExecutionResponse__Output>): grpc.ClientUnaryCall;

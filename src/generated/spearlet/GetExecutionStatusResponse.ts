@@ -1,6 +1,6 @@
 // Original file: proto/spearlet/function.proto
 
-import type { ExecutionResult as _spearlet_ExecutionResult, ExecutionResult__Output as _spearlet_ExecutionResult__Output } from '../spearlet/ExecutionResult';
+import type { ExecutionResult as _spearlet_ExecutionResult, ExecutionResult__Output as _spearlet_ExecutionResult__Output } from '../spearlet/ExecutionResult.js';
 
 export interface GetExecutionStatusResponse {
   'found'?: (boolean);

@@ -1,6 +1,6 @@
 // Original file: proto/spearlet/function.proto
 
-import type { HealthDetails as _spearlet_HealthDetails, HealthDetails__Output as _spearlet_HealthDetails__Output } from '../spearlet/HealthDetails';
+import type { HealthDetails as _spearlet_HealthDetails, HealthDetails__Output as _spearlet_HealthDetails__Output } from '../spearlet/HealthDetails.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface GetHealthResponse {

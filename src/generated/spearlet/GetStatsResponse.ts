@@ -1,8 +1,8 @@
 // Original file: proto/spearlet/function.proto
 
-import type { ServiceStats as _spearlet_ServiceStats, ServiceStats__Output as _spearlet_ServiceStats__Output } from '../spearlet/ServiceStats';
-import type { TaskStats as _spearlet_TaskStats, TaskStats__Output as _spearlet_TaskStats__Output } from '../spearlet/TaskStats';
-import type { ExecutionStats as _spearlet_ExecutionStats, ExecutionStats__Output as _spearlet_ExecutionStats__Output } from '../spearlet/ExecutionStats';
+import type { ServiceStats as _spearlet_ServiceStats, ServiceStats__Output as _spearlet_ServiceStats__Output } from '../spearlet/ServiceStats.js';
+import type { TaskStats as _spearlet_TaskStats, TaskStats__Output as _spearlet_TaskStats__Output } from '../spearlet/TaskStats.js';
+import type { ExecutionStats as _spearlet_ExecutionStats, ExecutionStats__Output as _spearlet_ExecutionStats__Output } from '../spearlet/ExecutionStats.js';
 
 export interface GetStatsResponse {
   'serviceStats'?: (_spearlet_ServiceStats | null);

@@ -1,7 +1,7 @@
 // Original file: proto/spearlet/function.proto
 
-import type { TaskInfo as _spearlet_TaskInfo, TaskInfo__Output as _spearlet_TaskInfo__Output } from '../spearlet/TaskInfo';
-import type { ExecutionInfo as _spearlet_ExecutionInfo, ExecutionInfo__Output as _spearlet_ExecutionInfo__Output } from '../spearlet/ExecutionInfo';
+import type { TaskInfo as _spearlet_TaskInfo, TaskInfo__Output as _spearlet_TaskInfo__Output } from '../spearlet/TaskInfo.js';
+import type { ExecutionInfo as _spearlet_ExecutionInfo, ExecutionInfo__Output as _spearlet_ExecutionInfo__Output } from '../spearlet/ExecutionInfo.js';
 
 export interface GetTaskResponse {
   'found'?: (boolean);

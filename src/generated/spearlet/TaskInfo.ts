@@ -1,7 +1,7 @@
 // Original file: proto/spearlet/function.proto
 
-import type { ArtifactSpec as _spearlet_ArtifactSpec, ArtifactSpec__Output as _spearlet_ArtifactSpec__Output } from '../spearlet/ArtifactSpec';
-import type { ExecutionStatus as _spearlet_ExecutionStatus, ExecutionStatus__Output as _spearlet_ExecutionStatus__Output } from '../spearlet/ExecutionStatus';
+import type { ArtifactSpec as _spearlet_ArtifactSpec, ArtifactSpec__Output as _spearlet_ArtifactSpec__Output } from '../spearlet/ArtifactSpec.js';
+import type { ExecutionStatus as _spearlet_ExecutionStatus, ExecutionStatus__Output as _spearlet_ExecutionStatus__Output } from '../spearlet/ExecutionStatus.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface TaskInfo {

@@ -1,6 +1,6 @@
 // Original file: proto/spearlet/function.proto
 
-import type { TaskInfo as _spearlet_TaskInfo, TaskInfo__Output as _spearlet_TaskInfo__Output } from '../spearlet/TaskInfo';
+import type { TaskInfo as _spearlet_TaskInfo, TaskInfo__Output as _spearlet_TaskInfo__Output } from '../spearlet/TaskInfo.js';
 
 export interface TaskStats {
   'activeTasks'?: (number);

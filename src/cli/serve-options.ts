@@ -1,0 +1,70 @@
+/**
+ * `spearlet serve` options: flags first, then SPEARLET_* environment variables, then defaults.
+ * Only this module and the CLI entry read argv and the environment.
+ */
+import { parseArgs } from 'node:util';
+import type { ConfigInput, IsolationMode, LogLevel, SchedulingPolicy } from '../config.js';
+import { ErrorCodes, SpearletError } from '../errors.js';
+
+/** Flag name → [ConfigInput key, kind]. The environment variable is SPEARLET_ + upper snake case. */
+const OPTIONS = {
+  listen: ['listen', 'string'],
+  'data-dir': ['dataDir', 'string'],
+  'artifact-root': ['artifactRoots', 'list'],
+  'metrics-listen': ['metricsListen', 'string'],
+  'log-level': ['logLevel', 'string'],
+  'http-allow-host': ['httpAllowHosts', 'list'],
+  'max-artifact-bytes': ['maxArtifactBytes', 'int'],
+  'default-timeout-ms': ['defaultTimeoutMs', 'int'],
+  'max-timeout-ms': ['maxTimeoutMs', 'int'],
+  'default-memory-limit-mb': ['defaultMemoryLimitMb', 'int'],
+  'max-memory-limit-mb': ['maxMemoryLimitMb', 'int'],
+  'max-concurrent-executions': ['maxConcurrentExecutions', 'int'],
+  'max-queue-length': ['maxQueueLength', 'int'],
+  'queue-timeout-ms': ['queueTimeoutMs', 'int'],
+  'max-total-instances': ['maxTotalInstances', 'int'],
+  'prewarm-isolates': ['prewarmIsolates', 'int'],
+  'instance-idle-ms': ['instanceIdleMs', 'int'],
+  'scheduling-policy': ['schedulingPolicy', 'string'],
+  isolation: ['isolation', 'string'],
+  'sandbox-workers': ['sandboxWorkers', 'int'],
+  'shutdown-grace-ms': ['shutdownGraceMs', 'int'],
+  'sync-writes': ['syncWrites', 'bool'],
+} as const satisfies Record<string, readonly [keyof ConfigInput, 'string' | 'list' | 'int' | 'bool']>;
+
+export const SERVE_FLAGS = Object.keys(OPTIONS);
+
+export function envName(flag: string): string {
+  return `SPEARLET_${flag.toUpperCase().replace(/-/g, '_')}`;
+}
+
+function convert(flag: string, kind: string, raw: string | boolean | (string | boolean)[]): unknown {
+  if (kind === 'list') return (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  if (kind === 'bool') return raw === true || raw === 'true' || raw === '1';
+  if (kind === 'int') {
+    const n = Number(raw);
+    if (!Number.isInteger(n)) throw new SpearletError(ErrorCodes.INVALID_CONFIG, `--${flag}: must be an integer, got '${String(raw)}'`, { field: flag });
+    return n;
+  }
+  return String(raw);
+}
+
+/** Parses serve flags (throws INVALID_CONFIG on an unknown or malformed flag) and the environment. */
+export function serveOptions(argv: string[], env: NodeJS.ProcessEnv): ConfigInput {
+  const parseOptions: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
+  for (const [flag, [, kind]] of Object.entries(OPTIONS)) {
+    parseOptions[flag] = kind === 'bool' ? { type: 'boolean' } : { type: 'string', multiple: kind === 'list' };
+  }
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options: parseOptions, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new SpearletError(ErrorCodes.INVALID_CONFIG, `${(err as Error).message}; flags: ${SERVE_FLAGS.map((f) => `--${f}`).join(' ')}`);
+  }
+  const input: Record<string, unknown> = {};
+  for (const [flag, [key, kind]] of Object.entries(OPTIONS)) {
+    const raw = values[flag] ?? env[envName(flag)];
+    if (raw !== undefined) input[key] = convert(flag, kind, raw);
+  }
+  return input as ConfigInput & { logLevel?: LogLevel; schedulingPolicy?: SchedulingPolicy; isolation?: IsolationMode };
+}

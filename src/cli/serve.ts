@@ -1,0 +1,39 @@
+/**
+ * `spearlet serve`: runs the gRPC server until SIGINT/SIGTERM, then drains executions (bounded),
+ * closes RocksDB cleanly and exits 0.
+ */
+import { resolveConfig } from '../config.js';
+import { startServer } from '../app.js';
+import { createLogger } from '../logger.js';
+import { serveOptions } from './serve-options.js';
+
+export async function serve(argv: string[]): Promise<number> {
+  const config = resolveConfig(serveOptions(argv, process.env));
+  const log = createLogger(config.logLevel);
+  const running = await startServer(config, log);
+  log.info({ address: running.address, dataDir: config.dataDir, artifactRoots: config.artifactRoots, isolation: config.isolation }, `spearlet serving gRPC on ${running.address}`);
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = (signal: string) => {
+      if (stopping) {
+        log.warn({ signal }, 'second signal: exiting without waiting');
+        resolve(1);
+        return;
+      }
+      stopping = true;
+      log.info({ signal, graceMs: config.shutdownGraceMs }, 'shutting down: draining executions');
+      running.close().then(
+        () => {
+          log.info('stopped cleanly');
+          resolve(0);
+        },
+        (err) => {
+          log.error({ err }, 'shutdown failed');
+          resolve(1);
+        },
+      );
+    };
+    process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+  });
+}

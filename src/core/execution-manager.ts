@@ -1,0 +1,341 @@
+/**
+ * TaskExecutionManager: the life of an execution, from acceptance to its one terminal record.
+ *
+ * Accepting: the request is planned (validated, task resolved), capacity is checked, and only then
+ * is the execution recorded. SYNC and STREAM calls wait for an execution slot before they record
+ * anything, so a refusal (queue full, queue timeout) leaves no trace; ASYNC calls are recorded
+ * PENDING at once and answered, then wait for their slot. Every accepted execution ends with
+ * exactly one terminal record written in one batch with its task's counters.
+ */
+import type { Config } from '../config.js';
+import { ErrorCodes, OutcomeCodes, SpearletError, executionNotFound } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ExecutionRecord, ExecutionStatus, TaskRecord } from '../store/records.js';
+import { TERMINAL_STATUSES } from '../store/records.js';
+import type { Store } from '../store/store.js';
+import type { Admission, Slot } from './admission.js';
+import { encodeResult } from './codec.js';
+import { type ExecutionFigures, addExecution, emptyFigures } from './execution-stats.js';
+import { runOnPool } from './execution-runner.js';
+import { newExecutionId, ulid } from './ids.js';
+import type { InstancePool } from './instance-pool.js';
+import { type InvocationPlan, type InvokeInput, planInvocation } from './invocation-plan.js';
+import { LogBuffer } from './log-buffer.js';
+import type { Outcome } from './runtime.js';
+import type { TaskRegistry } from './task-registry.js';
+import type { EncodedValue } from './values.js';
+
+/** Where a streaming call's chunks and log lines go as they happen. */
+export interface StreamSink {
+  chunk(value: EncodedValue): void;
+  log(line: string): void;
+}
+
+export interface Accepted {
+  /** The record as accepted (PENDING or RUNNING), or the existing one for a repeated id. */
+  execution: ExecutionRecord;
+  task: TaskRecord;
+  /** True when execution_id named an existing execution and nothing new runs. */
+  existing: boolean;
+  /** Resolves with the terminal record once it is stored. */
+  done: Promise<ExecutionRecord>;
+}
+
+interface LiveExecution {
+  record: ExecutionRecord;
+  abort: AbortController;
+  logs: LogBuffer;
+  done: Promise<ExecutionRecord>;
+  cancelReason?: string;
+  /** The first write of the record; the terminal write is ordered after it. */
+  firstWrite: Promise<void>;
+}
+
+const FINISHED_BY_SHUTDOWN = 'the server shut down before the execution finished';
+
+export class TaskExecutionManager {
+  private readonly live = new Map<string, LiveExecution>();
+  private figures: ExecutionFigures = emptyFigures();
+  private accepting = true;
+
+  constructor(
+    private readonly config: Config,
+    private readonly store: Store,
+    private readonly registry: TaskRegistry,
+    private readonly pool: InstancePool,
+    private readonly admission: Admission,
+    private readonly log: Logger,
+  ) {}
+
+  /** Marks executions left unfinished by a previous process INTERRUPTED and loads the figures. */
+  async recover(): Promise<number> {
+    const unfinished = await this.store.unfinishedExecutions();
+    for (const e of unfinished) {
+      const now = Date.now();
+      const record: ExecutionRecord = {
+        ...e,
+        status: 'FAILED',
+        errorCode: OutcomeCodes.INTERRUPTED,
+        errorMessage: 'the server stopped before the execution finished',
+        completedAt: now,
+        executionTimeMs: e.startedAt ? now - e.startedAt : 0,
+      };
+      await this.store.putExecution(record, this.registry.noteExecution(e.taskId, 'FAILED'));
+    }
+    const figures = emptyFigures();
+    for await (const e of this.store.executionsSince('')) addExecution(figures, e, this.registry.get(e.taskId)?.name);
+    this.figures = figures;
+    return unfinished.length;
+  }
+
+  /** Live figures since start-up (all stored executions plus those finished since). */
+  get totals(): ExecutionFigures {
+    return this.figures;
+  }
+
+  get runningCount(): number {
+    let n = 0;
+    for (const l of this.live.values()) if (l.record.status === 'RUNNING') n++;
+    return n;
+  }
+
+  get pendingCount(): number {
+    return this.live.size - this.runningCount;
+  }
+
+  /** Executions of a task that are not finished. */
+  liveOfTask(taskId: string): ExecutionRecord[] {
+    return [...this.live.values()].filter((l) => l.record.taskId === taskId).map((l) => l.record);
+  }
+
+  /** Accepts an invocation. Throws coded errors for refused requests (nothing stored then). */
+  async invoke(input: InvokeInput, sink?: StreamSink): Promise<Accepted> {
+    if (!this.accepting) throw new SpearletError(ErrorCodes.SHUTTING_DOWN, 'the server is shutting down and accepts no new executions');
+    const plan = await planInvocation(input, this.registry, this.config);
+    if (plan.executionId !== undefined) {
+      const repeated = await this.existing(plan.executionId);
+      if (repeated) return repeated;
+    }
+    const { task } = plan;
+    this.admission.check(task.taskId, task.limits.maxConcurrency);
+    const queued = input.mode === 'ASYNC' && !input.wait;
+    const abort = new AbortController();
+    let slot: Slot | undefined;
+    if (!queued) slot = await this.admission.acquire(task.taskId, task.limits.maxConcurrency);
+    const now = Date.now();
+    const record: ExecutionRecord = {
+      executionId: plan.executionId ?? newExecutionId(),
+      seq: ulid(now),
+      taskId: task.taskId,
+      functionName: plan.functionName,
+      mode: input.mode,
+      status: queued ? 'PENDING' : 'RUNNING',
+      createdAt: now,
+      startedAt: queued ? undefined : now,
+      executionTimeMs: 0,
+      memoryUsedBytes: 0,
+      metrics: {},
+      logs: [],
+      logsTruncated: false,
+      metadata: { ...input.metadata },
+    };
+    const logs = new LogBuffer(this.config.maxLogLinesPerExecution, this.config.maxLogLineBytes);
+    const firstWrite = this.store.putExecution(record);
+    const live: LiveExecution = { record, abort, logs, firstWrite, done: undefined as unknown as Promise<ExecutionRecord> };
+    this.live.set(record.executionId, live);
+    live.done = this.run(live, plan, input, slot, sink).finally(() => this.live.delete(record.executionId));
+    // Nothing is answered before the acceptance is stored; a failed first write fails the call.
+    try {
+      await firstWrite;
+    } catch (err) {
+      abort.abort();
+      throw err;
+    }
+    return { execution: { ...record }, task, existing: false, done: live.done };
+  }
+
+  private async existing(executionId: string): Promise<Accepted | undefined> {
+    const live = this.live.get(executionId);
+    if (live) return { execution: { ...live.record }, task: this.registry.require(live.record.taskId), existing: true, done: live.done };
+    const record = await this.store.getExecution(executionId);
+    if (!record) return undefined;
+    const task = this.registry.get(record.taskId) ?? this.registry.require(record.taskId);
+    return { execution: record, task, existing: true, done: Promise.resolve(record) };
+  }
+
+  private async run(live: LiveExecution, plan: InvocationPlan, input: InvokeInput, slot: Slot | undefined, sink?: StreamSink): Promise<ExecutionRecord> {
+    const { record, abort } = live;
+    let outcome: Outcome;
+    let queueMs = slot?.queueMs ?? 0;
+    const metrics: Record<string, string> = {};
+    try {
+      if (!slot) {
+        try {
+          slot = await this.admission.acquire(plan.task.taskId, plan.task.limits.maxConcurrency, abort.signal);
+        } catch (err) {
+          const cancelled = abort.signal.aborted;
+          return await this.finish(live, {
+            status: cancelled ? 'CANCELLED' : 'FAILED',
+            errorCode: cancelled ? OutcomeCodes.CANCELLED : OutcomeCodes.QUEUE_TIMEOUT,
+            errorMessage: cancelled ? this.cancelMessage(live) : (err as Error).message,
+          });
+        }
+        queueMs = slot.queueMs;
+        record.status = 'RUNNING';
+        record.startedAt = Date.now();
+      }
+      metrics.queue_ms = String(queueMs);
+      const started = record.startedAt ?? Date.now();
+      const run = await runOnPool(this.pool, plan, {
+        call: {
+          executionId: record.executionId,
+          taskId: plan.task.taskId,
+          functionName: plan.functionName,
+          params: plan.params,
+          paramList: plan.paramList,
+          env: input.context.environment,
+          headers: input.context.headers,
+          sessionId: input.context.sessionId,
+          userId: input.context.userId,
+          deadline: started + plan.timeoutMs,
+          streaming: sink !== undefined,
+        },
+        hooks: {
+          onLog: (line) => {
+            const stored = live.logs.push(line);
+            if (stored !== undefined) sink?.log(stored);
+          },
+          onChunk: (chunk) => sink?.chunk(chunk),
+        },
+        forceNewInstance: input.forceNewInstance,
+        signal: abort.signal,
+      });
+      outcome = run.outcome;
+      Object.assign(metrics, {
+        cpu_time_us: String(outcome.cpuTimeUs),
+        cold_start: String(run.coldStart),
+        instance_id: run.instanceId,
+        attempts: String(run.attempts),
+      });
+      if (outcome.status === 'cancelled') outcome = { ...outcome, errorMessage: this.cancelMessage(live) };
+      return await this.finish(live, {
+        status: outcome.status.toUpperCase() as ExecutionStatus,
+        value: outcome.value,
+        errorCode: outcome.errorCode,
+        errorMessage: outcome.errorMessage,
+        memoryUsedBytes: outcome.memoryUsedBytes,
+        metrics,
+      });
+    } finally {
+      slot?.release();
+    }
+  }
+
+  private cancelMessage(live: LiveExecution): string {
+    return live.cancelReason ? `cancelled: ${live.cancelReason}` : 'cancelled';
+  }
+
+  private async finish(
+    live: LiveExecution,
+    end: { status: ExecutionStatus; value?: EncodedValue; errorCode?: string; errorMessage?: string; memoryUsedBytes?: number; metrics?: Record<string, string> },
+  ): Promise<ExecutionRecord> {
+    const now = Date.now();
+    const r = live.record;
+    let status = end.status;
+    let errorCode = end.errorCode;
+    let errorMessage = end.errorMessage;
+    let result: ExecutionRecord['result'];
+    if (status === 'CANCELLED' && live.cancelReason === FINISHED_BY_SHUTDOWN) {
+      status = 'FAILED';
+      errorCode = OutcomeCodes.INTERRUPTED;
+      errorMessage = FINISHED_BY_SHUTDOWN;
+    }
+    if (status === 'COMPLETED' && end.value) {
+      try {
+        const any = encodeResult(end.value);
+        if (any) result = { typeUrl: any.type_url, valueBase64: Buffer.from(any.value).toString('base64') };
+      } catch (err) {
+        status = 'FAILED';
+        errorCode = OutcomeCodes.RESULT_NOT_SERIALIZABLE;
+        errorMessage = `the result cannot be serialised: ${(err as Error).message}`;
+      }
+    }
+    const record: ExecutionRecord = {
+      ...r,
+      status,
+      result,
+      errorCode,
+      errorMessage,
+      startedAt: r.startedAt ?? now,
+      completedAt: now,
+      executionTimeMs: r.startedAt ? now - r.startedAt : 0,
+      memoryUsedBytes: end.memoryUsedBytes ?? 0,
+      metrics: { ...r.metrics, ...end.metrics },
+      logs: live.logs.toArray(),
+      logsTruncated: live.logs.truncated,
+    };
+    live.record = record;
+    await live.firstWrite.catch(() => undefined);
+    await this.store.putExecution(record, this.registry.noteExecution(record.taskId, status), { sync: this.config.syncWrites });
+    addExecution(this.figures, record, this.registry.get(record.taskId)?.name);
+    this.log.info(
+      {
+        executionId: record.executionId,
+        taskId: record.taskId,
+        functionName: record.functionName,
+        mode: record.mode,
+        status,
+        errorCode,
+        executionTimeMs: record.executionTimeMs,
+        queueMs: Number(record.metrics.queue_ms ?? 0),
+        coldStart: record.metrics.cold_start === 'true',
+      },
+      'execution finished',
+    );
+    return record;
+  }
+
+  /** The current record of an execution: live state first, else the store. */
+  async status(executionId: string): Promise<ExecutionRecord | undefined> {
+    const live = this.live.get(executionId);
+    if (live) return { ...live.record, logs: live.logs.toArray(), logsTruncated: live.logs.truncated };
+    return this.store.getExecution(executionId);
+  }
+
+  /**
+   * Cancels a PENDING or RUNNING execution for real (its instance is terminated). Returns the
+   * final status; `cancelled` is false when the execution had already finished.
+   */
+  async cancel(executionId: string, reason: string): Promise<{ cancelled: boolean; record: ExecutionRecord }> {
+    const live = this.live.get(executionId);
+    if (live) {
+      live.cancelReason = reason;
+      live.abort.abort(new SpearletError(ErrorCodes.INTERNAL, 'cancelled'));
+      const record = await live.done;
+      return { cancelled: record.status === 'CANCELLED', record };
+    }
+    const record = await this.store.getExecution(executionId);
+    if (!record) throw executionNotFound(executionId);
+    return { cancelled: false, record };
+  }
+
+  /**
+   * Stops accepting work, waits up to `graceMs` for running executions, then cancels the rest
+   * (they end FAILED INTERRUPTED).
+   */
+  async drain(graceMs: number): Promise<void> {
+    this.accepting = false;
+    const all = () => [...this.live.values()].map((l) => l.done.catch(() => undefined));
+    const timer = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([Promise.all(all()), timer]);
+    for (const l of this.live.values()) {
+      l.cancelReason = FINISHED_BY_SHUTDOWN;
+      l.abort.abort();
+    }
+    await Promise.all(all());
+  }
+
+  isTerminal(status: ExecutionStatus): boolean {
+    return TERMINAL_STATUSES.has(status);
+  }
+}

@@ -1,0 +1,166 @@
+/**
+ * Health and statistics from live figures: the store is pinged, the pool and admission counted,
+ * the process measured. Nothing here is a constant.
+ */
+import * as os from 'node:os';
+import type { Config } from '../config.js';
+import type { Store } from '../store/store.js';
+import type { Admission } from './admission.js';
+import { type ExecutionFigures, addExecution, averageTimeMs, emptyFigures, successRatePercent } from './execution-stats.js';
+import type { TaskExecutionManager } from './execution-manager.js';
+import { ulidFloor } from './ids.js';
+import type { InstancePool } from './instance-pool.js';
+import type { RuntimeManager } from './runtime-manager.js';
+import type { TaskRegistry } from './task-registry.js';
+import type { TaskRecord } from '../store/records.js';
+
+export interface HealthReport {
+  status: 'healthy' | 'degraded' | 'unhealthy';
+  message: string;
+  uptimeSeconds: number;
+  activeTasks: number;
+  runningExecutions: number;
+  pendingExecutions: number;
+  totalMemoryUsed: number;
+  totalExecutions: number;
+  systemInfo: Record<string, string>;
+}
+
+export interface StatsReport {
+  uptimeSeconds: number;
+  totalTasks: number;
+  totalExecutions: number;
+  totalMemoryUsed: number;
+  cpuUsagePercent: number;
+  memoryUsagePercent: number;
+  tasks: { active: number; idle: number; byType: Record<string, number>; mostActive: TaskRecord[] };
+  executions: {
+    running: number;
+    pending: number;
+    completed: number;
+    failed: number;
+    averageTimeMs: number;
+    successRatePercent: number;
+    byFunction: Record<string, number>;
+  };
+}
+
+/** A store answer slower than this makes the service `degraded`. */
+const SLOW_STORE_MS = 500;
+
+export class HealthMonitor {
+  private readonly startedAt = Date.now();
+  private lastCpu = process.cpuUsage();
+  private lastCpuAt = process.hrtime.bigint();
+
+  constructor(
+    private readonly config: Config,
+    private readonly store: Store,
+    private readonly registry: TaskRegistry,
+    private readonly manager: TaskExecutionManager,
+    private readonly pool: InstancePool,
+    private readonly admission: Admission,
+    private readonly runtimes: RuntimeManager,
+  ) {}
+
+  uptimeSeconds(): number {
+    return Math.floor((Date.now() - this.startedAt) / 1000);
+  }
+
+  /** Tasks with a live instance or a live execution. */
+  private activeTaskIds(): Set<string> {
+    const active = new Set<string>();
+    for (const [taskId, t] of this.pool.snapshot().byTask) if (t.live > 0) active.add(taskId);
+    for (const t of this.registry.all()) if (this.manager.liveOfTask(t.taskId).length > 0) active.add(t.taskId);
+    return active;
+  }
+
+  async health(): Promise<HealthReport> {
+    let status: HealthReport['status'] = 'healthy';
+    const problems: string[] = [];
+    const t0 = performance.now();
+    try {
+      await this.store.ping();
+      const ms = performance.now() - t0;
+      if (ms > SLOW_STORE_MS) {
+        status = 'degraded';
+        problems.push(`store answered in ${ms.toFixed(0)} ms`);
+      }
+    } catch (err) {
+      status = 'unhealthy';
+      problems.push(`store unusable: ${(err as Error).message}`);
+    }
+    if (status === 'healthy' && this.admission.saturated) {
+      status = 'degraded';
+      problems.push(`execution queue saturated (${this.admission.queuedCount} waiting)`);
+    }
+    const pool = this.pool.snapshot();
+    return {
+      status,
+      message: problems.length === 0 ? 'serving' : problems.join('; '),
+      uptimeSeconds: this.uptimeSeconds(),
+      activeTasks: this.activeTaskIds().size,
+      runningExecutions: this.manager.runningCount,
+      pendingExecutions: this.manager.pendingCount,
+      totalMemoryUsed: pool.memoryBytes,
+      totalExecutions: this.manager.totals.total,
+      systemInfo: {
+        version: '0.1.0',
+        node_version: process.version,
+        platform: `${process.platform}-${process.arch}`,
+        runtimes: this.runtimes.names().join(','),
+        artifact_types: this.runtimes.artifactTypes().join(','),
+        isolation: this.config.isolation,
+        live_instances: String(pool.live),
+        idle_instances: String(pool.idle),
+        busy_instances: String(pool.busy),
+        queue_depth: String(this.admission.queuedCount),
+        rss_bytes: String(process.memoryUsage().rss),
+        total_tasks: String(this.registry.size),
+      },
+    };
+  }
+
+  private cpuPercent(): number {
+    const now = process.hrtime.bigint();
+    const cpu = process.cpuUsage(this.lastCpu);
+    const elapsedUs = Number(now - this.lastCpuAt) / 1000;
+    this.lastCpu = process.cpuUsage();
+    this.lastCpuAt = now;
+    if (elapsedUs <= 0) return 0;
+    return Math.min(100 * os.availableParallelism(), (100 * (cpu.user + cpu.system)) / elapsedUs);
+  }
+
+  async stats(timeRangeHours: number): Promise<StatsReport> {
+    let figures: ExecutionFigures = this.manager.totals;
+    if (timeRangeHours > 0) {
+      figures = emptyFigures();
+      const since = ulidFloor(Date.now() - timeRangeHours * 3_600_000);
+      for await (const e of this.store.executionsSince(since)) addExecution(figures, e, this.registry.get(e.taskId)?.name);
+    }
+    const pool = this.pool.snapshot();
+    const tasks = this.registry.all();
+    const active = this.activeTaskIds();
+    const byType: Record<string, number> = {};
+    for (const t of tasks) byType[t.runtime] = (byType[t.runtime] ?? 0) + 1;
+    const mostActive = [...tasks].sort((a, b) => b.executionCount - a.executionCount).slice(0, 10);
+    return {
+      uptimeSeconds: this.uptimeSeconds(),
+      totalTasks: tasks.length,
+      totalExecutions: figures.total,
+      totalMemoryUsed: pool.memoryBytes,
+      cpuUsagePercent: this.cpuPercent(),
+      memoryUsagePercent: (100 * process.memoryUsage().rss) / os.totalmem(),
+      tasks: { active: active.size, idle: tasks.length - active.size, byType, mostActive },
+      executions: {
+        running: this.manager.runningCount,
+        pending: this.manager.pendingCount,
+        completed: figures.byStatus.COMPLETED,
+        failed: figures.byStatus.FAILED + figures.byStatus.TIMEOUT,
+        averageTimeMs: averageTimeMs(figures),
+        successRatePercent: successRatePercent(figures),
+        byFunction: Object.fromEntries(figures.byFunction),
+      },
+    };
+  }
+}

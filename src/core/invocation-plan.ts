@@ -1,0 +1,122 @@
+/**
+ * Turns an InvokeFunction request into a validated plan: which task (registering it if asked),
+ * which function, the decoded parameters, the timeout and the execution id. Everything that can be
+ * refused is refused here, before any execution state is written.
+ */
+import type { Config } from '../config.js';
+import { ErrorCodes, SpearletError, invalidArgument, taskNotFound } from '../errors.js';
+import type { ArtifactSpec__Output } from '../generated/spearlet/ArtifactSpec.js';
+import type { FunctionParameter__Output } from '../generated/spearlet/FunctionParameter.js';
+import type { ExecutionMode, TaskRecord } from '../store/records.js';
+import { decodeParameters } from './codec.js';
+import type { ExportInfo } from './runtime.js';
+import type { TaskRegistry } from './task-registry.js';
+import type { ParamValue } from './values.js';
+
+export type InvocationTypeName = 'UNKNOWN' | 'NEW_TASK' | 'EXISTING_TASK';
+
+/** An InvokeFunction / StreamFunction request, as the server decoded it from the wire. */
+export interface InvokeInput {
+  invocationType: InvocationTypeName;
+  taskName: string;
+  taskDescription: string;
+  artifactSpec: ArtifactSpec__Output | null;
+  taskId: string;
+  createIfNotExists: boolean;
+  functionName: string;
+  parameters: FunctionParameter__Output[];
+  mode: ExecutionMode;
+  /** ASYNC with wait=true answers like SYNC. */
+  wait: boolean;
+  context: {
+    executionId: string;
+    sessionId: string;
+    userId: string;
+    environment: Record<string, string>;
+    headers: Record<string, string>;
+    timeoutMs: number;
+    maxRetries: number;
+  };
+  forceNewInstance: boolean;
+  metadata: Record<string, string>;
+  /** Field 14: caller-chosen execution id, for idempotent retries. */
+  executionId?: string;
+}
+
+export interface InvocationPlan {
+  task: TaskRecord;
+  /** The export that runs (the default export resolved). */
+  functionName: string;
+  exportInfo: ExportInfo;
+  params: Record<string, ParamValue>;
+  paramList: ParamValue[];
+  timeoutMs: number;
+  maxRetries: number;
+  /** Caller-chosen id, when given. */
+  executionId?: string;
+}
+
+const EXECUTION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+const MAX_RETRIES_CAP = 5;
+
+/** Resolves the task of a request per the invocation type rules of the contract. */
+async function resolveTask(input: InvokeInput, registry: TaskRegistry, check: (task: TaskRecord) => void): Promise<TaskRecord> {
+  let type = input.invocationType;
+  if (type === 'UNKNOWN') {
+    if (input.taskId !== '') type = 'EXISTING_TASK';
+    else if (input.artifactSpec) type = 'NEW_TASK';
+    else throw invalidArgument('invocation_type', 'is UNKNOWN and neither task_id nor artifact_spec is set; give a task_id to call a task or an artifact_spec to register one');
+  }
+  if (type === 'NEW_TASK') {
+    if (!input.artifactSpec) throw invalidArgument('artifact_spec', 'is required for a NEW_TASK invocation');
+    const { task } = await registry.register({ name: input.taskName, description: input.taskDescription, spec: input.artifactSpec, check });
+    return task;
+  }
+  if (input.taskId === '') throw invalidArgument('task_id', 'is required for an EXISTING_TASK invocation');
+  const task = registry.get(input.taskId);
+  if (task) return task;
+  if (input.createIfNotExists && input.artifactSpec) {
+    const name = input.taskName !== '' ? input.taskName : input.taskId;
+    return (await registry.register({ name, description: input.taskDescription, spec: input.artifactSpec, taskId: input.taskId, check })).task;
+  }
+  if (input.createIfNotExists) throw invalidArgument('artifact_spec', 'is required with create_if_not_exists when the task does not exist');
+  throw taskNotFound(input.taskId);
+}
+
+function resolveExport(task: TaskRecord, functionName: string): ExportInfo {
+  const name = functionName === '' ? task.defaultExport : functionName;
+  const found = name === undefined ? undefined : task.exports.find((e) => e.name === name);
+  if (found) return found;
+  const names = task.exports.map((e) => e.name).join(', ');
+  const problem =
+    functionName === ''
+      ? `is empty and task ${task.taskId} has no default export (a 'default' or 'handler' function); its exports: ${names}`
+      : `'${functionName}' is not an exported function of task ${task.taskId}; its exports: ${names}`;
+  throw new SpearletError(ErrorCodes.FUNCTION_NOT_FOUND, `function_name: ${problem}`, { field: 'function_name' });
+}
+
+/** Validates a request into a plan; throws coded errors, writes nothing but a new task. */
+export async function planInvocation(input: InvokeInput, registry: TaskRegistry, config: Config): Promise<InvocationPlan> {
+  const executionId = input.executionId ?? (input.context.executionId !== '' ? input.context.executionId : undefined);
+  if (executionId !== undefined && !EXECUTION_ID_PATTERN.test(executionId)) {
+    throw invalidArgument('execution_id', 'must be 1-128 characters of A-Z a-z 0-9 . _ : -');
+  }
+  if (!Number.isInteger(input.context.timeoutMs) || input.context.timeoutMs < 0) {
+    throw invalidArgument('context.timeout_ms', `must be 0 (the default) or a positive number of milliseconds, got ${input.context.timeoutMs}`);
+  }
+  if (input.context.maxRetries < 0) throw invalidArgument('context.max_retries', `must not be negative, got ${input.context.maxRetries}`);
+  const { byName, list } = decodeParameters(input.parameters);
+  const task = await resolveTask(input, registry, (t) => resolveExport(t, input.functionName));
+  const exportInfo = resolveExport(task, input.functionName);
+  const requested = input.context.timeoutMs === 0 ? task.limits.timeoutMs : input.context.timeoutMs;
+  return {
+    task,
+    functionName: exportInfo.name,
+    exportInfo,
+    params: byName,
+    paramList: list,
+    timeoutMs: Math.min(requested, config.maxTimeoutMs),
+    maxRetries: Math.min(input.context.maxRetries, MAX_RETRIES_CAP),
+    executionId,
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * SpearletCore: the service's behaviour, independent of gRPC. Composes the registry, the pool,
+ * admission, the execution manager and health; the server's handlers call only this.
+ */
+import type { Config } from '../config.js';
+import { ErrorCodes, SpearletError, invalidArgument } from '../errors.js';
+import type { Logger } from '../logger.js';
+import type { ExecutionRecord, ExecutionStatus, TaskRecord } from '../store/records.js';
+import type { Page, Store } from '../store/store.js';
+import { Admission } from './admission.js';
+import { TaskExecutionManager } from './execution-manager.js';
+import { HealthMonitor } from './health.js';
+import { InstancePool } from './instance-pool.js';
+import type { RuntimeManager } from './runtime-manager.js';
+import { TaskRegistry } from './task-registry.js';
+
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 1000;
+
+/** `limit` of a list request: 0 → default, capped at the maximum. */
+export function pageLimit(limit: number, field = 'limit'): number {
+  if (limit < 0) throw invalidArgument(field, `must not be negative, got ${limit}`);
+  return limit === 0 ? DEFAULT_PAGE : Math.min(limit, MAX_PAGE);
+}
+
+export class SpearletCore {
+  readonly registry: TaskRegistry;
+  readonly pool: InstancePool;
+  readonly admission: Admission;
+  readonly executions: TaskExecutionManager;
+  readonly health: HealthMonitor;
+
+  constructor(
+    readonly config: Config,
+    readonly store: Store,
+    readonly runtimes: RuntimeManager,
+    readonly log: Logger,
+  ) {
+    this.registry = new TaskRegistry(store, runtimes, config);
+    this.pool = new InstancePool(runtimes, config, (task) => this.registry.code(task));
+    this.admission = new Admission({
+      maxConcurrent: config.maxConcurrentExecutions,
+      maxQueueLength: config.maxQueueLength,
+      queueTimeoutMs: config.queueTimeoutMs,
+    });
+    this.executions = new TaskExecutionManager(config, store, this.registry, this.pool, this.admission, log);
+    this.health = new HealthMonitor(config, store, this.registry, this.executions, this.pool, this.admission, runtimes);
+  }
+
+  /** Loads tasks and recovers executions a previous process left unfinished. */
+  async start(): Promise<void> {
+    await this.registry.load();
+    const interrupted = await this.executions.recover();
+    if (interrupted > 0) this.log.warn({ interrupted }, 'marked executions left unfinished by the previous run as FAILED/INTERRUPTED');
+  }
+
+  listTasks(prefix: string, limit: number, startAfter: string): Promise<Page<TaskRecord>> {
+    return this.store.listTasks({ namePrefix: prefix || undefined, startAfter: startAfter || undefined, limit: pageLimit(limit) });
+  }
+
+  listExecutions(taskId: string, limit: number, startAfter: string, status: ExecutionStatus | undefined): Promise<Page<ExecutionRecord>> {
+    return this.store.listExecutions({ taskId: taskId || undefined, status, startAfter: startAfter || undefined, limit: pageLimit(limit) });
+  }
+
+  /**
+   * Deletes a task. Running executions refuse it (TASK_BUSY) unless `force`, which cancels them
+   * first. Warm instances are disposed; `cleanup` removes the execution records too.
+   */
+  async deleteTask(taskId: string, force: boolean, cleanup: boolean): Promise<{ cleaned: number; cancelled: number }> {
+    if (taskId === '') throw invalidArgument('task_id', 'is required');
+    this.registry.require(taskId);
+    const running = this.executions.liveOfTask(taskId);
+    if (running.length > 0 && !force) {
+      throw new SpearletError(ErrorCodes.TASK_BUSY, `task_id: task ${taskId} has ${running.length} unfinished execution(s); set force to cancel them and delete`, {
+        field: 'task_id',
+      });
+    }
+    await Promise.all(running.map((e) => this.executions.cancel(e.executionId, 'task deleted')));
+    this.pool.disposeTask(taskId);
+    const cleaned = await this.registry.delete(taskId, cleanup);
+    return { cleaned, cancelled: running.length };
+  }
+
+  /** Stops accepting work, drains executions (bounded) and frees every sandbox. */
+  async shutdown(graceMs: number): Promise<void> {
+    await this.executions.drain(graceMs);
+    this.pool.close();
+    await this.runtimes.close();
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Per-task limits from ArtifactSpec.metadata (`memory_limit_mb`, `timeout_ms`, `min_instances`,
+ * `max_instances`, `max_concurrency`), each optional and capped by the server config.
+ */
+import type { Config } from '../config.js';
+import { invalidArgument } from '../errors.js';
+import type { TaskLimits } from '../store/records.js';
+
+function readInt(metadata: Record<string, string>, key: string, min: number): number | undefined {
+  const raw = metadata[key];
+  if (raw === undefined || raw.trim() === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw invalidArgument(`artifact_spec.metadata.${key}`, `must be an integer >= ${min}, got '${raw}'`);
+  }
+  return value;
+}
+
+/** Resolves the limits of a task; values over the server's caps are lowered to the cap. */
+export function resolveTaskLimits(metadata: Record<string, string>, config: Config): TaskLimits {
+  const memoryLimitMb = Math.min(readInt(metadata, 'memory_limit_mb', 8) ?? config.defaultMemoryLimitMb, config.maxMemoryLimitMb);
+  const timeoutMs = Math.min(readInt(metadata, 'timeout_ms', 1) ?? config.defaultTimeoutMs, config.maxTimeoutMs);
+  const maxInstances = Math.min(readInt(metadata, 'max_instances', 1) ?? config.defaultMaxInstancesPerTask, config.maxInstancesPerTask);
+  const minInstances = readInt(metadata, 'min_instances', 0) ?? 0;
+  if (minInstances > maxInstances) {
+    throw invalidArgument('artifact_spec.metadata.min_instances', `must not exceed max_instances (${maxInstances}), got ${minInstances}`);
+  }
+  const maxConcurrency = Math.min(readInt(metadata, 'max_concurrency', 1) ?? maxInstances, config.maxConcurrentExecutions);
+  return { memoryLimitMb, timeoutMs, minInstances, maxInstances, maxConcurrency };
+}

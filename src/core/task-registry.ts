@@ -1,0 +1,176 @@
+/**
+ * TaskRegistry: registers tasks from an ArtifactSpec, finds them again, and keeps every task in
+ * memory (loaded once at start-up) so invocations never read the store for their task.
+ *
+ * A refused registration writes nothing: the artifact is fetched, checked and analysed by its
+ * runtime before anything is stored.
+ */
+import type { Config } from '../config.js';
+import { ErrorCodes, SpearletError, invalidArgument, taskNotFound } from '../errors.js';
+import type { ArtifactSpec__Output } from '../generated/spearlet/ArtifactSpec.js';
+import type { Store } from '../store/store.js';
+import type { ExecutionStatus, TaskRecord } from '../store/records.js';
+import { resolveArtifact } from './artifact-resolver.js';
+import { newTaskId } from './ids.js';
+import type { RuntimeManager } from './runtime-manager.js';
+import { resolveTaskLimits } from './task-limits.js';
+
+export interface RegisterInput {
+  name: string;
+  description: string;
+  spec: ArtifactSpec__Output;
+  /** A caller-chosen id (EXISTING_TASK with create_if_not_exists); else one is made. */
+  taskId?: string;
+  /** Checks the request against the task before anything is stored; throws to refuse. */
+  check?: (task: TaskRecord) => void;
+}
+
+const TASK_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export class TaskRegistry {
+  private readonly tasks = new Map<string, TaskRecord>();
+  private readonly codeByDigest = new Map<string, Uint8Array>();
+  /** Registrations under way, by name + digest, so two concurrent equal requests make one task. */
+  private readonly registering = new Map<string, Promise<{ task: TaskRecord; created: boolean }>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly runtimes: RuntimeManager,
+    private readonly config: Config,
+  ) {}
+
+  /** Loads every stored task. Called once at start-up. */
+  async load(): Promise<void> {
+    for (const task of await this.store.allTasks()) this.tasks.set(task.taskId, task);
+  }
+
+  get(taskId: string): TaskRecord | undefined {
+    return this.tasks.get(taskId);
+  }
+
+  /** The task, or TASK_NOT_FOUND naming `field`. */
+  require(taskId: string, field = 'task_id'): TaskRecord {
+    const task = this.tasks.get(taskId);
+    if (!task) throw taskNotFound(taskId, field);
+    return task;
+  }
+
+  all(): TaskRecord[] {
+    return [...this.tasks.values()];
+  }
+
+  get size(): number {
+    return this.tasks.size;
+  }
+
+  /**
+   * Registers a task, or returns the existing one with the same name and artifact digest.
+   * Throws INVALID_ARGUMENT / UNKNOWN_ARTIFACT_TYPE / INVALID_ARTIFACT / CHECKSUM_MISMATCH /
+   * ARTIFACT_* errors before anything is stored.
+   */
+  async register(input: RegisterInput): Promise<{ task: TaskRecord; created: boolean }> {
+    const name = input.name.trim();
+    if (name === '') throw invalidArgument('task_name', 'is required to register a task');
+    if (name.length > 256) throw invalidArgument('task_name', 'must be at most 256 characters');
+    if (input.taskId !== undefined && !TASK_ID_PATTERN.test(input.taskId)) {
+      throw invalidArgument('task_id', 'must be 1-128 characters of A-Z a-z 0-9 . _ : -');
+    }
+    const spec = input.spec;
+    const runtime = this.runtimes.forArtifactType(spec.artifactType);
+    const limits = resolveTaskLimits(spec.metadata ?? {}, this.config);
+    const { bytes, digest } = await resolveArtifact(spec, this.config);
+
+    const key = `${name}\0${digest}\0${input.taskId ?? ''}`;
+    const pending = this.registering.get(key);
+    if (pending) return pending;
+    const work = (async () => {
+      const existing = input.taskId === undefined ? this.findByNameAndDigest(name, digest) : undefined;
+      if (existing) {
+        input.check?.(existing);
+        return { task: existing, created: false };
+      }
+      const analysis = await runtime.analyze(bytes, { memoryLimitMb: limits.memoryLimitMb });
+      if (analysis.exports.length === 0) {
+        throw new SpearletError(ErrorCodes.INVALID_ARTIFACT, 'artifact_spec.location: the artifact exports no function', {
+          field: 'artifact_spec.location',
+        });
+      }
+      const now = Date.now();
+      const task: TaskRecord = {
+        taskId: input.taskId ?? newTaskId(),
+        name,
+        description: input.description,
+        artifact: {
+          artifactId: spec.artifactId,
+          artifactType: spec.artifactType,
+          location: spec.location.startsWith('data:') ? `data:(${bytes.length} bytes)` : spec.location,
+          version: spec.version,
+          checksum: `sha256:${digest}`,
+          metadata: { ...(spec.metadata ?? {}) },
+        },
+        runtime: runtime.name,
+        digest,
+        sizeBytes: bytes.length,
+        exports: analysis.exports,
+        defaultExport: analysis.defaultExport,
+        limits,
+        createdAt: now,
+        updatedAt: now,
+        executionCount: 0,
+      };
+      input.check?.(task);
+      await this.store.putArtifact(digest, bytes);
+      await this.store.putTask(task);
+      this.codeByDigest.set(digest, bytes);
+      this.tasks.set(task.taskId, task);
+      return { task, created: true };
+    })();
+    this.registering.set(key, work);
+    try {
+      return await work;
+    } finally {
+      this.registering.delete(key);
+    }
+  }
+
+  private findByNameAndDigest(name: string, digest: string): TaskRecord | undefined {
+    for (const task of this.tasks.values()) if (task.name === name && task.digest === digest) return task;
+    return undefined;
+  }
+
+  /** The artifact bytes of a task (cached by digest). */
+  async code(task: TaskRecord): Promise<Uint8Array> {
+    const cached = this.codeByDigest.get(task.digest);
+    if (cached) return cached;
+    const bytes = await this.store.getArtifact(task.digest);
+    if (!bytes) {
+      throw new SpearletError(ErrorCodes.INTERNAL, `artifact ${task.digest} of task ${task.taskId} is missing from the store`);
+    }
+    this.codeByDigest.set(task.digest, bytes);
+    return bytes;
+  }
+
+  /**
+   * Counts a finished execution on its task. Returns the updated record for the caller to write
+   * in the same batch as the execution; undefined when the task is gone.
+   */
+  noteExecution(taskId: string, status: ExecutionStatus): TaskRecord | undefined {
+    const task = this.tasks.get(taskId);
+    if (!task) return undefined;
+    const updated: TaskRecord = { ...task, executionCount: task.executionCount + 1, lastStatus: status, updatedAt: Date.now() };
+    this.tasks.set(taskId, updated);
+    return updated;
+  }
+
+  /** Deletes a task (and with `cleanup` its executions); returns the number of executions removed. */
+  async delete(taskId: string, cleanup: boolean): Promise<number> {
+    const task = this.require(taskId);
+    const cleaned = await this.store.deleteTask(taskId, cleanup);
+    this.tasks.delete(taskId);
+    if (![...this.tasks.values()].some((t) => t.digest === task.digest)) {
+      this.codeByDigest.delete(task.digest);
+      this.runtimes.byRuntimeName(task.runtime).evict?.(task.digest);
+    }
+    return cleaned;
+  }
+}

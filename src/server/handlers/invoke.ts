@@ -1,0 +1,123 @@
+/**
+ * InvokeFunction and StreamFunction: decode, call the core, encode.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import { encodeResult } from '../../core/codec.js';
+import type { SpearletCore } from '../../core/spearlet-core.js';
+import type { StreamSink } from '../../core/execution-manager.js';
+import { invalidArgument } from '../../errors.js';
+import type { InvokeFunctionRequest__Output } from '../../generated/spearlet/InvokeFunctionRequest.js';
+import type { InvokeFunctionResponse } from '../../generated/spearlet/InvokeFunctionResponse.js';
+import type { StreamExecutionResult } from '../../generated/spearlet/StreamExecutionResult.js';
+import type { ExecutionRecord } from '../../store/records.js';
+import { averageTimeMs } from '../../core/execution-stats.js';
+import { executionResult, statusEnum } from '../proto-convert.js';
+import { modeOf, toInvokeInput } from '../request-decode.js';
+import { toServiceError } from '../status-map.js';
+import { type Unary, unary } from './unary.js';
+
+const statusEndpoint = (id: string) => `spearlet.FunctionService/GetExecutionStatus?execution_id=${encodeURIComponent(id)}`;
+
+function outcomeMessage(r: ExecutionRecord): string {
+  if (r.status === 'COMPLETED') return 'execution completed';
+  if (r.status === 'PENDING' || r.status === 'RUNNING') return `execution accepted (${r.status})`;
+  return `execution ${r.status.toLowerCase()}${r.errorCode ? ` (${r.errorCode})` : ''}: ${r.errorMessage ?? ''}`;
+}
+
+function response(r: ExecutionRecord, success: boolean, message: string, estimateMs = 0): InvokeFunctionResponse {
+  return {
+    success,
+    message,
+    executionId: r.executionId,
+    taskId: r.taskId,
+    instanceId: r.metrics.instance_id ?? '',
+    result: executionResult(r, true),
+    statusEndpoint: statusEndpoint(r.executionId),
+    estimatedCompletionMs: estimateMs,
+  };
+}
+
+export function invokeFunction(core: SpearletCore): Unary<InvokeFunctionRequest__Output, InvokeFunctionResponse> {
+  return unary(async (req) => {
+    const mode = modeOf(req);
+    if (mode === 'STREAM') throw invalidArgument('execution_mode', 'STREAM is served by the StreamFunction RPC, not InvokeFunction');
+    const input = toInvokeInput(req, mode);
+    const accepted = await core.executions.invoke(input);
+    if (mode === 'ASYNC' && !input.wait) {
+      accepted.done.catch(() => undefined);
+      const note = accepted.existing ? 'execution_id names an existing execution; nothing new runs' : 'execution accepted';
+      return response(accepted.execution, true, note, Math.round(averageTimeMs(core.executions.totals)));
+    }
+    const record = await accepted.done;
+    const message = accepted.existing ? `execution_id names an existing execution; ${outcomeMessage(record)}` : outcomeMessage(record);
+    return response(record, record.status === 'COMPLETED', message);
+  });
+}
+
+/** A sink that holds events until the RUNNING message is written, so it always comes first. */
+class OrderedSink implements StreamSink {
+  private buffer: StreamExecutionResult[] | undefined = [];
+  executionId = '';
+
+  constructor(private readonly call: grpc.ServerWritableStream<InvokeFunctionRequest__Output, StreamExecutionResult>) {}
+
+  private send(msg: StreamExecutionResult): void {
+    if (this.buffer) this.buffer.push(msg);
+    else if (!this.call.cancelled) this.call.write({ ...msg, executionId: this.executionId });
+  }
+
+  open(executionId: string): void {
+    this.executionId = executionId;
+    this.call.write({ executionId, status: 'EXECUTION_STATUS_RUNNING', metadata: { kind: 'status' } });
+    const pending = this.buffer ?? [];
+    this.buffer = undefined;
+    for (const msg of pending) this.send(msg);
+  }
+
+  chunk(value: Parameters<StreamSink['chunk']>[0]): void {
+    this.send({ status: 'EXECUTION_STATUS_RUNNING', chunkData: encodeResult(value), metadata: { kind: 'data' } });
+  }
+
+  log(line: string): void {
+    this.send({ status: 'EXECUTION_STATUS_RUNNING', chunkData: encodeResult({ kind: 'string', value: line }), metadata: { kind: 'log' } });
+  }
+}
+
+export function streamFunction(core: SpearletCore) {
+  return async (call: grpc.ServerWritableStream<InvokeFunctionRequest__Output, StreamExecutionResult>): Promise<void> => {
+    try {
+      const input = toInvokeInput(call.request, 'STREAM');
+      const sink = new OrderedSink(call);
+      const accepted = await core.executions.invoke(input, sink);
+      const id = accepted.execution.executionId;
+      if (accepted.existing) {
+        const record = await accepted.done;
+        call.write({ executionId: id, status: statusEnum(record.status) as StreamExecutionResult['status'], metadata: { kind: 'status', existing: 'true' } });
+        call.end(finalMessage(record));
+        return;
+      }
+      call.on('cancelled', () => void core.executions.cancel(id, 'the client cancelled the stream').catch(() => undefined));
+      sink.open(id);
+      const record = await accepted.done;
+      if (!call.cancelled) call.end(finalMessage(record));
+    } catch (err) {
+      call.destroy(toServiceError(err) as Error);
+    }
+  };
+}
+
+function finalMessage(r: ExecutionRecord): StreamExecutionResult {
+  return {
+    executionId: r.executionId,
+    status: statusEnum(r.status) as StreamExecutionResult['status'],
+    isFinal: true,
+    chunkData: r.result ? { type_url: r.result.typeUrl, value: Buffer.from(r.result.valueBase64, 'base64') } : null,
+    errorMessage: r.errorMessage ?? '',
+    metadata: {
+      kind: 'final',
+      error_code: r.errorCode ?? '',
+      execution_time_ms: String(r.executionTimeMs),
+      ...r.metrics,
+    },
+  };
+}
