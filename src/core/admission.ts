@@ -61,7 +61,9 @@ export class Admission {
    * the queue timeout, and with the signal's reason when `signal` aborts while waiting.
    */
   acquire(taskId: string, maxForTask: number, signal?: AbortSignal): Promise<Slot> {
-    if (this.queue.length === 0 && this.canRun(taskId, maxForTask)) return Promise.resolve(this.take(taskId, 0));
+    // Queued waiters are only ever blocked by their own task's limit (pump grants the rest), so a
+    // call of another task with room runs at once: one busy task never blocks the others.
+    if (this.canRun(taskId, maxForTask) && !this.queue.some((w) => w.taskId === taskId)) return Promise.resolve(this.take(taskId, 0));
     if (this.queue.length >= this.limits.maxQueueLength) return Promise.reject(this.refusal(taskId, maxForTask));
     return new Promise<Slot>((resolve, reject) => {
       const waiter: Waiter = {
