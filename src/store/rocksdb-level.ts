@@ -1,0 +1,77 @@
+/**
+ * The slice of @nxtedition/rocksdb (an abstract-level database, CommonJS, no type declarations)
+ * that RocksDbStore uses, typed here, plus the translation of its errors into ours.
+ */
+import { createRequire } from 'node:module';
+import { storeUnavailable, type SpearletError } from '../errors.js';
+
+export type BatchOp =
+  | { type: 'put'; key: string; value: string }
+  | { type: 'put'; key: string; value: Uint8Array; valueEncoding: 'buffer' }
+  | { type: 'del'; key: string };
+
+export interface RangeOptions {
+  gt?: string;
+  gte?: string;
+  lt?: string;
+  lte?: string;
+  reverse?: boolean;
+  limit?: number;
+  values?: boolean;
+}
+
+export interface LevelIterator {
+  /** Up to `size` entries; an empty array at the end of the range. */
+  nextv(size: number): Promise<Array<[string, string]>>;
+  close(): Promise<void>;
+}
+
+export interface Level {
+  readonly status: string;
+  open(options?: { createIfMissing?: boolean }): Promise<void>;
+  close(): Promise<void>;
+  getMany(keys: string[]): Promise<Array<string | undefined>>;
+  getMany(keys: string[], options: { valueEncoding: 'buffer' }): Promise<Array<Buffer | undefined>>;
+  batch(ops: BatchOp[], options?: { sync?: boolean }): Promise<void>;
+  iterator(options: RangeOptions): LevelIterator;
+}
+
+type LevelConstructor = new (location: string, options: { valueEncoding: 'utf8' }) => Level;
+
+const require = createRequire(import.meta.url);
+const { RocksLevel } = require('@nxtedition/rocksdb') as { RocksLevel: LevelConstructor };
+
+/** A closed RocksDB handle for `location` (keys and values UTF-8 unless an op says 'buffer'). */
+export function createLevel(location: string): Level {
+  return new RocksLevel(location, { valueEncoding: 'utf8' });
+}
+
+/**
+ * The whole cause chain of a RocksDB error in one line: abstract-level wraps the useful part
+ * ("IO error: lock ... LOCK: Resource temporarily unavailable") in a generic "Database is not open".
+ */
+export function describeLevelError(err: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = err; e !== undefined && e !== null && parts.length < 5; ) {
+    const message = e instanceof Error ? e.message : String(e);
+    if (message && !parts.includes(message)) parts.push(message);
+    e = e instanceof Error ? e.cause : undefined;
+  }
+  return parts.join(': ') || 'unknown error';
+}
+
+/** STORE_UNAVAILABLE for a failed `operation`, keeping the RocksDB error as the cause. */
+export function levelError(operation: string, err: unknown): SpearletError {
+  return storeUnavailable(operation, new Error(describeLevelError(err), { cause: err }));
+}
+
+/** STORE_UNAVAILABLE for a failed open, saying what to check. */
+export function openError(location: string, err: unknown): SpearletError {
+  const detail = describeLevelError(err);
+  const hint = /\bLOCK\b|lock/.test(detail)
+    ? ' (is another spearlet process using this data directory?)'
+    : /EEXIST|ENOTDIR|EACCES|EPERM|EROFS/.test(detail)
+      ? ' (the data directory must be a writable directory)'
+      : '';
+  return storeUnavailable(`open of '${location}'`, new Error(`${detail}${hint}`, { cause: err }));
+}
