@@ -112,7 +112,7 @@ export class MemoryStore implements Store {
       .filter(
         (e) =>
           (before === undefined || compareUtf8(e.seq, before) < 0) &&
-          (query.taskId === undefined || e.taskId === query.taskId) &&
+          (!query.taskId || e.taskId === query.taskId) &&
           (query.status === undefined || e.status === query.status),
       )
       .slice(0, limit + 1);

@@ -159,7 +159,8 @@ export class RocksDbStore implements Store {
 
   listExecutions(query: ListExecutionsQuery): Promise<Page<ExecutionRecord>> {
     const limit = clampLimit(query.limit);
-    const prefix = query.taskId === undefined ? k.EXEC_SEQ : k.execTaskPrefix(query.taskId);
+    // '' (proto3's unset string) means every task, like undefined.
+    const prefix = query.taskId ? k.execTaskPrefix(query.taskId) : k.EXEC_SEQ;
     return this.run('listExecutions', async (db) => {
       let upper = k.prefixEnd(prefix);
       if (query.startAfter) {

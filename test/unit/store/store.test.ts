@@ -169,6 +169,7 @@ describe.each(implementations)('%s', (_name, make) => {
     const first = await store.listExecutions({ limit: 100 });
     expect(first.items.map((e) => e.executionId)).toEqual(newest);
     expect(first.items[0]).toEqual(made[8]);
+    expect((await store.listExecutions({ taskId: '', limit: 100 })).items).toHaveLength(9);
 
     const paged = await walk(
       (s) => store.listExecutions({ limit: 2, startAfter: s }),
