@@ -119,8 +119,7 @@ export class TaskRegistry {
         executionCount: 0,
       };
       input.check?.(task);
-      await this.store.putArtifact(digest, bytes);
-      await this.store.putTask(task);
+      await this.store.putTask(task, bytes);
       this.codeByDigest.set(digest, bytes);
       this.tasks.set(task.taskId, task);
       return { task, created: true };

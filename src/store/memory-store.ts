@@ -36,8 +36,9 @@ export class MemoryStore implements Store {
     return bytes && new Uint8Array(bytes);
   }
 
-  async putTask(task: TaskRecord): Promise<void> {
+  async putTask(task: TaskRecord, artifact?: Uint8Array): Promise<void> {
     this.live('putTask');
+    if (artifact && !this.artifacts.has(task.digest)) this.artifacts.set(task.digest, new Uint8Array(artifact));
     this.writeTask(task);
   }
 

@@ -56,8 +56,12 @@ export class RocksDbStore implements Store {
     return this.run('getArtifact', async (db) => (await db.getMany([k.artifactKey(digest)], { valueEncoding: 'buffer' }))[0]);
   }
 
-  putTask(task: TaskRecord): Promise<void> {
-    return this.exclusive('putTask', async (db) => db.batch(await this.taskOps(db, task)));
+  putTask(task: TaskRecord, artifact?: Uint8Array): Promise<void> {
+    return this.exclusive('putTask', async (db) => {
+      const ops = await this.taskOps(db, task);
+      if (artifact) ops.push({ type: 'put', key: k.artifactKey(task.digest), value: artifact, valueEncoding: 'buffer' });
+      await db.batch(ops);
+    });
   }
 
   getTask(taskId: string): Promise<TaskRecord | undefined> {

@@ -40,8 +40,12 @@ export interface Store {
   putArtifact(digest: string, bytes: Uint8Array): Promise<void>;
   getArtifact(digest: string): Promise<Uint8Array | undefined>;
 
-  /** Creates or replaces a task (and its name index) atomically. */
-  putTask(task: TaskRecord): Promise<void>;
+  /**
+   * Creates or replaces a task (and its name index) atomically. When `artifact` is given, the
+   * artifact bytes (keyed by task.digest) are written in the same batch, so a task never points at
+   * bytes that a concurrent delete removed.
+   */
+  putTask(task: TaskRecord, artifact?: Uint8Array): Promise<void>;
   getTask(taskId: string): Promise<TaskRecord | undefined>;
   /** The task registered with exactly this name and artifact digest, if any. */
   findTaskByNameAndDigest(name: string, digest: string): Promise<TaskRecord | undefined>;

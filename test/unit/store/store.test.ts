@@ -116,6 +116,13 @@ describe.each(implementations)('%s', (_name, make) => {
     expect(await store.getArtifact('missing')).toBeUndefined();
   });
 
+  it('writes a task and its artifact bytes in one call, and deleting the task frees them', async () => {
+    await store.putTask(task('t9', 'gamma', 'd9'), new Uint8Array([4, 5]));
+    expect([...(await store.getArtifact('d9'))!]).toEqual([4, 5]);
+    await store.deleteTask('t9', false);
+    expect(await store.getArtifact('d9')).toBeUndefined();
+  });
+
   it('puts, gets and finds tasks by name and digest, returning copies', async () => {
     await store.putTask(task('t1', 'alpha', 'd1'));
     const got = await store.getTask('t1');
