@@ -12,6 +12,7 @@ export async function serve(argv: string[]): Promise<number> {
   const log = createLogger(config.logLevel);
   const running = await startServer(config, log);
   log.info({ address: running.address, dataDir: config.dataDir, artifactRoots: config.artifactRoots, isolation: config.isolation }, `spearlet serving gRPC on ${running.address}`);
+  if (running.metricsAddress) log.info({ metricsAddress: running.metricsAddress }, `Prometheus metrics on http://${running.metricsAddress}/metrics`);
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {

@@ -1,0 +1,39 @@
+/**
+ * Shows one execution's outcome: the result value on stdout (so it pipes), the status line, error
+ * and logs on stderr; or one JSON object on stdout with --json. Shared by `invoke` and `status`.
+ */
+import type { ExecutionResult__Output } from '../generated/spearlet/ExecutionResult.js';
+import { Exit, type Io, paintFor } from './command.js';
+import { duration, resultJson, resultValue, short, showValue, statusText } from './format.js';
+import { toJson } from './output.js';
+
+export interface ExecutionView {
+  executionId: string;
+  taskId: string;
+  result: ExecutionResult__Output | null;
+  logs?: string[];
+}
+
+/** The exit code for an execution's status: 0 when COMPLETED, 3 when it ended otherwise. */
+export function exitFor(result: ExecutionResult__Output | null): number {
+  return short(result?.status) === 'COMPLETED' ? Exit.OK : Exit.NOT_COMPLETED;
+}
+
+export function printExecution(view: ExecutionView, json: boolean, io: Io): number {
+  const r = view.result;
+  if (json) {
+    io.stdout.write(toJson(resultJson(view.executionId, view.taskId, r, view.logs ? { logs: view.logs } : {})));
+    return exitFor(r);
+  }
+  const err = paintFor(io, 'stderr');
+  for (const line of view.logs ?? []) io.stderr.write(`${err.dim('│')} ${line}\n`);
+  const m = r?.metrics ?? {};
+  const facts = [`in ${duration(r?.executionTimeMs ?? 0)}`];
+  if (m.cold_start === 'true') facts.push('cold start');
+  if (m.attempts && m.attempts !== '1') facts.push(`${m.attempts} attempts`);
+  io.stderr.write(`${statusText(short(r?.status), err)} ${err.bold(view.executionId)} ${err.dim(`task ${view.taskId} · ${facts.join(' · ')}`)}\n`);
+  if (r?.errorCode || r?.errorMessage) io.stderr.write(`${err.red(r.errorCode || 'error')}: ${r.errorMessage}\n`);
+  const value = resultValue(r?.result);
+  if (value) io.stdout.write(`${showValue(value)}\n`);
+  return exitFor(r);
+}

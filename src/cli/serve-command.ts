@@ -1,0 +1,54 @@
+/**
+ * `spearlet serve` as a subcommand: help text and usage errors around serve.ts.
+ */
+import { ErrorCodes, SpearletError } from '../errors.js';
+import { type Command, UsageError } from './command.js';
+import { serve } from './serve.js';
+import { envName } from './serve-options.js';
+
+const HELP = `usage: spearlet serve [options]
+
+Runs the gRPC server (spearlet.FunctionService, grpc.health.v1.Health, server reflection) until
+SIGINT/SIGTERM, then drains running executions and closes the store. Every flag also reads an
+environment variable (--data-dir → ${envName('data-dir')}); flags win.
+
+options:
+  --listen HOST:PORT                 gRPC address (default 127.0.0.1:50051; port 0 picks one)
+  --data-dir DIR                     RocksDB directory (default ./data)
+  --artifact-root DIR                where artifact paths may point (repeatable; default ./artifacts)
+  --http-allow-host HOST             hosts http(s) artifact URLs may name (repeatable)
+  --metrics-listen HOST:PORT         serve Prometheus metrics at http://HOST:PORT/metrics (off by default)
+  --log-level LEVEL                  trace debug info warn error fatal silent (default info); logs are
+                                     JSON lines, pretty-printed when stdout is a terminal
+  --max-artifact-bytes N             artifact size cap (default 16 MiB)
+  --default-timeout-ms N             execution timeout default (30000)
+  --max-timeout-ms N                 execution timeout cap (300000)
+  --default-memory-limit-mb N        instance memory default (128)
+  --max-memory-limit-mb N            instance memory cap (1024)
+  --max-concurrent-executions N      executions running at once (64)
+  --max-queue-length N               waiting executions beyond that (256)
+  --queue-timeout-ms N               how long one may wait (10000)
+  --max-total-instances N            live instances across tasks (2000)
+  --prewarm-isolates N               blank isolates kept ready (2)
+  --instance-idle-ms N               idle instances are disposed after this (300000)
+  --scheduling-policy P              least-loaded or round-robin
+  --isolation MODE                   in-process or process
+  --sandbox-workers N                sandbox worker processes (isolation process)
+  --shutdown-grace-ms N              how long SIGTERM waits for running executions (10000)
+  --sync-writes                      fsync every terminal record
+  -h, --help                         this help`;
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the gRPC server (--listen, --data-dir, --metrics-listen, ...)',
+  help: HELP,
+  async run(argv) {
+    try {
+      return await serve(argv);
+    } catch (err) {
+      // A bad flag or environment value is a usage error (exit 2), like the client commands'.
+      if (err instanceof SpearletError && err.code === ErrorCodes.INVALID_CONFIG) throw new UsageError(err.message);
+      throw err;
+    }
+  },
+};
