@@ -17,6 +17,7 @@ import type { Admission, Slot } from './admission.js';
 import { encodeResult } from './codec.js';
 import { type ExecutionFigures, addExecution, emptyFigures } from './execution-stats.js';
 import { runOnPool } from './execution-runner.js';
+import type { ExecutionObserver } from './execution-observer.js';
 import { newExecutionId, ulid } from './ids.js';
 import type { InstancePool } from './instance-pool.js';
 import { type InvocationPlan, type InvokeInput, planInvocation } from './invocation-plan.js';
@@ -65,6 +66,7 @@ export class TaskExecutionManager {
     private readonly pool: InstancePool,
     private readonly admission: Admission,
     private readonly log: Logger,
+    private readonly observer?: ExecutionObserver,
   ) {}
 
   /** Marks executions left unfinished by a previous process INTERRUPTED and loads the figures. */
@@ -278,6 +280,7 @@ export class TaskExecutionManager {
     await live.firstWrite.catch(() => undefined);
     await this.store.putExecution(record, this.registry.noteExecution(record.taskId, status), { sync: this.config.syncWrites });
     addExecution(this.figures, record, this.registry.get(record.taskId)?.name);
+    this.observer?.executionFinished(record, this.registry.get(record.taskId)?.runtime ?? 'unknown');
     this.log.info(
       {
         executionId: record.executionId,

@@ -9,6 +9,7 @@ import type { ExecutionRecord, ExecutionStatus, TaskRecord } from '../store/reco
 import type { Page, Store } from '../store/store.js';
 import { Admission } from './admission.js';
 import { TaskExecutionManager } from './execution-manager.js';
+import type { ExecutionObserver } from './execution-observer.js';
 import { HealthMonitor } from './health.js';
 import { InstancePool } from './instance-pool.js';
 import type { RuntimeManager } from './runtime-manager.js';
@@ -35,6 +36,7 @@ export class SpearletCore {
     readonly store: Store,
     readonly runtimes: RuntimeManager,
     readonly log: Logger,
+    observer?: ExecutionObserver,
   ) {
     this.registry = new TaskRegistry(store, runtimes, config);
     this.pool = new InstancePool(runtimes, config, (task) => this.registry.code(task));
@@ -43,7 +45,7 @@ export class SpearletCore {
       maxQueueLength: config.maxQueueLength,
       queueTimeoutMs: config.queueTimeoutMs,
     });
-    this.executions = new TaskExecutionManager(config, store, this.registry, this.pool, this.admission, log);
+    this.executions = new TaskExecutionManager(config, store, this.registry, this.pool, this.admission, log, observer);
     this.health = new HealthMonitor(config, store, this.registry, this.executions, this.pool, this.admission, runtimes);
   }
 
