@@ -1,0 +1,151 @@
+/**
+ * One call running on a V8 instance: starts it in the isolate, forwards logs and chunks, runs the
+ * guest's timers, enforces the deadline and the abort signal, and settles exactly once.
+ *
+ * isolated-vm's own `timeout` only covers synchronous execution, so the deadline is a host timer
+ * that disposes the isolate: it ends synchronous loops (running on isolated-vm's thread while this
+ * thread is free), loops after an `await`, and promises that never settle alike.
+ */
+import type { ExecutionHooks, Outcome } from '../../src/core/runtime.js';
+import type { EncodedValue } from '../../src/core/values.js';
+import { OutcomeCodes } from '../../src/errors.js';
+import {
+  outcomeFromRecord,
+  outOfMemoryOutcome,
+  terminatedOutcome,
+  type Termination,
+  type Usage,
+} from './outcome.js';
+import type { CallRecord, CallSink, Sandbox } from './sandbox.js';
+
+/**
+ * Arguments are copied in; nothing comes back from the apply itself (`applyIgnored` saves a
+ * cross-thread round trip): the prelude answers through the `done` callback, and the sandbox's
+ * sentinel reports an isolate that died.
+ */
+const APPLY_OPTIONS = { arguments: { copy: true } } as const;
+/** setTimeout's ceiling; longer delays would fire at once. */
+const MAX_TIMER_MS = 2_147_483_647;
+
+export interface CallRequest {
+  name: string;
+  params: unknown;
+  ctx: unknown;
+  streaming: boolean;
+  deadline: number;
+}
+
+export class ActiveCall implements CallSink {
+  private settled = false;
+  private watchdog: NodeJS.Timeout | undefined;
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly cpuStart: bigint;
+  private readonly onAbort = () => this.terminate('cancelled');
+
+  constructor(
+    readonly seq: number,
+    private readonly sandbox: Sandbox,
+    private readonly hooks: ExecutionHooks,
+    private readonly signal: AbortSignal,
+    private readonly deadline: number,
+    /** Memory figure to report when the isolate cannot be asked any more. */
+    private readonly lastMemory: number,
+    private readonly onSettle: (outcome: Outcome, record: CallRecord | undefined) => void,
+  ) {
+    this.cpuStart = sandbox.cpuTimeNs();
+  }
+
+  start(request: CallRequest): void {
+    const remaining = Math.min(Math.max(0, this.deadline - Date.now()), MAX_TIMER_MS);
+    this.watchdog = setTimeout(() => this.terminate('timeout'), remaining);
+    this.signal.addEventListener('abort', this.onAbort, { once: true });
+    this.sandbox.attach(this);
+    try {
+      this.sandbox.prelude.call.applyIgnored(
+        undefined,
+        [this.seq, request.name, request.params, request.ctx, request.streaming],
+        APPLY_OPTIONS,
+      );
+    } catch (err) {
+      // Copying the arguments in failed: nothing ran.
+      const message = err instanceof Error ? err.message : String(err);
+      this.settle({ status: 'failed', errorCode: OutcomeCodes.INVALID_PARAMETERS, errorMessage: `parameters could not be passed to the function: ${message}`, instanceUsable: true, ...this.usage() });
+    }
+  }
+
+  log(line: string): void {
+    if (this.settled) return;
+    try {
+      this.hooks.onLog(line);
+    } catch {
+      // A hook's failure is the caller's problem, not the guest's.
+    }
+  }
+
+  chunk(value: EncodedValue): void {
+    if (this.settled) return;
+    try {
+      this.hooks.onChunk(value);
+    } catch {
+      // As above.
+    }
+  }
+
+  done(record: CallRecord): void {
+    if (this.settled) return;
+    const memory = typeof record.m === 'number' && record.m >= 0 ? record.m : this.lastMemory;
+    const usage = { cpuTimeUs: this.cpuTimeUs(), memoryUsedBytes: memory };
+    const outcome = outcomeFromRecord(record, usage, this.sandbox.memoryLimitMb);
+    if (!outcome.instanceUsable) this.sandbox.dispose();
+    this.settle(outcome, record);
+  }
+
+  timer(timerId: number, ms: number): void {
+    if (this.settled) return;
+    const handle = setTimeout(() => {
+      this.timers.delete(handle);
+      if (this.settled || this.sandbox.isDisposed) return;
+      this.sandbox.prelude.fire.applyIgnored(undefined, [this.seq, timerId], APPLY_OPTIONS);
+    }, Math.min(ms, MAX_TIMER_MS));
+    this.timers.add(handle);
+  }
+
+  catastrophic(message: string): void {
+    if (this.settled) return;
+    this.sandbox.dispose();
+    this.settle(outOfMemoryOutcome(this.usage(), this.sandbox.memoryLimitMb, message));
+  }
+
+  /** Ends the call from the host side: the isolate is disposed, whatever it was doing. */
+  terminate(reason: Termination): void {
+    if (this.settled) return;
+    const usage = this.usage();
+    this.sandbox.dispose();
+    this.settle(terminatedOutcome(reason, usage, this.deadline));
+  }
+
+  died(): void {
+    if (this.settled) return;
+    this.settle(outOfMemoryOutcome(this.usage(), this.sandbox.memoryLimitMb));
+  }
+
+  private cpuTimeUs(): number {
+    const now = this.sandbox.cpuTimeNs();
+    return now > this.cpuStart ? Number((now - this.cpuStart) / 1000n) : 0;
+  }
+
+  private usage(): Usage {
+    return { cpuTimeUs: this.cpuTimeUs(), memoryUsedBytes: this.lastMemory };
+  }
+
+  private settle(outcome: Outcome, record?: CallRecord): void {
+    if (this.settled) return;
+    this.settled = true;
+    clearTimeout(this.watchdog);
+    this.signal.removeEventListener('abort', this.onAbort);
+    for (const handle of this.timers) clearTimeout(handle);
+    this.timers.clear();
+    this.sandbox.detach(this);
+    this.onSettle(outcome, record);
+  }
+}

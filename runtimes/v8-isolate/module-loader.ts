@@ -1,0 +1,111 @@
+/**
+ * Loads a task's ES module into a blank Sandbox: compile (with the V8 code cache), refuse imports,
+ * instantiate, evaluate the top level under a time limit, and hand the namespace to the prelude,
+ * which keeps it and describes the callable exports.
+ */
+import type ivm from 'isolated-vm';
+import type { ArtifactAnalysis, ExportInfo } from '../../src/core/runtime.js';
+import { compileError, importRefused, notUtf8, topLevelError, topLevelUnsettled } from './artifact-errors.js';
+import type { CodeCache } from './code-cache.js';
+import type { Sandbox } from './sandbox.js';
+
+/** Time the top-level code of a module may run (analysis and instance creation). */
+export const TOP_LEVEL_TIMEOUT_MS = 5_000;
+
+const TASK_SPECIFIER = 'task.js';
+/**
+ * The loader module's body runs only after the task module (including any top-level await) has
+ * finished, so `loaded` is initialised exactly when evaluation completed. It also re-exports the
+ * task's namespace: isolated-vm exposes a namespace only for the module `evaluate` was called on.
+ */
+const LOADER_SOURCE = `import * as ns from ${JSON.stringify(TASK_SPECIFIER)};\nexport { ns };\nexport const loaded = true;\n`;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decodes artifact bytes (a leading BOM is dropped). */
+export function decodeSource(code: Uint8Array): string {
+  try {
+    return utf8.decode(code);
+  } catch (err) {
+    throw notUtf8(err);
+  }
+}
+
+export interface LoadedModule extends ArtifactAnalysis {
+  /** Heap used + external bytes after evaluation. */
+  memoryUsedBytes: number;
+}
+
+/**
+ * Compiles, instantiates and evaluates `source` in the sandbox. Throws SpearletError
+ * INVALID_ARTIFACT for syntax errors, imports, and top-level code that throws, times out, runs out
+ * of memory or does not settle. The caller disposes the sandbox on failure.
+ */
+export async function loadModule(
+  sandbox: Sandbox,
+  source: string,
+  cache?: { codeCache: CodeCache; digest: string },
+): Promise<LoadedModule> {
+  const { isolate } = sandbox;
+  const cached = cache?.codeCache.get(cache.digest);
+  let module: ivm.Module;
+  try {
+    module = await isolate.compileModule(source, {
+      filename: TASK_SPECIFIER,
+      ...(cached !== undefined ? { cachedData: cached } : { produceCachedData: cache !== undefined }),
+    });
+  } catch (err) {
+    throw compileError(err);
+  }
+  const compiled = module as ivm.Module & ivm.CachedDataResult & { cachedDataRejected?: boolean };
+  if (cache !== undefined) {
+    if (cached !== undefined && compiled.cachedDataRejected === true) cache.codeCache.delete(cache.digest);
+    else if (cached === undefined && compiled.cachedData !== undefined) cache.codeCache.set(cache.digest, compiled.cachedData);
+  }
+  const loader = await isolate.compileModule(LOADER_SOURCE, { filename: 'spearlet:loader' });
+  try {
+    const specifiers = module.dependencySpecifiers;
+    if (specifiers.length > 0) throw importRefused(specifiers[0]);
+    await loader.instantiate(sandbox.context, (specifier) => {
+      if (specifier === TASK_SPECIFIER) return module;
+      throw importRefused(specifier);
+    });
+    try {
+      await loader.evaluate({ timeout: TOP_LEVEL_TIMEOUT_MS });
+    } catch (err) {
+      throw topLevelError(err, { disposed: sandbox.isDisposed, timeoutMs: TOP_LEVEL_TIMEOUT_MS, memoryLimitMb: sandbox.memoryLimitMb });
+    }
+    const exported = loader.namespace;
+    let namespace: ivm.Reference<unknown>;
+    try {
+      await exported.get('loaded');
+      namespace = (await exported.get('ns', { reference: true })) as ivm.Reference<unknown>;
+    } catch {
+      throw topLevelUnsettled();
+    } finally {
+      exported.release();
+    }
+    let described: { exports: ExportInfo[]; memory: number };
+    try {
+      described = (await sandbox.prelude.load.apply(undefined, [namespace.derefInto()], {
+        result: { copy: true },
+        timeout: TOP_LEVEL_TIMEOUT_MS,
+      })) as { exports: ExportInfo[]; memory: number };
+    } catch (err) {
+      throw topLevelError(err, { disposed: sandbox.isDisposed, timeoutMs: TOP_LEVEL_TIMEOUT_MS, memoryLimitMb: sandbox.memoryLimitMb });
+    } finally {
+      namespace.release();
+    }
+    return { exports: described.exports, defaultExport: defaultExportOf(described.exports), memoryUsedBytes: Math.max(0, described.memory) };
+  } finally {
+    loader.release();
+    module.release();
+  }
+}
+
+/** `default` when it is a function, else `handler` when exported. */
+export function defaultExportOf(exports: readonly ExportInfo[]): string | undefined {
+  if (exports.some((e) => e.name === 'default')) return 'default';
+  if (exports.some((e) => e.name === 'handler')) return 'handler';
+  return undefined;
+}

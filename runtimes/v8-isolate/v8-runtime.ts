@@ -1,0 +1,123 @@
+/**
+ * The V8 isolate runtime: JavaScript artifacts (one ES module, no imports) run in isolated-vm
+ * isolates, one isolate per instance, with a memory limit per instance and a deadline per call.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import type { ArtifactAnalysis, Instance, InstanceLimits, InstanceSpec, Runtime } from '../../src/core/runtime.js';
+import { toSpearletError } from '../../src/errors.js';
+import { BlankIsolates } from './blank-isolates.js';
+import { CodeCache } from './code-cache.js';
+import { decodeSource, loadModule } from './module-loader.js';
+import { Sandbox, type SandboxOptions } from './sandbox.js';
+import { V8Instance } from './v8-instance.js';
+
+export interface V8RuntimeOptions {
+  /** Blank isolates kept ready per memory limit. */
+  prewarmIsolates: number;
+  /** The memory limit most instances use; the blank pool is warmed for it at start. */
+  defaultMemoryLimitMb: number;
+  /** Log lines per call worth sending to the host (the rest are dropped inside the isolate). */
+  maxLogLinesPerExecution: number;
+  /** Log line length worth sending to the host. */
+  maxLogLineBytes: number;
+  /**
+   * Told when isolated-vm reports a catastrophic error (V8 lost control of an isolate, e.g. an
+   * out-of-memory it could not contain). The isolate's memory and thread are lost for good; the
+   * process should be recycled soon.
+   */
+  onCatastrophicError?: (message: string) => void;
+  /** Told when a background task (refilling blank isolates) fails. */
+  onBackgroundError?: (err: unknown) => void;
+}
+
+export class V8Runtime implements Runtime {
+  readonly name = 'v8-isolate';
+  readonly artifactTypes = ['javascript', 'js', 'v8', 'isolate'] as const;
+  private readonly codeCache = new CodeCache();
+  private readonly blanks: BlankIsolates;
+  private readonly live = new Set<V8Instance>();
+  private readonly idPrefix = `v8-${randomBytes(3).toString('hex')}-`;
+  private nextId = 1;
+  private catastrophes = 0;
+
+  constructor(private readonly options: V8RuntimeOptions) {
+    this.blanks = new BlankIsolates(options.prewarmIsolates, (mb) => this.newSandbox(mb), options.onBackgroundError);
+    this.blanks.warm(options.defaultMemoryLimitMb);
+  }
+
+  /** Catastrophic isolate failures seen so far (see V8RuntimeOptions.onCatastrophicError). */
+  get catastrophicErrors(): number {
+    return this.catastrophes;
+  }
+
+  /** Instances created and not yet disposed. */
+  get liveInstances(): number {
+    return this.live.size;
+  }
+
+  async analyze(code: Uint8Array, limits: InstanceLimits): Promise<ArtifactAnalysis> {
+    const source = decodeSource(code);
+    const digest = createHash('sha256').update(code).digest('hex');
+    const sandbox = await this.sandboxFor(limits.memoryLimitMb);
+    try {
+      const loaded = await loadModule(sandbox, source, { codeCache: this.codeCache, digest });
+      const analysis: ArtifactAnalysis = { exports: loaded.exports };
+      if (loaded.defaultExport !== undefined) analysis.defaultExport = loaded.defaultExport;
+      return analysis;
+    } catch (err) {
+      throw toSpearletError(err);
+    } finally {
+      sandbox.dispose();
+    }
+  }
+
+  async createInstance(spec: InstanceSpec): Promise<Instance> {
+    const source = decodeSource(spec.code);
+    const sandbox = await this.sandboxFor(spec.limits.memoryLimitMb);
+    try {
+      const loaded = await loadModule(sandbox, source, { codeCache: this.codeCache, digest: spec.digest });
+      const instance = new V8Instance({
+        id: `${this.idPrefix}${this.nextId++}`,
+        taskId: spec.taskId,
+        sandbox,
+        exports: new Map(loaded.exports.map((e) => [e.name, e.kind === 'generator' ? 'generator' : 'function'])),
+        defaultExport: loaded.defaultExport,
+        memoryUsedBytes: loaded.memoryUsedBytes,
+        onDispose: (i) => this.live.delete(i),
+      });
+      this.live.add(instance);
+      return instance;
+    } catch (err) {
+      sandbox.dispose();
+      throw toSpearletError(err);
+    }
+  }
+
+  evict(digest: string): void {
+    this.codeCache.delete(digest);
+  }
+
+  async close(): Promise<void> {
+    this.blanks.close();
+    for (const instance of [...this.live]) instance.dispose();
+    this.codeCache.clear();
+  }
+
+  private async sandboxFor(memoryLimitMb: number): Promise<Sandbox> {
+    return this.blanks.take(memoryLimitMb) ?? (await this.newSandbox(memoryLimitMb));
+  }
+
+  private async newSandbox(memoryLimitMb: number): Promise<Sandbox> {
+    const options: SandboxOptions = {
+      memoryLimitMb,
+      maxLogLines: this.options.maxLogLinesPerExecution,
+      maxLogLineChars: this.options.maxLogLineBytes,
+    };
+    const sandbox = await Sandbox.create(options);
+    sandbox.onCatastrophe = (message) => {
+      this.catastrophes++;
+      this.options.onCatastrophicError?.(message);
+    };
+    return sandbox;
+  }
+}
