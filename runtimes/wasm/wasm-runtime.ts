@@ -1,0 +1,62 @@
+/**
+ * The WebAssembly runtime: validates modules, compiles each task's module once (per digest and
+ * memory limit) in the host, and builds instances that each get the compiled module transferred
+ * into their own isolate.
+ */
+import ivm from 'isolated-vm';
+import type { ArtifactAnalysis, Instance, InstanceLimits, InstanceSpec, Runtime } from '../../src/core/runtime.js';
+import { compileModule, inspectModule, limitPages } from './module-info.js';
+import { withMemoryMaximum } from './wasm-binary.js';
+import { WasmInstance, type CompiledModule, type WasmInstanceOptions } from './wasm-instance.js';
+
+export class WasmRuntime implements Runtime {
+  readonly name = 'wasm';
+  readonly artifactTypes = ['wasm', 'webassembly'] as const;
+  /** Compiled modules by `digest:maxPages`; a promise so concurrent instance builds share one compile. */
+  private readonly cache = new Map<string, Promise<CompiledModule>>();
+
+  constructor(private readonly options: WasmInstanceOptions) {}
+
+  async analyze(code: Uint8Array, limits: InstanceLimits): Promise<ArtifactAnalysis> {
+    await compileModule(code);
+    return inspectModule(code, limits).analysis;
+  }
+
+  async createInstance(spec: InstanceSpec): Promise<Instance> {
+    return WasmInstance.create(spec, await this.compiled(spec), this.options);
+  }
+
+  evict(digest: string): void {
+    for (const [key, entry] of this.cache) {
+      if (!key.startsWith(`${digest}:`)) continue;
+      this.cache.delete(key);
+      entry.then((compiled) => compiled.copy.release(), () => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    const entries = [...this.cache.values()];
+    this.cache.clear();
+    await Promise.allSettled(entries.map(async (entry) => (await entry).copy.release()));
+  }
+
+  /**
+   * The task's module with its memory maximum capped at the instance limit, compiled once. Only
+   * the instances share it: each gets its own linear memory when it instantiates.
+   */
+  private compiled(spec: InstanceSpec): Promise<CompiledModule> {
+    const maxPages = limitPages(spec.limits);
+    const key = `${spec.digest}:${maxPages}`;
+    let entry = this.cache.get(key);
+    if (!entry) {
+      entry = (async () => {
+        const info = inspectModule(spec.code, spec.limits);
+        const module = await compileModule(withMemoryMaximum(spec.code, info.layout, maxPages));
+        return { info, copy: new ivm.ExternalCopy(module) };
+      })();
+      this.cache.set(key, entry);
+      entry.catch(() => this.cache.delete(key));
+    }
+    return entry;
+  }
+}
