@@ -13,7 +13,7 @@ beforeAll(async () => {
   t = await startTestServer();
   const reg = async (file: string, name: string, fn: string, metadata: Record<string, string> = {}) =>
     (await t.client.invoke({ taskName: name, artifactSpec: await fixtureSpec(file, 'javascript', metadata), functionName: fn })).taskId;
-  hostile = await reg('js/hostile.js', 'hostile', 'escape', { memory_limit_mb: '64', timeout_ms: '300' });
+  hostile = await reg('js/hostile.js', 'hostile', 'escape', { memory_limit_mb: '64', timeout_ms: '5000' });
   basics = await reg('js/basics.js', 'basics', 'counter');
 });
 afterAll(() => t.stop());
@@ -33,7 +33,7 @@ describe('hostile functions', () => {
     ['heapBomb', 'EXECUTION_STATUS_FAILED', 'OUT_OF_MEMORY'],
     ['bufferBomb', 'EXECUTION_STATUS_FAILED', 'OUT_OF_MEMORY'],
   ])('%s ends %s / %s and the instance is replaced', async (fn, expectedStatus, code) => {
-    const res = await run(fn);
+    const res = await run(fn, code === 'TIMEOUT' ? 300 : 0);
     expect(res.success).toBe(false);
     expect(res.result?.status).toBe(expectedStatus);
     expect(res.result?.errorCode).toBe(code);
@@ -71,7 +71,7 @@ describe('hostile functions', () => {
 
   it('hostile calls at concurrency leave the server serving', async () => {
     const fns = ['spin', 'heapBomb', 'recurse', 'bufferBomb', 'spinAfterAwait', 'escape'];
-    const results = await Promise.all(fns.map((fn) => run(fn)));
+    const results = await Promise.all(fns.map((fn) => run(fn, fn.startsWith('spin') ? 500 : 0)));
     expect(results.map((r) => r.result?.status)).toEqual([
       'EXECUTION_STATUS_TIMEOUT',
       'EXECUTION_STATUS_FAILED',

@@ -110,7 +110,7 @@ describe('InvokeFunction SYNC', () => {
     const res = await call('logs', { n: 2 });
     const status = await t.client.getExecutionStatus({ executionId: res.executionId, includeLogs: true, includeResult: true });
     expect(status.found).toBe(true);
-    expect(status.logs).toEqual(['line 0', 'line 1', 'warn: careful', 'error: bad {"code":7}']);
+    expect(status.logs).toEqual(['line 0', 'line 1', 'warn: careful', 'error: bad { code: 7 }']);
     expect(valueOf(status.result?.result)).toBe(2);
   });
 

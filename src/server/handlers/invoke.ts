@@ -93,15 +93,19 @@ export function streamFunction(core: SpearletCore) {
       if (accepted.existing) {
         const record = await accepted.done;
         call.write({ executionId: id, status: statusEnum(record.status) as StreamExecutionResult['status'], metadata: { kind: 'status', existing: 'true' } });
-        call.end(finalMessage(record));
+        call.write(finalMessage(record));
+        call.end();
         return;
       }
       call.on('cancelled', () => void core.executions.cancel(id, 'the client cancelled the stream').catch(() => undefined));
       sink.open(id);
       const record = await accepted.done;
-      if (!call.cancelled) call.end(finalMessage(record));
+      if (!call.cancelled) {
+        call.write(finalMessage(record));
+        call.end();
+      }
     } catch (err) {
-      call.destroy(toServiceError(err) as Error);
+      call.emit('error', toServiceError(err));
     }
   };
 }
