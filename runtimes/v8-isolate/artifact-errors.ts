@@ -36,7 +36,7 @@ export function importRefused(specifier: string): SpearletError {
 /** Top-level code failed: threw, looped past the limit, or ran out of memory. */
 export function topLevelError(err: unknown, opts: { disposed: boolean; timeoutMs: number; memoryLimitMb: number }): SpearletError {
   const raw = err instanceof Error ? err.message : String(err);
-  if (opts.disposed || /memory limit/i.test(raw)) {
+  if (opts.disposed || /memory limit/i.test(raw) || raw === 'Array buffer allocation failed') {
     return invalid(`top-level code exceeded the memory limit (${opts.memoryLimitMb} MB)`, err);
   }
   if (/Script execution timed out/.test(raw)) {

@@ -9,7 +9,7 @@ import { compileError, importRefused, notUtf8, topLevelError, topLevelUnsettled 
 import type { CodeCache } from './code-cache.js';
 import type { Sandbox } from './sandbox.js';
 
-/** Time the top-level code of a module may run (analysis and instance creation). */
+/** Default time the top-level code of a module may run (analysis and instance creation). */
 export const TOP_LEVEL_TIMEOUT_MS = 5_000;
 
 const TASK_SPECIFIER = 'task.js';
@@ -44,9 +44,11 @@ export interface LoadedModule extends ArtifactAnalysis {
 export async function loadModule(
   sandbox: Sandbox,
   source: string,
-  cache?: { codeCache: CodeCache; digest: string },
+  options: { cache?: { codeCache: CodeCache; digest: string }; timeoutMs?: number } = {},
 ): Promise<LoadedModule> {
   const { isolate } = sandbox;
+  const { cache, timeoutMs = TOP_LEVEL_TIMEOUT_MS } = options;
+  const limits = () => ({ disposed: sandbox.isDisposed, timeoutMs, memoryLimitMb: sandbox.memoryLimitMb });
   const cached = cache?.codeCache.get(cache.digest);
   let module: ivm.Module;
   try {
@@ -71,9 +73,9 @@ export async function loadModule(
       throw importRefused(specifier);
     });
     try {
-      await loader.evaluate({ timeout: TOP_LEVEL_TIMEOUT_MS });
+      await loader.evaluate({ timeout: timeoutMs });
     } catch (err) {
-      throw topLevelError(err, { disposed: sandbox.isDisposed, timeoutMs: TOP_LEVEL_TIMEOUT_MS, memoryLimitMb: sandbox.memoryLimitMb });
+      throw topLevelError(err, limits());
     }
     const exported = loader.namespace;
     let namespace: ivm.Reference<unknown>;
@@ -89,10 +91,10 @@ export async function loadModule(
     try {
       described = (await sandbox.prelude.load.apply(undefined, [namespace.derefInto()], {
         result: { copy: true },
-        timeout: TOP_LEVEL_TIMEOUT_MS,
+        timeout: timeoutMs,
       })) as { exports: ExportInfo[]; memory: number };
     } catch (err) {
-      throw topLevelError(err, { disposed: sandbox.isDisposed, timeoutMs: TOP_LEVEL_TIMEOUT_MS, memoryLimitMb: sandbox.memoryLimitMb });
+      throw topLevelError(err, limits());
     } finally {
       namespace.release();
     }

@@ -106,14 +106,18 @@ function resultRecord(value) {
   return encoded.s === 2 ? encoded : { s: 1, v: encoded, m: 0 };
 }
 
-/** Ends the current call (its timers die with it) and tells the host. */
+/**
+ * Ends the current call (its timers die with it) and tells the host, from a microtask: work the
+ * guest queued before returning (say, a promise callback that never ends) runs first, so it
+ * counts against this call's deadline instead of silently blocking the next call.
+ */
 function complete(id, record) {
   if (id !== currentCall) return;
   currentCall = 0;
   timers = ObjectCreate(null);
   liveTimers = 0;
   record.m = memoryUsed();
-  hostDone(id, record);
+  ReflectApply(PromiseThen, resolvedPromise, [() => hostDone(id, record)]);
 }
 
 const sentinelPromise = new Promise(() => {});

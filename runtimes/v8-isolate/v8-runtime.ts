@@ -20,6 +20,8 @@ export interface V8RuntimeOptions {
   maxLogLinesPerExecution: number;
   /** Log line length worth sending to the host. */
   maxLogLineBytes: number;
+  /** Time a module's top-level code may run (default 5 s); past it the artifact is invalid. */
+  topLevelTimeoutMs?: number;
   /**
    * Told when isolated-vm reports a catastrophic error (V8 lost control of an isolate, e.g. an
    * out-of-memory it could not contain). The isolate's memory and thread are lost for good; the
@@ -60,7 +62,7 @@ export class V8Runtime implements Runtime {
     const digest = createHash('sha256').update(code).digest('hex');
     const sandbox = await this.sandboxFor(limits.memoryLimitMb);
     try {
-      const loaded = await loadModule(sandbox, source, { codeCache: this.codeCache, digest });
+      const loaded = await loadModule(sandbox, source, { cache: { codeCache: this.codeCache, digest }, timeoutMs: this.options.topLevelTimeoutMs });
       const analysis: ArtifactAnalysis = { exports: loaded.exports };
       if (loaded.defaultExport !== undefined) analysis.defaultExport = loaded.defaultExport;
       return analysis;
@@ -75,7 +77,7 @@ export class V8Runtime implements Runtime {
     const source = decodeSource(spec.code);
     const sandbox = await this.sandboxFor(spec.limits.memoryLimitMb);
     try {
-      const loaded = await loadModule(sandbox, source, { codeCache: this.codeCache, digest: spec.digest });
+      const loaded = await loadModule(sandbox, source, { cache: { codeCache: this.codeCache, digest: spec.digest }, timeoutMs: this.options.topLevelTimeoutMs });
       const instance = new V8Instance({
         id: `${this.idPrefix}${this.nextId++}`,
         taskId: spec.taskId,

@@ -1,0 +1,106 @@
+/**
+ * V8 runtime: artifact analysis at task creation, and registration with the RuntimeManager.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveConfig } from '../../../../src/config.js';
+import { RuntimeManager } from '../../../../src/core/runtime-manager.js';
+import { ErrorCodes, SpearletError } from '../../../../src/errors.js';
+import { setup } from '../../../../runtimes/v8-isolate/index.js';
+import { bytesOf, MB, newRuntime } from './helpers.js';
+
+const runtime = newRuntime({ topLevelTimeoutMs: 300 });
+afterAll(() => runtime.close());
+
+async function analysisError(source: string | Uint8Array): Promise<SpearletError> {
+  const code = typeof source === 'string' ? bytesOf(source) : source;
+  const err = await runtime.analyze(code, { memoryLimitMb: MB }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(SpearletError);
+  return err as SpearletError;
+}
+
+describe('setup', () => {
+  it('registers v8-isolate for javascript, js, v8 and isolate', async () => {
+    const manager = new RuntimeManager();
+    setup(manager, resolveConfig({ prewarmIsolates: 0 }));
+    for (const type of ['javascript', 'JS', 'v8', 'isolate']) expect(manager.forArtifactType(type).name).toBe('v8-isolate');
+    await manager.close();
+  });
+});
+
+describe('analyze', () => {
+  it('lists exported functions and generators, sync and async', async () => {
+    const analysis = await runtime.analyze(
+      bytesOf(`
+        export function plain() {}
+        export async function later() {}
+        export function* gen() {}
+        export async function* agen() {}
+        export const arrow = () => 1;
+        export const notAFunction = 42;
+        export class NotCallable {}
+      `),
+      { memoryLimitMb: MB },
+    );
+    const byName = Object.fromEntries(analysis.exports.map((e) => [e.name, e.kind]));
+    expect(byName).toEqual({ plain: 'function', later: 'function', gen: 'generator', agen: 'generator', arrow: 'function' });
+    expect(analysis.defaultExport).toBeUndefined();
+  });
+
+  it('picks the default export when it is a function, else handler', async () => {
+    const withDefault = await runtime.analyze(bytesOf('export default function () {}\nexport function handler() {}'), { memoryLimitMb: MB });
+    expect(withDefault.defaultExport).toBe('default');
+    const withHandler = await runtime.analyze(bytesOf('export default 5;\nexport async function handler() {}'), { memoryLimitMb: MB });
+    expect(withHandler.defaultExport).toBe('handler');
+    expect(withHandler.exports.map((e) => e.name)).toEqual(['handler']);
+  });
+
+  it('reports a syntax error with line and column', async () => {
+    const err = await analysisError('export function ok() {}\nexport function broken( {\n  return 1;\n}\n');
+    expect(err.code).toBe(ErrorCodes.INVALID_ARTIFACT);
+    expect(err.message).toMatch(/^SyntaxError: .+ \(line \d+, column \d+\)$/);
+    const redeclared = await analysisError('let x = 1;\n  let x = 2;\n');
+    expect(redeclared.message).toBe("SyntaxError: Identifier 'x' has already been declared (line 2, column 7)");
+  });
+
+  it('refuses a module with imports, naming the specifier', async () => {
+    const err = await analysisError("import fs from 'node:fs';\nexport default () => fs;\n");
+    expect(err.code).toBe(ErrorCodes.INVALID_ARTIFACT);
+    expect(err.message).toContain("'node:fs'");
+    const reexport = await analysisError("export * from './other.js';\n");
+    expect(reexport.message).toContain("'./other.js'");
+  });
+
+  it('refuses top-level code that loops forever, within the top-level time limit', async () => {
+    const started = Date.now();
+    const err = await analysisError('while (true) {}\nexport default () => 1;\n');
+    expect(err.code).toBe(ErrorCodes.INVALID_ARTIFACT);
+    expect(err.message).toBe('top-level code did not finish within 300 ms');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('refuses top-level code that throws, with the error', async () => {
+    const err = await analysisError("throw new TypeError('no config');\n");
+    expect(err.message).toBe('top-level code threw TypeError: no config');
+  });
+
+  it('accepts top-level await that settles, refuses one that does not', async () => {
+    const ok = await runtime.analyze(bytesOf('const v = await Promise.resolve(2);\nexport default () => v;\n'), { memoryLimitMb: MB });
+    expect(ok.defaultExport).toBe('default');
+    const err = await analysisError('await new Promise(() => {});\nexport default () => 1;\n');
+    expect(err.message).toMatch(/top-level await did not settle/);
+  });
+
+  it('refuses bytes that are not UTF-8', async () => {
+    const err = await analysisError(new Uint8Array([0x65, 0x78, 0xff, 0xfe, 0x00]));
+    expect(err.code).toBe(ErrorCodes.INVALID_ARTIFACT);
+    expect(err.message).toMatch(/UTF-8/);
+  });
+
+  it('refuses top-level code over the memory limit', async () => {
+    const err = await analysisError('const keep = [];\nwhile (true) keep.push(new ArrayBuffer(16 * 1024 * 1024));\n');
+    expect(err.code).toBe(ErrorCodes.INVALID_ARTIFACT);
+  });
+});

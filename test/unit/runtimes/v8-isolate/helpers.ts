@@ -1,0 +1,108 @@
+/**
+ * Shared helpers for the V8 isolate runtime tests: a runtime, instances from inline sources, and a
+ * `run` that records logs and chunks the way the execution manager would.
+ */
+import { createHash } from 'node:crypto';
+import type { Instance, Invocation, Outcome } from '../../../../src/core/runtime.js';
+import type { EncodedValue, ParamValue } from '../../../../src/core/values.js';
+import { V8Runtime, type V8RuntimeOptions } from '../../../../runtimes/v8-isolate/v8-runtime.js';
+
+export const MB = 64;
+
+export function newRuntime(options: Partial<V8RuntimeOptions> = {}): V8Runtime {
+  return new V8Runtime({
+    prewarmIsolates: 1,
+    defaultMemoryLimitMb: MB,
+    maxLogLinesPerExecution: 50,
+    maxLogLineBytes: 200,
+    ...options,
+  });
+}
+
+export function bytesOf(source: string): Uint8Array {
+  return new TextEncoder().encode(source);
+}
+
+export async function instanceOf(runtime: V8Runtime, source: string, memoryLimitMb = MB): Promise<Instance> {
+  const code = bytesOf(source);
+  const digest = createHash('sha256').update(code).digest('hex');
+  return runtime.createInstance({ taskId: 'task-1', digest, code, limits: { memoryLimitMb } });
+}
+
+export interface RunOptions {
+  params?: Record<string, ParamValue>;
+  timeoutMs?: number;
+  streaming?: boolean;
+  signal?: AbortSignal;
+  env?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
+export interface RunResult {
+  outcome: Outcome;
+  logs: string[];
+  chunks: EncodedValue[];
+  /** Logs and chunks in arrival order, for ordering checks. */
+  events: string[];
+}
+
+let executions = 0;
+
+export function invocation(functionName: string, options: RunOptions = {}): Invocation {
+  const params = options.params ?? {};
+  return {
+    executionId: `exec-${++executions}`,
+    taskId: 'task-1',
+    functionName,
+    params,
+    paramList: Object.values(params),
+    env: options.env ?? {},
+    headers: options.headers ?? {},
+    sessionId: 'session-1',
+    userId: 'user-1',
+    deadline: Date.now() + (options.timeoutMs ?? 2_000),
+    streaming: options.streaming ?? false,
+  };
+}
+
+export async function run(instance: Instance, functionName: string, options: RunOptions = {}): Promise<RunResult> {
+  const logs: string[] = [];
+  const chunks: EncodedValue[] = [];
+  const events: string[] = [];
+  const outcome = await instance.execute(
+    invocation(functionName, options),
+    {
+      onLog: (line) => {
+        logs.push(line);
+        events.push(`log:${line}`);
+      },
+      onChunk: (chunk) => {
+        chunks.push(chunk);
+        events.push(`chunk:${chunk.kind === 'string' || chunk.kind === 'json' ? chunk.value : chunk.kind}`);
+      },
+    },
+    options.signal ?? new AbortController().signal,
+  );
+  return { outcome, logs, chunks, events };
+}
+
+/** The JSON value of a completed json outcome. */
+export function jsonOf(outcome: Outcome): unknown {
+  if (outcome.status !== 'completed' || outcome.value?.kind !== 'json') {
+    throw new Error(`expected a completed json outcome, got ${JSON.stringify(outcome)}`);
+  }
+  return JSON.parse(outcome.value.value);
+}
+
+/** Runs a fresh instance of a trivial module: the runtime still works after something hostile. */
+export async function expectFreshInstanceWorks(runtime: V8Runtime): Promise<void> {
+  const instance = await instanceOf(runtime, 'export default (p) => ({ ok: true, echo: p.v });');
+  try {
+    const { outcome } = await run(instance, '', { params: { v: 7 } });
+    if (outcome.status !== 'completed') throw new Error(`fresh instance failed: ${JSON.stringify(outcome)}`);
+    const value = jsonOf(outcome) as { ok: boolean; echo: number };
+    if (!value.ok || value.echo !== 7) throw new Error(`fresh instance answered ${JSON.stringify(value)}`);
+  } finally {
+    instance.dispose();
+  }
+}
