@@ -47,6 +47,7 @@ export type GuestReply = (
   | { status: 'exit'; code: number; stdout?: Uint8Array }
   | { status: 'trap'; message: string }
   | { status: 'error'; message: string }
+  | { status: 'oom'; message: string }
 ) & { linearBytes: number };
 
 export const GUEST_RUNNER_SOURCE = /* js */ `
@@ -67,6 +68,8 @@ export const GUEST_RUNNER_SOURCE = /* js */ `
     function describe(e) {
       if (e instanceof WebAssembly.RuntimeError) return { status: 'trap', message: 'RuntimeError: ' + e.message };
       if (e instanceof RangeError && /call stack/i.test(e.message)) return { status: 'trap', message: 'RangeError: ' + e.message };
+      // The isolate's memory limit refused an ArrayBuffer (stdout, WASI buffers) or a Wasm memory.
+      if (e instanceof RangeError && /allocation failed|out of memory/i.test(e.message)) return { status: 'oom', message: 'RangeError: ' + e.message };
       if (e instanceof Error) return { status: 'error', message: e.name + ': ' + e.message };
       return { status: 'error', message: 'Error: ' + String(e) };
     }
@@ -97,12 +100,16 @@ export const GUEST_RUNNER_SOURCE = /* js */ `
         if (reply.status !== 'ok') kept = null;
       }
       if (wasi) {
-        const ended = wasi.end();
-        if (ended.exitCode !== null) {
-          kept = null;
-          reply = ended.exitCode === 0 ? { status: 'ok', value: undefined } : { status: 'exit', code: ended.exitCode };
+        try {
+          const ended = wasi.end();
+          if (ended.exitCode !== null) {
+            kept = null;
+            reply = ended.exitCode === 0 ? { status: 'ok', value: undefined } : { status: 'exit', code: ended.exitCode };
+          }
+          if (command && reply.status === 'ok') reply.stdout = ended.stdout;
+        } catch (e) {
+          reply = describe(e);
         }
-        if (command) reply.stdout = ended.stdout;
       }
       if (target && target.memory) lastBytes = target.memory.buffer.byteLength;
       reply.linearBytes = lastBytes;

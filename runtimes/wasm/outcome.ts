@@ -53,6 +53,9 @@ export function fromReply(reply: GuestReply, type: FuncType | undefined, stats: 
       return failed(OutcomeCodes.TRAP, reply.message, stats, true);
     case 'error':
       return failed(OutcomeCodes.FUNCTION_ERROR, reply.message, stats, true);
+    case 'oom':
+      // The allocation failed cleanly, but the instance is at its limit: give it up.
+      return failed(OutcomeCodes.OUT_OF_MEMORY, `the instance ran out of memory: ${reply.message}`, stats, false);
   }
 }
 
@@ -68,7 +71,7 @@ export function fromIsolateFailure(reason: StopReason, err: unknown, timeoutMs: 
     return { status: 'cancelled', errorCode: OutcomeCodes.CANCELLED, errorMessage: 'execution was cancelled', ...stats, instanceUsable: false };
   }
   const message = err instanceof Error ? err.message : String(err);
-  if (/memory limit/i.test(message)) {
+  if (/memory limit|allocation failed/i.test(message)) {
     return failed(OutcomeCodes.OUT_OF_MEMORY, `the instance ran out of memory: ${message}`, stats, false);
   }
   return failed(OutcomeCodes.INSTANCE_FAILED, `the Wasm instance failed: ${message}`, stats, false);

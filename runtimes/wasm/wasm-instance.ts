@@ -150,7 +150,9 @@ export class WasmInstance implements Instance {
       // Primitives and the WASI copy transfer as they are: no argument copying on the hot path.
       const reply = (await this.run!.apply(undefined, request as ivm.Transferable[], { result: { copy: true } })) as GuestReply;
       if (reason !== undefined) throw new Error('terminated');
-      return fromReply(reply, type, this.measure(Number(this.isolate.cpuTime - cpuBefore) / 1000, reply.linearBytes));
+      const outcome = fromReply(reply, type, this.measure(Number(this.isolate.cpuTime - cpuBefore) / 1000, reply.linearBytes));
+      if (!outcome.instanceUsable) this.dispose();
+      return outcome;
     } catch (err) {
       this.dispose();
       // The isolate is gone: charge the whole wall time (a killed call was spinning until the end).
