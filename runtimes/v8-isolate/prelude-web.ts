@@ -51,11 +51,6 @@ function toByteView(input) {
   throw new TypeError('The "input" argument must be an ArrayBuffer or ArrayBufferView');
 }
 
-function codeUnitsToString(units) {
-  let out = '';
-  for (let i = 0; i < units.length; i += 8192) out += ReflectApply(StringFromCharCode, null, units.slice(i, i + 8192));
-  return out;
-}
 
 class TextEncoder {
   get encoding() { return 'utf-8'; }
@@ -104,7 +99,10 @@ class TextDecoder {
       bytes = joined;
       this.#pending = null;
     }
-    const units = [];
+    // Code units are turned into text 8 K at a time, so decoding megabytes stays cheap in memory.
+    let units = [];
+    let out = '';
+    const flush = () => { out += ReflectApply(StringFromCharCode, null, units); units = []; };
     const fatal = this.#fatal;
     const bad = () => {
       if (fatal) throw new TypeError('The encoded data was not valid for encoding utf-8');
@@ -112,6 +110,7 @@ class TextDecoder {
     };
     let cp = 0, need = 0, seen = 0, lower = 0x80, upper = 0xbf, start = 0;
     for (let i = 0; i < bytes.length; i++) {
+      if (units.length >= 8192) flush();
       const b = bytes[i];
       if (need === 0) {
         start = i;
@@ -140,10 +139,12 @@ class TextDecoder {
       if (stream) this.#pending = bytes.slice(start);
       else bad();
     }
-    if (!this.#started && !this.#ignoreBOM && units.length > 0 && units[0] === 0xfeff) units.shift();
-    if (units.length > 0) this.#started = true;
+    flush();
+    const produced = out.length > 0;
+    if (!this.#started && !this.#ignoreBOM && out.charCodeAt(0) === 0xfeff) out = out.slice(1);
+    if (produced) this.#started = true;
     if (!stream) { this.#started = false; this.#pending = null; }
-    return codeUnitsToString(units);
+    return out;
   }
 }
 

@@ -57,6 +57,16 @@ export class V8Runtime implements Runtime {
     return this.live.size;
   }
 
+  /** Artifacts with V8 code cache data kept. */
+  get cachedArtifacts(): number {
+    return this.codeCache.size;
+  }
+
+  /** Blank isolates ready to become instances. */
+  get spareIsolates(): number {
+    return this.blanks.spareCount;
+  }
+
   async analyze(code: Uint8Array, limits: InstanceLimits): Promise<ArtifactAnalysis> {
     const source = decodeSource(code);
     const digest = createHash('sha256').update(code).digest('hex');

@@ -243,3 +243,20 @@ describe('web APIs', () => {
     expect(jsonOf((await run(instance, 'clock')).outcome)).toBe(true);
   });
 });
+
+describe('large inputs', () => {
+  it('TextDecoder decodes megabytes within a small memory limit', async () => {
+    const big = await instanceOf(
+      runtime,
+      `export default () => {
+        const bytes = new TextEncoder().encode('héllo wörld '.repeat(200000));
+        const text = new TextDecoder().decode(bytes);
+        return [bytes.length, text.length, text.slice(0, 12)];
+      }`,
+      32,
+    );
+    const { outcome } = await run(big, '', { timeoutMs: 10_000 });
+    expect(jsonOf(outcome)).toEqual([2_800_000, 2_400_000, 'héllo wörld ']);
+    big.dispose();
+  });
+});
