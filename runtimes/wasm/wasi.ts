@@ -8,6 +8,8 @@
  * `{ imports, bind(memory), begin(call), end() }`; see guest-runner.ts for how it is driven.
  */
 
+import { TEXT_SOURCE } from './wasi-text.js';
+
 /** Every function of wasi_snapshot_preview1; importing anything else is refused at analysis. */
 export const WASI_FUNCTIONS: readonly string[] = [
   'args_get', 'args_sizes_get', 'environ_get', 'environ_sizes_get', 'clock_res_get', 'clock_time_get',
@@ -25,9 +27,11 @@ export const WASI_MODULE = 'wasi_snapshot_preview1';
 /** WASI errno values used below (preview1 `errno` enum). */
 export const WasiErrno = { SUCCESS: 0, BADF: 8, FAULT: 21, INVAL: 28, NOSYS: 52, NOTSOCK: 57, NOTSUP: 58, SPIPE: 70, NOTCAPABLE: 76 } as const;
 
-// Kept free of template literals so it can live in one; every pointer is an unsigned i32 (`>>> 0`).
+// The guest code below has no template literals of its own, so it can live in one. Every pointer
+// is an unsigned i32 (`>>> 0`).
 export const WASI_SOURCE = /* js */ `
 function createWasi(host) {
+  ${TEXT_SOURCE}
   const E = ${JSON.stringify(WasiErrno)};
   const RIGHTS_STDIN = 2n | (1n << 27n);   // fd_read | poll_fd_readwrite
   const RIGHTS_STDOUT = 64n | (1n << 27n); // fd_write | poll_fd_readwrite
@@ -51,75 +55,13 @@ function createWasi(host) {
   function setU32(ptr, v) { view(ptr, 4).setUint32(ptr, v, true); }
   function setU64(ptr, v) { view(ptr, 8).setBigUint64(ptr, BigInt.asUintN(64, BigInt(v)), true); }
 
-  function utf8Encode(str) {
-    const out = [];
-    for (const ch of str) {
-      let c = ch.codePointAt(0);
-      if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
-      if (c < 0x80) out.push(c);
-      else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-      else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-      else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    }
-    return new Uint8Array(out);
-  }
-  function utf8Decode(b) {
-    let out = '';
-    for (let i = 0; i < b.length; ) {
-      const c = b[i];
-      let need = c < 0x80 ? 0 : c >= 0xf0 && c < 0xf5 ? 3 : c >= 0xe0 ? 2 : c >= 0xc2 && c < 0xe0 ? 1 : -1;
-      if (need === 0) { out += String.fromCharCode(c); i++; continue; }
-      let cp = need === 1 ? c & 31 : need === 2 ? c & 15 : c & 7;
-      let j = 1;
-      for (; need > 0 && j <= need; j++) {
-        const d = b[i + j];
-        if (d === undefined || (d & 0xc0) !== 0x80) break;
-        cp = (cp << 6) | (d & 63);
-      }
-      if (need < 0 || j <= need || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || (need === 2 && cp < 0x800) || (need === 3 && cp < 0x10000)) {
-        out += '\\ufffd'; i += Math.max(1, j - 1); continue;
-      }
-      out += String.fromCodePoint(cp); i += need + 1;
-    }
-    return out;
-  }
-
   function isOpen(fd) { return s !== null && fd <= 2 && !s.closed[fd]; }
   // errno for an operation stdio cannot do: the fd lacks the right, or is not open at all.
   function noRight(fd) { return isOpen(fd >>> 0) ? E.NOTCAPABLE : E.BADF; }
   function notSocket(fd) { return isOpen(fd >>> 0) ? E.NOTSOCK : E.BADF; }
 
-  function emitLine(b) {
-    if (s.logLines++ < s.maxLogLines) host.log(utf8Decode(b));
-  }
-  function concat(parts, total) {
-    const out = new Uint8Array(total);
-    let at = 0;
-    for (const p of parts) { out.set(p, at); at += p.length; }
-    return out;
-  }
-  // Splits a stream into log lines; a line longer than maxLineBytes is emitted in pieces.
-  function toLog(fd, data) {
-    const pending = s.pending[fd];
-    let start = 0;
-    for (let i = 0; i < data.length; i++) {
-      if (data[i] === 10) {
-        pending.parts.push(data.subarray(start, i)); pending.bytes += i - start;
-        emitLine(concat(pending.parts, pending.bytes));
-        pending.parts = []; pending.bytes = 0; start = i + 1;
-      } else if (pending.bytes + (i + 1 - start) >= s.maxLineBytes) {
-        pending.parts.push(data.subarray(start, i + 1)); pending.bytes += i + 1 - start;
-        emitLine(concat(pending.parts, pending.bytes));
-        pending.parts = []; pending.bytes = 0; start = i + 1;
-      }
-    }
-    if (start < data.length) { pending.parts.push(data.slice(start)); pending.bytes += data.length - start; }
-  }
-  function flushLogs() {
-    for (const fd of [1, 2]) {
-      const p = s.pending[fd];
-      if (p.bytes > 0) emitLine(concat(p.parts, p.bytes));
-    }
+  function emitLine(text) {
+    if (s.logLines++ < s.maxLogLines) host.log(text);
   }
 
   function nowNs(id) {
@@ -194,12 +136,12 @@ function createWasi(host) {
       const parts = [];
       let n = 0;
       for (const [ptr, len] of iovecs(iovs, count)) { parts.push(bytes(ptr, len).slice()); n += len; }
-      const data = parts.length === 1 ? parts[0] : concat(parts, n);
+      const data = parts.length === 1 ? parts[0] : concatBytes(parts, n);
       if (fd === 1 && s.collectStdout) {
         s.stdout.push(data); s.stdoutBytes += n;
         if (s.streaming && n > 0) host.chunk(data);
       } else {
-        toLog(fd, data);
+        s.lines[fd].write(data);
       }
       setU32(nwritten >>> 0, n);
       return E.SUCCESS;
@@ -333,15 +275,16 @@ function createWasi(host) {
         random: call.random, randomPos: 0,
         startMs: Date.now(), monoNs: call.monoNs, lastMono: 0n,
         collectStdout, streaming: call.streaming, stdout: [], stdoutBytes: 0,
-        pending: { 1: { parts: [], bytes: 0 }, 2: { parts: [], bytes: 0 } },
-        logLines: 0, maxLogLines: call.maxLogLines, maxLineBytes: call.maxLineBytes,
+        lines: { 1: createLineSplitter(emitLine, call.maxLineBytes), 2: createLineSplitter(emitLine, call.maxLineBytes) },
+        logLines: 0, maxLogLines: call.maxLogLines,
         closed: [false, false, false], exitCode: null,
       };
     },
     /** Ends a call: flushes partial log lines, returns stdout and the exit code (null: none). */
     end() {
-      flushLogs();
-      const result = { stdout: concat(s.stdout, s.stdoutBytes), exitCode: s.exitCode };
+      s.lines[1].flush();
+      s.lines[2].flush();
+      const result = { stdout: concatBytes(s.stdout, s.stdoutBytes), exitCode: s.exitCode };
       s = null;
       return result;
     },

@@ -5,7 +5,7 @@
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Instance } from '../../../../src/core/runtime.js';
 import { OutcomeCodes } from '../../../../src/errors.js';
-import { expectFreshInstanceWorks, instanceOf, newRuntime, run, stdoutOf, valueOf } from './helpers.js';
+import { expectFreshInstanceWorks, fixture, instanceOf, newRuntime, run, stdoutOf, valueOf } from './helpers.js';
 
 const runtime = newRuntime();
 const instances: Instance[] = [];
@@ -71,6 +71,13 @@ describe('deadline', () => {
     const { outcome } = await run(instance, '', { args: ['sleep:5000'], timeoutMs: 250 });
     expect(outcome).toMatchObject({ status: 'timeout', instanceUsable: false });
     expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('runs a start function only inside a call, under its deadline', async () => {
+    await runtime.analyze(fixture('start-loop.wasm'), { memoryLimitMb: 64 });
+    const instance = await fresh('start-loop.wasm');
+    const { outcome } = await run(instance, 'ok', { timeoutMs: 250 });
+    expect(outcome).toMatchObject({ status: 'timeout', errorCode: OutcomeCodes.TIMEOUT, instanceUsable: false });
   });
 
   it('does not start a call whose deadline has passed', async () => {
