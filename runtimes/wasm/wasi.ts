@@ -55,7 +55,7 @@ function createWasi(host) {
   function setU32(ptr, v) { view(ptr, 4).setUint32(ptr, v, true); }
   function setU64(ptr, v) { view(ptr, 8).setBigUint64(ptr, BigInt.asUintN(64, BigInt(v)), true); }
 
-  function isOpen(fd) { return s !== null && fd <= 2 && !s.closed[fd]; }
+  function isOpen(fd) { return s !== null && fd >= 0 && fd <= 2 && !s.closed[fd]; }
   // errno for an operation stdio cannot do: the fd lacks the right, or is not open at all.
   function noRight(fd) { return isOpen(fd >>> 0) ? E.NOTCAPABLE : E.BADF; }
   function notSocket(fd) { return isOpen(fd >>> 0) ? E.NOTSOCK : E.BADF; }
@@ -98,8 +98,9 @@ function createWasi(host) {
   }
   function iovecs(iovs, count) {
     const out = [];
-    iovs >>>= 0;
-    for (let i = 0; i < count >>> 0; i++) out.push([getU32(iovs + 8 * i), getU32(iovs + 8 * i + 4)]);
+    iovs >>>= 0; count >>>= 0;
+    check(iovs, 8 * count); // a bogus count faults at once instead of walking memory
+    for (let i = 0; i < count; i++) out.push([getU32(iovs + 8 * i), getU32(iovs + 8 * i + 4)]);
     return out;
   }
 
@@ -205,7 +206,9 @@ function createWasi(host) {
           return E.INVAL;
         }
       }
-      if (ready.length === 0) {
+      if (ready.length > 0) {
+        for (const t of timers) if (t.wait === 0n) ready.push(t);
+      } else {
         let min = timers[0].wait;
         for (const t of timers) if (t.wait < min) min = t.wait;
         sleepMs(Number(min) / 1e6);

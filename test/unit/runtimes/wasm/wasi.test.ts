@@ -146,6 +146,8 @@ describe('file system and sockets', () => {
       E.BADF, // path_unlink_file(3)
       E.BADF, // fd_close(7)
       E.NOSYS, // proc_raise
+      E.FAULT, // fd_write with iovecs outside memory
+      E.FAULT, // random_get into memory that is not there
     ]);
   });
 });
