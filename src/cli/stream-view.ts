@@ -48,6 +48,7 @@ export function streamInvocation(client: FunctionClient, req: InvokeFunctionRequ
       } else reject(e);
     });
     call.on('end', () => {
+      progress.stop();
       if (!final) {
         io.stderr.write('the stream ended without a final message\n');
         return finish(Exit.ERROR);

@@ -57,6 +57,15 @@ async function invokeAsync(req: InvokeFunctionRequest, step: InvokeStep, ctx: St
   return outcome;
 }
 
+/** A stream's messages do not carry the task id: it is the request's, or the task registered under its name. */
+async function streamTaskId(req: InvokeFunctionRequest, ctx: StepContext): Promise<string> {
+  if (req.taskId) return req.taskId;
+  if (!req.taskName || !req.artifactSpec) return '';
+  const page = await ctx.client.listTasks({ prefix: req.taskName, limit: 1000 });
+  const named = page.tasks.filter((t) => t.taskName === req.taskName);
+  return named.length > 0 ? named[named.length - 1].taskId : '';
+}
+
 /** Reads a stream to its end, or cancels it after `cancelAfter` data chunks. */
 function readStream(call: grpc.ClientReadableStream<StreamExecutionResult__Output>, cancelAfter: number | undefined): Promise<{ messages: StreamExecutionResult__Output[]; cancelled: boolean }> {
   return new Promise((resolve, reject) => {
@@ -96,7 +105,7 @@ async function invokeStream(req: InvokeFunctionRequest, step: InvokeStep, ctx: S
   // error_code is not a stream field: the execution's stored record tells it.
   const stored = executionId ? await pollUntilTerminal(ctx.client, executionId, ctx.deadlineMs(step), v) : undefined;
   const final = finals[0];
-  const outcome = outcomeOf(stored?.result ?? null, { executionId, taskId: '' }, { messages }, v);
+  const outcome = outcomeOf(stored?.result ?? null, { executionId, taskId: await streamTaskId(req, ctx) }, { messages }, v);
   if (final) {
     if (shortStatus(final.status) !== outcome.status) v.push(`the final stream message says ${shortStatus(final.status)} but GetExecutionStatus says ${outcome.status}`);
     outcome.errorMessage = final.errorMessage;
