@@ -8,6 +8,7 @@ import { WasmRuntime } from './wasm-runtime.js';
 
 export { WasmRuntime } from './wasm-runtime.js';
 
+/** Registers the `wasm` runtime; called once by the start-up module (src/runtimes.ts). */
 export function setup(manager: RuntimeManager, config: Config): void {
   manager.register(
     new WasmRuntime({

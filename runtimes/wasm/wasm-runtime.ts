@@ -9,6 +9,10 @@ import { compileModule, inspectModule, limitPages } from './module-info.js';
 import { withMemoryMaximum } from './wasm-binary.js';
 import { WasmInstance, type CompiledModule, type WasmInstanceOptions } from './wasm-instance.js';
 
+/**
+ * Registered by `setup()`. Linear memory is capped by rewriting the module's memory maximum to the
+ * instance limit before compiling, so the cap is part of the compiled module every instance gets.
+ */
 export class WasmRuntime implements Runtime {
   readonly name = 'wasm';
   readonly artifactTypes = ['wasm', 'webassembly'] as const;
