@@ -64,11 +64,12 @@ export async function loadModule(
     if (cached !== undefined && compiled.cachedDataRejected === true) cache.codeCache.delete(cache.digest);
     else if (cached === undefined && compiled.cachedData !== undefined) cache.codeCache.set(cache.digest, compiled.cachedData);
   }
-  const loader = await isolate.compileModule(LOADER_SOURCE, { filename: 'spearlet:loader' });
+  // The loader is tiny and runs no guest code until `evaluate`: sync calls save thread hops.
+  const loader = isolate.compileModuleSync(LOADER_SOURCE, { filename: 'spearlet:loader' });
   try {
     const specifiers = module.dependencySpecifiers;
     if (specifiers.length > 0) throw importRefused(specifiers[0]);
-    await loader.instantiate(sandbox.context, (specifier) => {
+    loader.instantiateSync(sandbox.context, (specifier) => {
       if (specifier === TASK_SPECIFIER) return module;
       throw importRefused(specifier);
     });
@@ -80,8 +81,8 @@ export async function loadModule(
     const exported = loader.namespace;
     let namespace: ivm.Reference<unknown>;
     try {
-      await exported.get('loaded');
-      namespace = (await exported.get('ns', { reference: true })) as ivm.Reference<unknown>;
+      exported.getSync('loaded');
+      namespace = exported.getSync('ns', { reference: true }) as ivm.Reference<unknown>;
     } catch {
       throw topLevelUnsettled();
     } finally {

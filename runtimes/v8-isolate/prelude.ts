@@ -1,6 +1,6 @@
 /**
- * The prelude: JavaScript evaluated in every isolate before guest code, as the body of a closure
- * (`context.evalClosure`). Host callbacks arrive as closure arguments ($0..$5) and never become
+ * The prelude: JavaScript evaluated in every isolate before guest code, as the body of a function
+ * the host calls once (sandbox.ts). Host callbacks arrive as its arguments ($0..$5) and never become
  * globals, so guest code cannot reach them; the closure returns the entry points the host keeps
  * references to (`load`, `call`, `fire`, `sentinel`). Intrinsics are captured (and shadowed by closure-scoped
  * constants) before any guest code runs, so a guest that patches built-ins only affects its own

@@ -39,6 +39,23 @@ type PreludeEntries = { load: ivm.Reference<PreludeFn>; call: ivm.Reference<Prel
 
 const RANDOM_MAX = 65536;
 
+/** The prelude as a function of its closure arguments (see prelude.ts). */
+const PRELUDE_FUNCTION = `(function ($0, $1, $2, $3, $4, $5, $6, $7) {${PRELUDE_SOURCE}\n})`;
+/** V8 code cache of the prelude, shared by every isolate of the process (compiles ~3x faster). */
+let preludeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
+
+async function compilePrelude(isolate: ivm.Isolate): Promise<ivm.Script> {
+  const options = { filename: 'spearlet:prelude' };
+  if (preludeCache !== undefined) {
+    const script = (await isolate.compileScript(PRELUDE_FUNCTION, { ...options, cachedData: preludeCache })) as ivm.Script & { cachedDataRejected?: boolean };
+    if (script.cachedDataRejected === true) preludeCache = undefined;
+    return script;
+  }
+  const script = (await isolate.compileScript(PRELUDE_FUNCTION, { ...options, produceCachedData: true })) as ivm.Script & ivm.CachedDataResult;
+  preludeCache ??= script.cachedData;
+  return script;
+}
+
 export class Sandbox {
   readonly isolate: ivm.Isolate;
   readonly memoryLimitMb: number;
@@ -82,8 +99,10 @@ export class Sandbox {
         },
         { ignored: true },
       );
-    const api = (await context.evalClosure(
-      PRELUDE_SOURCE,
+    const script = await compilePrelude(this.isolate);
+    const preludeFn = (await script.run(context, { reference: true, release: true })) as ivm.Reference<PreludeFn>;
+    const api = (await preludeFn.apply(
+      undefined,
       [
         forSink((sink, line: string) => sink.log(line)),
         forSink((sink, chunk: EncodedValue) => sink.chunk(chunk)),
@@ -94,8 +113,9 @@ export class Sandbox {
         options.maxLogLines,
         options.maxLogLineChars,
       ],
-      { filename: 'spearlet:prelude', result: { reference: true } },
+      { result: { reference: true } },
     )) as ivm.Reference<Record<string, PreludeFn>>;
+    preludeFn.release();
     try {
       this.entries = {
         load: api.getSync('load', { reference: true }),
