@@ -151,6 +151,13 @@ describe('server reflection', () => {
       expect(text).toContain(method);
     }
   });
+
+  it('resolves the google.protobuf types parameters are packed in, so grpcurl can build Any values', async () => {
+    for (const symbol of ['google.protobuf.StringValue', 'google.protobuf.Int64Value', 'google.protobuf.Struct', 'google.protobuf.Value', 'google.protobuf.Any']) {
+      const res = await ask('v1alpha', { file_containing_symbol: symbol });
+      expect(res.file_descriptor_response?.file_descriptor_proto.length, symbol).toBeGreaterThan(0);
+    }
+  });
 });
 
 describe('serve logs', () => {
