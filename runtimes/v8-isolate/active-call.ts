@@ -32,7 +32,6 @@ export interface CallRequest {
   params: unknown;
   ctx: unknown;
   streaming: boolean;
-  deadline: number;
 }
 
 export class ActiveCall implements CallSink {
@@ -50,7 +49,7 @@ export class ActiveCall implements CallSink {
     private readonly deadline: number,
     /** Memory figure to report when the isolate cannot be asked any more. */
     private readonly lastMemory: number,
-    private readonly onSettle: (outcome: Outcome, record: CallRecord | undefined) => void,
+    private readonly onSettle: (outcome: Outcome) => void,
   ) {
     this.cpuStart = sandbox.cpuTimeNs();
   }
@@ -67,9 +66,19 @@ export class ActiveCall implements CallSink {
         APPLY_OPTIONS,
       );
     } catch (err) {
+      if (this.sandbox.isDisposed) {
+        this.died();
+        return;
+      }
       // Copying the arguments in failed: nothing ran.
       const message = err instanceof Error ? err.message : String(err);
-      this.settle({ status: 'failed', errorCode: OutcomeCodes.INVALID_PARAMETERS, errorMessage: `parameters could not be passed to the function: ${message}`, instanceUsable: true, ...this.usage() });
+      this.settle({
+        status: 'failed',
+        errorCode: OutcomeCodes.INVALID_PARAMETERS,
+        errorMessage: `parameters could not be passed to the function: ${message}`,
+        instanceUsable: true,
+        ...this.usage(),
+      });
     }
   }
 
@@ -97,7 +106,7 @@ export class ActiveCall implements CallSink {
     const usage = { cpuTimeUs: this.cpuTimeUs(), memoryUsedBytes: memory };
     const outcome = outcomeFromRecord(record, usage, this.sandbox.memoryLimitMb);
     if (!outcome.instanceUsable) this.sandbox.dispose();
-    this.settle(outcome, record);
+    this.settle(outcome);
   }
 
   timer(timerId: number, ms: number): void {
@@ -112,8 +121,9 @@ export class ActiveCall implements CallSink {
 
   catastrophic(message: string): void {
     if (this.settled) return;
+    const usage = this.usage();
     this.sandbox.dispose();
-    this.settle(outOfMemoryOutcome(this.usage(), this.sandbox.memoryLimitMb, message));
+    this.settle(outOfMemoryOutcome(usage, this.sandbox.memoryLimitMb, message));
   }
 
   /** Ends the call from the host side: the isolate is disposed, whatever it was doing. */
@@ -138,7 +148,7 @@ export class ActiveCall implements CallSink {
     return { cpuTimeUs: this.cpuTimeUs(), memoryUsedBytes: this.lastMemory };
   }
 
-  private settle(outcome: Outcome, record?: CallRecord): void {
+  private settle(outcome: Outcome): void {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.watchdog);
@@ -146,6 +156,6 @@ export class ActiveCall implements CallSink {
     for (const handle of this.timers) clearTimeout(handle);
     this.timers.clear();
     this.sandbox.detach(this);
-    this.onSettle(outcome, record);
+    this.onSettle(outcome);
   }
 }

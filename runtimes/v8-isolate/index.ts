@@ -7,6 +7,7 @@ import type { RuntimeManager } from '../../src/core/runtime-manager.js';
 import { V8Runtime, type V8RuntimeOptions } from './v8-runtime.js';
 
 export { V8Runtime } from './v8-runtime.js';
+export { descriptor } from './descriptor.js';
 export type { V8RuntimeOptions } from './v8-runtime.js';
 
 /** Registers the V8 isolate runtime; returns it so the caller can read its counters. */

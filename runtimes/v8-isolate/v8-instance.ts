@@ -83,7 +83,7 @@ export class V8Instance implements Instance {
         resolve(outcome);
       });
       this.active = active;
-      active.start({ name, params: call.params, ctx, streaming: call.streaming, deadline: call.deadline });
+      active.start({ name, params: call.params, ctx, streaming: call.streaming });
     });
   }
 

@@ -7,6 +7,7 @@ import type { ArtifactAnalysis, Instance, InstanceLimits, InstanceSpec, Runtime 
 import { toSpearletError } from '../../src/errors.js';
 import { BlankIsolates } from './blank-isolates.js';
 import { CodeCache } from './code-cache.js';
+import { descriptor } from './descriptor.js';
 import { decodeSource, loadModule } from './module-loader.js';
 import { Sandbox, type SandboxOptions } from './sandbox.js';
 import { V8Instance } from './v8-instance.js';
@@ -33,8 +34,8 @@ export interface V8RuntimeOptions {
 }
 
 export class V8Runtime implements Runtime {
-  readonly name = 'v8-isolate';
-  readonly artifactTypes = ['javascript', 'js', 'v8', 'isolate'] as const;
+  readonly name = descriptor.name;
+  readonly artifactTypes = descriptor.artifactTypes;
   private readonly codeCache = new CodeCache();
   private readonly blanks: BlankIsolates;
   private readonly live = new Set<V8Instance>();
