@@ -7,6 +7,7 @@ import type { RuntimeManager } from '../../src/core/runtime-manager.js';
 import { WasmRuntime } from './wasm-runtime.js';
 
 export { WasmRuntime } from './wasm-runtime.js';
+export { descriptor } from './descriptor.js';
 
 /** Registers the `wasm` runtime; called once by the start-up module (src/runtimes.ts). */
 export function setup(manager: RuntimeManager, config: Config): void {

@@ -5,6 +5,7 @@
  */
 import ivm from 'isolated-vm';
 import type { ArtifactAnalysis, Instance, InstanceLimits, InstanceSpec, Runtime } from '../../src/core/runtime.js';
+import { descriptor } from './descriptor.js';
 import { compileModule, inspectModule, limitPages } from './module-info.js';
 import { withMemoryMaximum } from './wasm-binary.js';
 import { WasmInstance, type CompiledModule, type WasmInstanceOptions } from './wasm-instance.js';
@@ -14,8 +15,8 @@ import { WasmInstance, type CompiledModule, type WasmInstanceOptions } from './w
  * instance limit before compiling, so the cap is part of the compiled module every instance gets.
  */
 export class WasmRuntime implements Runtime {
-  readonly name = 'wasm';
-  readonly artifactTypes = ['wasm', 'webassembly'] as const;
+  readonly name = descriptor.name;
+  readonly artifactTypes = descriptor.artifactTypes;
   /** Compiled modules by `digest:maxPages`; a promise so concurrent instance builds share one compile. */
   private readonly cache = new Map<string, Promise<CompiledModule>>();
 
