@@ -3,7 +3,6 @@
  */
 import { ErrorCodes, SpearletError } from '../errors.js';
 import { type Command, UsageError } from './command.js';
-import { serve } from './serve.js';
 import { envName } from './serve-options.js';
 
 const HELP = `usage: spearlet serve [options]
@@ -44,6 +43,8 @@ export const serveCommand: Command = {
   help: HELP,
   async run(argv) {
     try {
+      // Loaded on demand: client commands never load the server, its runtimes or RocksDB.
+      const { serve } = await import('./serve.js');
       return await serve(argv);
     } catch (err) {
       // A bad flag or environment value is a usage error (exit 2), like the client commands'.
