@@ -90,7 +90,7 @@ function resolveExport(task: TaskRecord, functionName: string): ExportInfo {
   const names = task.exports.map((e) => e.name).join(', ');
   const problem =
     functionName === ''
-      ? `is empty and task ${task.taskId} has no default export (a 'default' or 'handler' function); its exports: ${names}`
+      ? `is empty and task ${task.taskId} has no default export (JavaScript: 'default' or 'handler'; WASI: '_start'); name one of its exports: ${names}`
       : `'${functionName}' is not an exported function of task ${task.taskId}; its exports: ${names}`;
   throw new SpearletError(ErrorCodes.FUNCTION_NOT_FOUND, `function_name: ${problem}`, { field: 'function_name' });
 }
