@@ -108,6 +108,20 @@ describe('memory limit', () => {
   });
 });
 
+describe('neighbours', () => {
+  it('other instances keep answering while one hits its memory limit and another loops', async () => {
+    const [bomb, looper, healthy] = await Promise.all([fresh(32), fresh(), fresh()]);
+    const hostile = Promise.all([run(bomb, 'heapBomb', { timeoutMs: 20_000 }), run(looper, 'syncLoop', { timeoutMs: 500 })]);
+    const answers = [];
+    for (let i = 0; i < 50; i++) answers.push((await run(healthy, 'ok')).outcome.value);
+    const [bombed, looped] = await hostile;
+    expect(answers).toEqual(Array.from({ length: 50 }, () => ({ kind: 'string', value: 'ok' })));
+    expect(bombed.outcome.errorCode).toBe('OUT_OF_MEMORY');
+    expect(looped.outcome.errorCode).toBe('TIMEOUT');
+    expect((await run(healthy, 'ok')).outcome.value).toEqual({ kind: 'string', value: 'ok' });
+  });
+});
+
 describe('stack overflow', () => {
   it('deep recursion fails with FUNCTION_ERROR and the instance stays usable', async () => {
     const instance = await fresh();
