@@ -31,6 +31,10 @@ function instanceFailure(message: string): Outcome {
   return { status: 'failed', errorCode: OutcomeCodes.INSTANCE_FAILED, errorMessage: message, cpuTimeUs: 0, memoryUsedBytes: 0, instanceUsable: false };
 }
 
+function cancelled(): Outcome {
+  return { status: 'cancelled', errorCode: OutcomeCodes.CANCELLED, errorMessage: 'cancelled', cpuTimeUs: 0, memoryUsedBytes: 0, instanceUsable: true };
+}
+
 /**
  * Executes on a lease, with a last-resort watchdog: a runtime must end a call by its deadline,
  * but if its sandbox stops answering the call still ends (TIMEOUT) and the instance is discarded.
@@ -64,21 +68,17 @@ export async function runOnPool(pool: InstancePool, plan: InvocationPlan, req: R
     attempts++;
     let lease: Lease;
     try {
-      lease = await pool.acquire(plan.task, req.forceNewInstance || attempts > 1);
+      lease = await pool.acquire(plan.task, { forceNew: req.forceNewInstance || attempts > 1, signal: req.signal });
     } catch (err) {
+      if (req.signal.aborted) return { outcome: cancelled(), attempts, coldStart, instanceId: '' };
       const outcome = instanceFailure(`could not start an instance: ${(err as Error).message}`);
-      if (attempts <= plan.maxRetries && !req.signal.aborted) continue;
+      if (attempts <= plan.maxRetries) continue;
       return { outcome, attempts, coldStart: true, instanceId: '' };
     }
     coldStart ||= lease.cold;
     if (req.signal.aborted) {
       pool.release(lease, undefined);
-      return {
-        outcome: { status: 'cancelled', errorCode: OutcomeCodes.CANCELLED, errorMessage: 'cancelled', cpuTimeUs: 0, memoryUsedBytes: 0, instanceUsable: true },
-        attempts,
-        coldStart,
-        instanceId: lease.pooled.instance.id,
-      };
+      return { outcome: cancelled(), attempts, coldStart, instanceId: lease.pooled.instance.id };
     }
     const outcome = await executeGuarded(lease, req);
     pool.release(lease, outcome);

@@ -1,24 +1,44 @@
 /**
- * InstancePool: keeps warm instances per task so invocations skip cold starts.
+ * InstancePool: keeps warm instances per task so invocations skip cold starts, within a task's
+ * min/max_instances and the server's global caps on live instances and their memory.
  *
- * One call runs on an instance at a time. `acquire` hands out an idle instance of the task (the
- * most recently used, so its caches are warm), or creates one while the task is under its
- * max_instances and the pool under its global caps (evicting the least recently used idle instance
- * of another task when needed), or waits for one to be released. `release` returns an instance or
- * disposes it; the decision lives in `shouldRecycle`.
+ * One call runs on an instance at a time. `acquire` hands out an idle instance of the task (which
+ * one is the scheduler's choice), or creates one while the task is under its max_instances and the
+ * pool under its caps (evicting the least recently used idle instances across tasks when needed),
+ * or waits for an instance to be released. `release` returns an instance or disposes it; that
+ * decision lives in `shouldRecycle`. Each task's min_instances are created in the background (at
+ * registration, at start-up, after recycling) and are kept through idle eviction.
+ *
+ * Memory is accounted with each instance's measured heap (and linear memory), as its runtime
+ * reports after every call; an instance being created counts with the last figure measured for its
+ * task (NEW_INSTANCE_ESTIMATE_BYTES for a task's first instance).
  */
 import type { Config } from '../config.js';
+import { ErrorCodes, SpearletError } from '../errors.js';
 import type { TaskRecord } from '../store/records.js';
 import type { Instance, Outcome } from './runtime.js';
 import type { RuntimeManager } from './runtime-manager.js';
+import { type Scheduler, type SchedulingCandidate, createScheduler } from './scheduler.js';
+import { PoolWaiters } from './pool-waiters.js';
+
+/** Memory charged for a task's first instance until it is measured. */
+export const NEW_INSTANCE_ESTIMATE_BYTES = 2 * 1024 * 1024;
+/** Weight of the latest call in an instance's decayed load. */
+const LOAD_WEIGHT = 0.3;
 
 /** An instance with the pool's bookkeeping. */
-export interface PooledInstance {
+export interface PooledInstance extends SchedulingCandidate {
   readonly instance: Instance;
   readonly taskId: string;
   readonly memoryLimitMb: number;
+  /** Calls served. */
   executions: number;
+  /** Epoch ms of the last release (or creation): idle eviction and LRU order. */
   lastUsed: number;
+  lastUseSeq: number;
+  load: number;
+  /** Heap (and linear memory) measured after the last call, bytes. */
+  memoryBytes: number;
   busy: boolean;
 }
 
@@ -28,132 +48,341 @@ export interface Lease {
   readonly cold: boolean;
 }
 
-interface TaskEntry {
-  idle: PooledInstance[];
-  all: Set<PooledInstance>;
-  creating: number;
-  waiters: Array<() => void>;
+export interface AcquireOptions {
+  /** Run on a fresh instance, not a warm one (force_new_instance, retries). */
+  forceNew?: boolean;
+  /** Aborts a wait for an instance (the call was cancelled). */
+  signal?: AbortSignal;
+}
+
+/** Why instances left the pool, counted since start. */
+export interface PoolCounters {
+  created: number;
+  /** Replaced by `shouldRecycle` (failure, execution count, heap). */
+  recycled: number;
+  /** Idle past instanceIdleMs. */
+  evictedIdle: number;
+  /** Evicted to make room under the global instance or memory cap. */
+  evictedForCapacity: number;
+  /** Disposed because their task was deleted or the pool closed. */
+  discarded: number;
+  /** Background creations (min_instances) that failed. */
+  warmFailures: number;
 }
 
 export interface PoolSnapshot {
+  /** Instances alive or being created. */
   live: number;
+  /** Warm instances ready for a call. */
   idle: number;
   busy: number;
+  /** Instances being built. */
+  creating: number;
+  /** Calls waiting for an instance (task at max_instances or pool at its caps). */
+  waiting: number;
   memoryBytes: number;
-  byTask: Map<string, { live: number; idle: number }>;
+  byTask: Map<string, { live: number; idle: number; busy: number; minInstances: number }>;
+  counters: PoolCounters;
 }
 
-/** Why an instance must not be reused after a call, or undefined to keep it. */
+interface TaskEntry {
+  task: TaskRecord;
+  readonly idle: Member[];
+  readonly all: Set<Member>;
+  creating: number;
+  warming: boolean;
+  deleted: boolean;
+  /** Last measured memory of an instance of this task, charged for the next one being built. */
+  memoryEstimate: number;
+}
+
+interface Member extends PooledInstance {
+  readonly entry: TaskEntry;
+}
+
+/**
+ * Why an instance must not be reused after a call, or undefined to keep it. The one place the
+ * recycling policy lives: an instance the call left unusable (timeout, out of memory,
+ * cancellation, crash), one that served `recycleAfterExecutions` calls, or one whose heap grew
+ * past `recycleHeapMb`.
+ */
 export function shouldRecycle(p: PooledInstance, outcome: Outcome | undefined, config: Config): string | undefined {
   if (outcome && !outcome.instanceUsable) return `instance unusable after ${outcome.errorCode ?? outcome.status}`;
   if (p.executions >= config.recycleAfterExecutions) return `served ${p.executions} executions`;
-  if (outcome && outcome.memoryUsedBytes > config.recycleHeapMb * 1024 * 1024) return `heap grew to ${outcome.memoryUsedBytes} bytes`;
+  if (p.memoryBytes > config.recycleHeapMb * 1024 * 1024) return `heap grew to ${p.memoryBytes} bytes`;
   return undefined;
 }
 
 export class InstancePool {
   private readonly tasks = new Map<string, TaskEntry>();
-  private total = 0;
+  private readonly scheduler: Scheduler;
+  private readonly waiters = new PoolWaiters();
+  private readonly maxMemoryBytes: number;
   private readonly sweeper: NodeJS.Timeout;
+  private readonly counters: PoolCounters = { created: 0, recycled: 0, evictedIdle: 0, evictedForCapacity: 0, discarded: 0, warmFailures: 0 };
+  /** Instances alive plus those being created. */
+  private live = 0;
+  /** Measured memory of live instances plus estimates for those being created. */
+  private memory = 0;
+  private useSeq = 0;
   private closed = false;
 
+  /**
+   * @param codeOf the artifact bytes of a task (the registry's cache)
+   * @param onBackgroundError told when a background creation (min_instances) fails
+   */
   constructor(
     private readonly runtimes: RuntimeManager,
     private readonly config: Config,
     private readonly codeOf: (task: TaskRecord) => Promise<Uint8Array>,
+    private readonly onBackgroundError: (taskId: string, err: unknown) => void = () => {},
   ) {
+    this.scheduler = createScheduler(config.schedulingPolicy);
+    this.maxMemoryBytes = config.maxTotalInstanceMemoryMb * 1024 * 1024;
     this.sweeper = setInterval(() => this.evictIdle(Date.now()), Math.min(30_000, Math.max(50, config.instanceIdleMs / 2)));
     this.sweeper.unref();
   }
 
-  private entry(taskId: string): TaskEntry {
-    let e = this.tasks.get(taskId);
-    if (!e) {
-      e = { idle: [], all: new Set(), creating: 0, waiters: [] };
-      this.tasks.set(taskId, e);
+  /** The policy picking among idle instances. */
+  get schedulingPolicy(): string {
+    return this.scheduler.policy;
+  }
+
+  private entry(task: TaskRecord): TaskEntry {
+    let e = this.tasks.get(task.taskId);
+    if (!e || e.deleted) {
+      e = { task, idle: [], all: new Set(), creating: 0, warming: false, deleted: false, memoryEstimate: NEW_INSTANCE_ESTIMATE_BYTES };
+      this.tasks.set(task.taskId, e);
+    } else {
+      e.task = task;
     }
     return e;
   }
 
-  /** An instance for one call of `task`; `forceNew` skips warm instances. */
-  async acquire(task: TaskRecord, forceNew = false): Promise<Lease> {
-    const e = this.entry(task.taskId);
+  /**
+   * An instance for one call of `task`. Resolves at once with a warm instance when the task has an
+   * idle one; otherwise creates one (cold) or waits for one. Rejects with the signal's reason when
+   * the call is cancelled while waiting, SHUTTING_DOWN once the pool is closed, and with the
+   * runtime's error when creating the instance fails.
+   */
+  async acquire(task: TaskRecord, options: AcquireOptions = {}): Promise<Lease> {
+    const e = this.entry(task);
     for (;;) {
-      if (!forceNew) {
-        const warm = e.idle.pop();
-        if (warm) {
-          warm.busy = true;
-          return { pooled: warm, cold: false };
+      if (this.closed) throw new SpearletError(ErrorCodes.SHUTTING_DOWN, 'the instance pool is closed');
+      options.signal?.throwIfAborted();
+      if (!options.forceNew && e.idle.length > 0) return { pooled: this.take(e), cold: false };
+      if (e.all.size + e.creating >= task.limits.maxInstances) {
+        // A fresh instance within max_instances: the warm one used longest ago makes way.
+        const oldest = options.forceNew ? this.leastRecentlyUsed(e.idle) : undefined;
+        if (oldest === undefined) {
+          await this.waiters.wait(options.signal);
+          continue;
         }
+        this.dispose(oldest, 'recycled');
       }
-      if (e.all.size + e.creating < task.limits.maxInstances || (forceNew && e.idle.length > 0)) {
-        if (forceNew && e.all.size + e.creating >= task.limits.maxInstances) this.disposeOne(e, e.idle.shift()!);
-        if (this.total + 1 > this.config.maxTotalInstances) this.evictLeastRecentlyUsed(task.taskId);
-        return { pooled: await this.create(task, e), cold: true };
+      if (!this.makeRoom(e.memoryEstimate)) {
+        await this.waiters.wait(options.signal);
+        continue;
       }
-      await new Promise<void>((resolve) => e.waiters.push(resolve));
+      return { pooled: await this.create(e, true), cold: true };
     }
   }
 
-  private async create(task: TaskRecord, e: TaskEntry): Promise<PooledInstance> {
+  private take(e: TaskEntry): Member {
+    const i = e.idle.length === 1 ? 0 : this.scheduler.pick(e.idle);
+    const p = e.idle[i];
+    // Order within the idle list does not matter (schedulers look at every candidate).
+    e.idle[i] = e.idle[e.idle.length - 1];
+    e.idle.pop();
+    p.busy = true;
+    p.lastUseSeq = ++this.useSeq;
+    return p;
+  }
+
+  /** Builds an instance; `forCall` ones are handed out busy, the others join the idle list. */
+  private async create(e: TaskEntry, forCall: boolean): Promise<Member> {
+    const reserved = e.memoryEstimate;
     e.creating++;
-    this.total++;
+    this.live++;
+    this.memory += reserved;
+    let instance: Instance;
     try {
+      const task = e.task;
       const runtime = this.runtimes.byRuntimeName(task.runtime);
-      const instance = await runtime.createInstance({
+      instance = await runtime.createInstance({
         taskId: task.taskId,
         digest: task.digest,
         code: await this.codeOf(task),
         limits: { memoryLimitMb: task.limits.memoryLimitMb },
       });
-      const pooled: PooledInstance = { instance, taskId: task.taskId, memoryLimitMb: task.limits.memoryLimitMb, executions: 0, lastUsed: Date.now(), busy: true };
-      e.all.add(pooled);
-      return pooled;
     } catch (err) {
-      this.total--;
-      throw err;
-    } finally {
+      this.live--;
+      this.memory -= reserved;
       e.creating--;
+      this.waiters.notify();
+      throw err;
     }
+    e.creating--;
+    const memoryBytes = instance.memoryUsedBytes();
+    this.memory += memoryBytes - reserved;
+    if (memoryBytes > 0) e.memoryEstimate = memoryBytes;
+    const p: Member = {
+      instance,
+      entry: e,
+      taskId: e.task.taskId,
+      memoryLimitMb: e.task.limits.memoryLimitMb,
+      executions: 0,
+      lastUsed: Date.now(),
+      lastUseSeq: forCall ? ++this.useSeq : 0,
+      load: 0,
+      memoryBytes,
+      busy: forCall,
+    };
+    e.all.add(p);
+    this.counters.created++;
+    if (!forCall) e.idle.push(p);
+    // It was charged an estimate; measured, it may not fit after all.
+    if (memoryBytes > reserved) this.shrinkToMemoryCap();
+    return p;
   }
 
-  /** Returns an instance after a call; disposes it when `shouldRecycle` says so. */
+  /**
+   * Returns an instance after a call (`outcome` undefined when nothing ran on it); disposes it
+   * when `shouldRecycle` says so, replacing it in the background if its task keeps a minimum.
+   */
   release(lease: Lease, outcome: Outcome | undefined): void {
-    const p = lease.pooled;
+    const p = lease.pooled as Member;
+    const e = p.entry;
     p.busy = false;
-    p.executions++;
     p.lastUsed = Date.now();
-    const e = this.entry(p.taskId);
-    if (this.closed || shouldRecycle(p, outcome, this.config)) this.disposeOne(e, p);
-    else e.idle.push(p);
-    e.waiters.shift()?.();
+    if (outcome) {
+      p.executions++;
+      p.load = p.executions === 1 ? outcome.cpuTimeUs : p.load + LOAD_WEIGHT * (outcome.cpuTimeUs - p.load);
+      const memoryBytes = outcome.instanceUsable ? outcome.memoryUsedBytes : p.memoryBytes;
+      this.memory += memoryBytes - p.memoryBytes;
+      p.memoryBytes = memoryBytes;
+      if (memoryBytes > 0) e.memoryEstimate = memoryBytes;
+    }
+    if (this.closed || e.deleted) {
+      this.dispose(p, 'discarded');
+    } else if (shouldRecycle(p, outcome, this.config) !== undefined) {
+      this.dispose(p, 'recycled');
+      this.keepMinimum(e);
+    } else {
+      e.idle.push(p);
+      // A heap that grew may have pushed the pool past its memory cap.
+      this.shrinkToMemoryCap();
+    }
+    this.waiters.notify();
   }
 
-  private disposeOne(e: TaskEntry, p: PooledInstance): void {
+  private dispose(p: Member, why: 'recycled' | 'evictedIdle' | 'evictedForCapacity' | 'discarded'): void {
+    const e = p.entry;
     if (!e.all.delete(p)) return;
     const i = e.idle.indexOf(p);
     if (i >= 0) e.idle.splice(i, 1);
-    this.total--;
+    this.live--;
+    this.memory -= p.memoryBytes;
+    this.counters[why]++;
     p.instance.dispose();
+    if (e.deleted && e.all.size === 0 && e.creating === 0 && this.tasks.get(e.task.taskId) === e) this.tasks.delete(e.task.taskId);
+    this.waiters.notify();
   }
 
-  private evictLeastRecentlyUsed(exceptTaskId: string): void {
-    let victim: { e: TaskEntry; p: PooledInstance } | undefined;
-    for (const [taskId, e] of this.tasks) {
-      if (taskId === exceptTaskId) continue;
-      for (const p of e.idle) if (!victim || p.lastUsed < victim.p.lastUsed) victim = { e, p };
+  private fits(extraBytes: number): boolean {
+    return this.live + 1 <= this.config.maxTotalInstances && this.memory + extraBytes <= this.maxMemoryBytes;
+  }
+
+  /**
+   * Evicts least recently used idle instances across tasks until one more instance of `needBytes`
+   * fits under the caps. False when it cannot (every instance is busy); an empty pool always has
+   * room for one.
+   */
+  private makeRoom(needBytes: number): boolean {
+    while (!this.fits(needBytes)) {
+      if (this.live === 0) return true;
+      const victim = this.lruVictim();
+      if (victim === undefined) return false;
+      this.dispose(victim, 'evictedForCapacity');
     }
-    if (victim) this.disposeOne(victim.e, victim.p);
+    return true;
   }
 
-  /** Disposes instances idle longer than the idle time, keeping each task's min_instances. */
-  evictIdle(now: number, minInstancesOf: (taskId: string) => number = () => 0): void {
-    for (const [taskId, e] of this.tasks) {
-      const keep = minInstancesOf(taskId);
-      for (const p of [...e.idle]) {
-        if (e.all.size <= keep) break;
-        if (now - p.lastUsed >= this.config.instanceIdleMs) this.disposeOne(e, p);
+  private shrinkToMemoryCap(): void {
+    while (this.memory > this.maxMemoryBytes) {
+      const victim = this.lruVictim();
+      if (victim === undefined) return;
+      this.dispose(victim, 'evictedForCapacity');
+    }
+  }
+
+  /** The idle instance used longest ago, preferring tasks above their min_instances. */
+  private lruVictim(): Member | undefined {
+    let spare: Member | undefined;
+    let kept: Member | undefined;
+    for (const e of this.tasks.values()) {
+      const candidate = this.leastRecentlyUsed(e.idle);
+      if (candidate === undefined) continue;
+      if (e.all.size > e.task.limits.minInstances) {
+        if (spare === undefined || candidate.lastUsed < spare.lastUsed) spare = candidate;
+      } else if (kept === undefined || candidate.lastUsed < kept.lastUsed) {
+        kept = candidate;
       }
+    }
+    return spare ?? kept;
+  }
+
+  private leastRecentlyUsed(idle: readonly Member[]): Member | undefined {
+    let oldest: Member | undefined;
+    for (const p of idle) if (oldest === undefined || p.lastUsed < oldest.lastUsed) oldest = p;
+    return oldest;
+  }
+
+  /**
+   * Keeps `task`'s min_instances warm: creates the missing ones in the background, one at a time,
+   * while they fit under the global caps (never evicting other tasks' instances for them). Called
+   * when a task is registered or loaded at start-up; the pool calls it again after recycling and
+   * on every idle sweep.
+   */
+  keepWarm(task: TaskRecord): void {
+    if (this.closed) return;
+    this.keepMinimum(this.entry(task));
+  }
+
+  private keepMinimum(e: TaskEntry): void {
+    if (e.warming || e.deleted || this.closed || e.all.size + e.creating >= e.task.limits.minInstances) return;
+    e.warming = true;
+    // Off the request path: this may run inside a call's release.
+    setImmediate(() => void this.warm(e));
+  }
+
+  private async warm(e: TaskEntry): Promise<void> {
+    try {
+      while (!e.deleted && !this.closed && e.all.size + e.creating < e.task.limits.minInstances && this.fits(e.memoryEstimate)) {
+        const p = await this.create(e, false);
+        if (e.deleted || this.closed) this.dispose(p, 'discarded');
+        this.waiters.notify();
+      }
+    } catch (err) {
+      this.counters.warmFailures++;
+      this.onBackgroundError(e.task.taskId, err);
+    } finally {
+      e.warming = false;
+    }
+  }
+
+  /**
+   * Disposes instances idle for instanceIdleMs or longer (the longest idle first), keeping each
+   * task's min_instances, then tops every task back up to its minimum. Runs on a timer.
+   */
+  evictIdle(now: number): void {
+    for (const e of this.tasks.values()) {
+      const expired = e.idle.filter((p) => now - p.lastUsed >= this.config.instanceIdleMs).sort((a, b) => a.lastUsed - b.lastUsed);
+      for (const p of expired) {
+        if (e.all.size <= e.task.limits.minInstances) break;
+        this.dispose(p, 'evictedIdle');
+      }
+      this.keepMinimum(e);
     }
   }
 
@@ -161,25 +390,37 @@ export class InstancePool {
   disposeTask(taskId: string): void {
     const e = this.tasks.get(taskId);
     if (!e) return;
-    for (const p of [...e.idle]) this.disposeOne(e, p);
-    if (e.all.size === 0) this.tasks.delete(taskId);
+    e.deleted = true;
+    for (const p of [...e.idle]) this.dispose(p, 'discarded');
+    if (e.all.size === 0 && e.creating === 0) this.tasks.delete(taskId);
   }
 
   snapshot(): PoolSnapshot {
-    const byTask = new Map<string, { live: number; idle: number }>();
+    const byTask: PoolSnapshot['byTask'] = new Map();
     let idle = 0;
-    let memoryBytes = 0;
+    let creating = 0;
     for (const [taskId, e] of this.tasks) {
-      byTask.set(taskId, { live: e.all.size, idle: e.idle.length });
+      byTask.set(taskId, { live: e.all.size + e.creating, idle: e.idle.length, busy: e.all.size - e.idle.length, minInstances: e.task.limits.minInstances });
       idle += e.idle.length;
-      for (const p of e.all) memoryBytes += p.instance.memoryUsedBytes();
+      creating += e.creating;
     }
-    return { live: this.total, idle, busy: this.total - idle, memoryBytes, byTask };
+    return {
+      live: this.live,
+      idle,
+      busy: this.live - idle - creating,
+      creating,
+      waiting: this.waiters.size,
+      memoryBytes: this.memory,
+      byTask,
+      counters: { ...this.counters },
+    };
   }
 
+  /** Disposes idle instances and refuses new calls; busy instances are disposed when released. */
   close(): void {
     this.closed = true;
     clearInterval(this.sweeper);
-    for (const e of this.tasks.values()) for (const p of [...e.idle]) this.disposeOne(e, p);
+    for (const e of this.tasks.values()) for (const p of [...e.idle]) this.dispose(p, 'discarded');
+    this.waiters.notify();
   }
 }
