@@ -92,7 +92,7 @@ export class HealthMonitor {
     }
     if (status === 'healthy' && this.admission.saturated) {
       status = 'degraded';
-      problems.push(`execution queue saturated (${this.admission.queuedCount} waiting)`);
+      problems.push(`execution queue saturated (${this.admission.queuedCount} of ${this.config.maxQueueLength} waiting, new calls are refused)`);
     }
     const pool = this.pool.snapshot();
     return {
@@ -113,8 +113,19 @@ export class HealthMonitor {
         isolation: this.config.isolation,
         live_instances: String(pool.live),
         idle_instances: String(pool.idle),
+        warm_instances: String(pool.idle),
         busy_instances: String(pool.busy),
+        creating_instances: String(pool.creating),
+        instance_waiters: String(pool.waiting),
+        instance_memory_bytes: String(pool.memoryBytes),
+        instances_created: String(pool.counters.created),
+        instances_recycled: String(pool.counters.recycled),
+        instances_evicted_idle: String(pool.counters.evictedIdle),
+        instances_evicted_for_capacity: String(pool.counters.evictedForCapacity),
+        scheduling_policy: this.pool.schedulingPolicy,
+        running_slots: `${this.admission.runningCount}/${this.config.maxConcurrentExecutions}`,
         queue_depth: String(this.admission.queuedCount),
+        queue_capacity: String(this.config.maxQueueLength),
         rss_bytes: String(process.memoryUsage().rss),
         total_tasks: String(this.registry.size),
       },

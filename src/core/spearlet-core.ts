@@ -38,8 +38,13 @@ export class SpearletCore {
     readonly log: Logger,
     observer?: ExecutionObserver,
   ) {
-    this.registry = new TaskRegistry(store, runtimes, config);
-    this.pool = new InstancePool(runtimes, config, (task) => this.registry.code(task));
+    this.registry = new TaskRegistry(store, runtimes, config, (task) => this.pool.keepWarm(task));
+    this.pool = new InstancePool(
+      runtimes,
+      config,
+      (task) => this.registry.code(task),
+      (taskId, err) => log.warn({ taskId, err }, 'could not create a warm instance (min_instances)'),
+    );
     this.admission = new Admission({
       maxConcurrent: config.maxConcurrentExecutions,
       maxQueueLength: config.maxQueueLength,
@@ -52,6 +57,7 @@ export class SpearletCore {
   /** Loads tasks and recovers executions a previous process left unfinished. */
   async start(): Promise<void> {
     await this.registry.load();
+    for (const task of this.registry.all()) this.pool.keepWarm(task);
     const interrupted = await this.executions.recover();
     if (interrupted > 0) this.log.warn({ interrupted }, 'marked executions left unfinished by the previous run as FAILED/INTERRUPTED');
   }
