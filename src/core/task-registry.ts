@@ -33,10 +33,12 @@ export class TaskRegistry {
   /** Registrations under way, by name + digest, so two concurrent equal requests make one task. */
   private readonly registering = new Map<string, Promise<{ task: TaskRecord; created: boolean }>>();
 
+  /** @param onRegistered told about each task created (the pool warms its min_instances) */
   constructor(
     private readonly store: Store,
     private readonly runtimes: RuntimeManager,
     private readonly config: Config,
+    private readonly onRegistered: (task: TaskRecord) => void = () => {},
   ) {}
 
   /** Loads every stored task. Called once at start-up. */
@@ -122,6 +124,7 @@ export class TaskRegistry {
       await this.store.putTask(task, bytes);
       this.codeByDigest.set(digest, bytes);
       this.tasks.set(task.taskId, task);
+      this.onRegistered(task);
       return { task, created: true };
     })();
     this.registering.set(key, work);
