@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { ManifestError, loadManifest } from '../conformance/manifest.js';
 import { caseLine, jsonReport, summaryLine } from '../conformance/report.js';
 import { runConformance } from '../conformance/runner.js';
-import { COMMON_HELP, COMMON_OPTIONS, type Command, Exit, UsageError, paintFor, parseFlags, targetOf } from './command.js';
+import { status } from '@grpc/grpc-js';
+import { COMMON_HELP, COMMON_OPTIONS, type Command, Exit, type Io, UsageError, paintFor, parseFlags, targetOf, withClient } from './command.js';
 import { toJson } from './output.js';
 import { startProgress } from './progress.js';
 
@@ -28,6 +29,15 @@ options:
 ${COMMON_HELP}
 
 exit status: 0 every case passed, 1 a case failed, 2 usage or manifest error.`;
+
+/** Fails fast (exit 1) when nothing answers at the target, rather than failing every case. */
+async function reachable(v: { target?: string }, io: Io): Promise<void> {
+  await withClient(v, io, (client) =>
+    client.getHealth({}, { deadlineMs: 10_000 }).catch((err: { code?: number }) => {
+      if (err.code === status.UNAVAILABLE || err.code === status.DEADLINE_EXCEEDED) throw err;
+    }),
+  );
+}
 
 export const conformanceCommand: Command = {
   name: 'conformance',
@@ -56,6 +66,7 @@ export const conformanceCommand: Command = {
       return Exit.OK;
     }
     if (cases.length === 0) throw new UsageError(`no case matches --filter ${v.filter}`);
+    await reachable(v, io);
     const p = paintFor(io);
     const progress = startProgress('', io.stderr);
     const results = await runConformance(cases, {

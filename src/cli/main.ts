@@ -58,7 +58,7 @@ function describeError(err: unknown, command: string): [string, number] {
   if (err instanceof CommandError) return [err.message, Exit.ERROR];
   if (isGrpcError(err)) {
     const name = GrpcStatus[err.code] ?? String(err.code);
-    if (err.code === GrpcStatus.UNAVAILABLE && !err.metadata?.get('spearlet-error-code').length) return [`cannot reach the server: ${err.details}`, Exit.ERROR];
+    if (err.code === GrpcStatus.UNAVAILABLE && !err.metadata?.get('spearlet-error-code').length) return [`cannot reach the server: ${err.details.replace(/\s*Resolution note:\s*$/, '')}`, Exit.ERROR];
     const code = err.metadata?.get('spearlet-error-code')[0];
     return [`${err.details} (${name}${code ? `, ${String(code)}` : ''})`, Exit.ERROR];
   }
