@@ -93,11 +93,11 @@ export class Admission {
   }
 
   private refusal(taskId: string, maxForTask: number): SpearletError {
-    const perTask = (this.runningByTask.get(taskId) ?? 0) >= maxForTask;
-    const limit = perTask
-      ? `task ${taskId} is at its max_concurrency of ${maxForTask}`
-      : `${this.running} executions running (max_concurrent_executions ${this.limits.maxConcurrent})`;
-    return capacityExhausted(`${limit} and the wait queue is full (${this.limits.maxQueueLength})`);
+    // Name every limit that holds the call back: both can be reached at once.
+    const reached: string[] = [];
+    if (this.running >= this.limits.maxConcurrent) reached.push(`${this.running} executions running (max_concurrent_executions ${this.limits.maxConcurrent})`);
+    if ((this.runningByTask.get(taskId) ?? 0) >= maxForTask) reached.push(`task ${taskId} is at its max_concurrency of ${maxForTask}`);
+    return capacityExhausted(`${reached.join(' and ')} and the wait queue is full (${this.limits.maxQueueLength})`);
   }
 
   private take(taskId: string, queueMs: number): Slot {
