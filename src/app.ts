@@ -32,7 +32,7 @@ export async function startServer(config: Config, log: Logger = silentLogger(), 
   const metrics = config.metricsListen !== undefined ? new PrometheusMetrics() : undefined;
   const store = metrics ? timedStore(rawStore, (op, s, ok) => metrics.storeOperation(op, s, ok)) : rawStore;
   await store.open();
-  const runtimes = createRuntimeManager(config);
+  const runtimes = await createRuntimeManager(config, log);
   const core = new SpearletCore(config, store, runtimes, log, metrics);
   let server: grpc.Server | undefined;
   let metricsServer: MetricsServer | undefined;

@@ -41,6 +41,8 @@ export interface ConfigInput {
   isolation?: IsolationMode;
   sandboxWorkers?: number;
   workerMemoryLimitMb?: number;
+  /** Tenants (ArtifactSpec.metadata `tenant`) that may have a dedicated sandbox worker at once. */
+  maxTenantWorkers?: number;
   shutdownGraceMs?: number;
   syncWrites?: boolean;
 }
@@ -81,6 +83,7 @@ export const DEFAULTS = {
   isolation: 'in-process' as IsolationMode,
   sandboxWorkers: Math.max(1, os.availableParallelism()),
   workerMemoryLimitMb: 4096,
+  maxTenantWorkers: 16,
   shutdownGraceMs: 10_000,
   syncWrites: false,
 } as const;
@@ -162,6 +165,7 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     isolation: oneOf('isolation', input.isolation ?? d.isolation, ['process', 'in-process'] as const),
     sandboxWorkers: int('sandboxWorkers', input.sandboxWorkers ?? d.sandboxWorkers, 1, 256),
     workerMemoryLimitMb: int('workerMemoryLimitMb', input.workerMemoryLimitMb ?? d.workerMemoryLimitMb, 64),
+    maxTenantWorkers: int('maxTenantWorkers', input.maxTenantWorkers ?? d.maxTenantWorkers, 0, 1024),
     shutdownGraceMs: int('shutdownGraceMs', input.shutdownGraceMs ?? d.shutdownGraceMs, 0),
     syncWrites: input.syncWrites ?? d.syncWrites,
   };

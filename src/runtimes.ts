@@ -1,15 +1,41 @@
 /**
- * The one start-up module that registers every runtime. Adding a runtime is adding its setup here.
+ * The one start-up module that registers every runtime. Adding a runtime is adding its descriptor
+ * and its setup here.
+ *
+ * With `isolation: 'process'` (the default) the server registers proxies under each runtime's
+ * names, backed by one Supervisor of sandbox worker processes; the runtimes themselves (and
+ * isolated-vm) are loaded only inside those workers, which call `registerInProcessRuntimes`. With
+ * `isolation: 'in-process'` guest code runs in the server process itself.
  */
 import type { Config } from './config.js';
 import { RuntimeManager } from './core/runtime-manager.js';
-import { setup as setupV8 } from '../runtimes/v8-isolate/index.js';
-import { setup as setupWasm } from '../runtimes/wasm/index.js';
+import { type Logger, silentLogger } from './logger.js';
+import { descriptor as v8Descriptor } from '../runtimes/v8-isolate/descriptor.js';
+import { descriptor as wasmDescriptor } from '../runtimes/wasm/descriptor.js';
+import { RemoteRuntime } from './sandbox/remote-runtime.js';
+import { Supervisor } from './sandbox/supervisor.js';
 
-/** A RuntimeManager with every in-process runtime registered. */
-export function createRuntimeManager(config: Config): RuntimeManager {
+/** Hooks a sandbox worker passes to the runtimes it hosts. */
+export interface InProcessHooks {
+  /** isolated-vm lost control of an isolate (see V8RuntimeOptions.onCatastrophicError). */
+  onCatastrophicError?: (message: string) => void;
+}
+
+/** A RuntimeManager serving every runtime, in this process or in sandbox workers per `config.isolation`. */
+export async function createRuntimeManager(config: Config, log: Logger = silentLogger()): Promise<RuntimeManager> {
   const manager = new RuntimeManager();
-  setupV8(manager, config);
-  setupWasm(manager, config);
+  if (config.isolation === 'process') {
+    const supervisor = new Supervisor(config, log);
+    for (const d of [v8Descriptor, wasmDescriptor]) manager.register(new RemoteRuntime(d, supervisor));
+  } else {
+    await registerInProcessRuntimes(manager, config);
+  }
   return manager;
+}
+
+/** Registers the real runtimes in this process (the server with in-process isolation, or a sandbox worker). */
+export async function registerInProcessRuntimes(manager: RuntimeManager, config: Config, hooks: InProcessHooks = {}): Promise<void> {
+  const [v8, wasm] = await Promise.all([import('../runtimes/v8-isolate/index.js'), import('../runtimes/wasm/index.js')]);
+  v8.setup(manager, config, hooks.onCatastrophicError ? { onCatastrophicError: hooks.onCatastrophicError } : {});
+  wasm.setup(manager, config);
 }

@@ -20,6 +20,7 @@ import type { Instance, Outcome } from './runtime.js';
 import type { RuntimeManager } from './runtime-manager.js';
 import { type Scheduler, type SchedulingCandidate, createScheduler } from './scheduler.js';
 import { PoolWaiters } from './pool-waiters.js';
+import { tenantOf } from './task-limits.js';
 
 /** Memory charged for a task's first instance until it is measured. */
 export const NEW_INSTANCE_ESTIMATE_BYTES = 2 * 1024 * 1024;
@@ -213,7 +214,7 @@ export class InstancePool {
         taskId: task.taskId,
         digest: task.digest,
         code: await this.codeOf(task),
-        limits: { memoryLimitMb: task.limits.memoryLimitMb },
+        limits: { memoryLimitMb: task.limits.memoryLimitMb, tenant: tenantOf(task.artifact.metadata) },
       });
     } catch (err) {
       this.live--;

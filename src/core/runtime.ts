@@ -33,6 +33,12 @@ export interface ArtifactAnalysis {
 export interface InstanceLimits {
   /** Heap (and, for Wasm, linear memory) ceiling of one instance. */
   memoryLimitMb: number;
+  /**
+   * The task's tenant (ArtifactSpec.metadata `tenant`), if any. A runtime that hosts sandboxes in
+   * separate processes never puts code of two different tenants (or of a tenant and untenanted
+   * tasks) in one process; in-process runtimes ignore it.
+   */
+  tenant?: string;
 }
 
 /** Everything a runtime needs to build an instance of a task's code. Structured-cloneable. */

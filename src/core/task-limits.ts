@@ -1,6 +1,6 @@
 /**
  * Per-task limits from ArtifactSpec.metadata (`memory_limit_mb`, `timeout_ms`, `min_instances`,
- * `max_instances`, `max_concurrency`), each optional and capped by the server config.
+ * `max_instances`, `max_concurrency`), each optional and capped by the server config; and `tenant`.
  */
 import type { Config } from '../config.js';
 import { invalidArgument } from '../errors.js';
@@ -27,4 +27,20 @@ export function resolveTaskLimits(metadata: Record<string, string>, config: Conf
   }
   const maxConcurrency = Math.min(readInt(metadata, 'max_concurrency', 1) ?? maxInstances, config.maxConcurrentExecutions);
   return { memoryLimitMb, timeoutMs, minInstances, maxInstances, maxConcurrency };
+}
+
+/** Longest accepted `tenant` metadata value. */
+const MAX_TENANT_LENGTH = 128;
+
+/**
+ * The task's tenant from ArtifactSpec.metadata `tenant` (trimmed; absent or blank → none). With
+ * process isolation, tasks of different tenants never share a sandbox worker process.
+ */
+export function tenantOf(metadata: Record<string, string>): string | undefined {
+  const tenant = metadata.tenant?.trim();
+  if (tenant === undefined || tenant === '') return undefined;
+  if (tenant.length > MAX_TENANT_LENGTH) {
+    throw invalidArgument('artifact_spec.metadata.tenant', `must be at most ${MAX_TENANT_LENGTH} characters, got ${tenant.length}`);
+  }
+  return tenant;
 }

@@ -13,7 +13,7 @@ import type { ExecutionStatus, TaskRecord } from '../store/records.js';
 import { resolveArtifact } from './artifact-resolver.js';
 import { newTaskId } from './ids.js';
 import type { RuntimeManager } from './runtime-manager.js';
-import { resolveTaskLimits } from './task-limits.js';
+import { resolveTaskLimits, tenantOf } from './task-limits.js';
 
 export interface RegisterInput {
   name: string;
@@ -80,6 +80,7 @@ export class TaskRegistry {
     const spec = input.spec;
     const runtime = this.runtimes.forArtifactType(spec.artifactType);
     const limits = resolveTaskLimits(spec.metadata ?? {}, this.config);
+    const tenant = tenantOf(spec.metadata ?? {});
     const { bytes, digest } = await resolveArtifact(spec, this.config);
 
     const key = `${name}\0${digest}\0${input.taskId ?? ''}`;
@@ -91,7 +92,7 @@ export class TaskRegistry {
         input.check?.(existing);
         return { task: existing, created: false };
       }
-      const analysis = await runtime.analyze(bytes, { memoryLimitMb: limits.memoryLimitMb });
+      const analysis = await runtime.analyze(bytes, { memoryLimitMb: limits.memoryLimitMb, tenant });
       if (analysis.exports.length === 0) {
         throw new SpearletError(ErrorCodes.INVALID_ARTIFACT, 'artifact_spec.location: the artifact exports no function', {
           field: 'artifact_spec.location',

@@ -1,0 +1,55 @@
+/**
+ * The messages between the server and its sandbox worker processes.
+ *
+ * They travel over the child-process IPC channel with `serialization: 'advanced'` (V8 structured
+ * clone), so Uint8Array, BigInt and nested objects arrive as they were sent and nothing is
+ * JSON-encoded. A call costs one message each way (`execute` → `outcome`), plus one per log line or
+ * chunk the guest produces; instance memory rides on the outcome so the server never has to ask.
+ *
+ * Requests that expect an answer carry an `id` unique per worker; the answer (`result`,
+ * `created`, `outcome`, `error`) and the `log`/`chunk` messages of a call carry the same id.
+ */
+import type { Config } from '../config.js';
+import type { ErrorCode } from '../errors.js';
+import type { ArtifactAnalysis, InstanceLimits, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
+import type { EncodedValue } from '../core/values.js';
+
+/** Server → worker. */
+export type ToWorker =
+  /** First message: the worker builds its runtimes from this config. */
+  | { type: 'init'; config: Config }
+  | { type: 'analyze'; id: number; runtime: string; code: Uint8Array; limits: InstanceLimits }
+  | { type: 'create'; id: number; runtime: string; spec: InstanceSpec }
+  | { type: 'execute'; id: number; instanceId: string; call: Invocation }
+  /** Aborts the call started by the `execute` with this id (its outcome still comes back). */
+  | { type: 'cancel'; id: number }
+  | { type: 'dispose'; instanceId: string }
+  | { type: 'evict'; runtime: string; digest: string };
+
+/** Worker → server. */
+export type FromWorker =
+  /** Runtimes are built; `pid` for operators and tests. */
+  | { type: 'ready'; pid: number }
+  | { type: 'analysis'; id: number; analysis: ArtifactAnalysis }
+  | { type: 'created'; id: number; instanceId: string; memoryUsedBytes: number }
+  | { type: 'outcome'; id: number; outcome: Outcome }
+  | { type: 'error'; id: number; error: WireErrorInfo }
+  | { type: 'log'; id: number; line: string }
+  | { type: 'chunk'; id: number; chunk: EncodedValue }
+  /** Sent every HEARTBEAT_MS: the worker is alive and this is its resident set. */
+  | { type: 'heartbeat'; rssBytes: number; instances: number }
+  /**
+   * Something happened that leaves the process in a state it should not keep serving in
+   * (isolated-vm lost control of an isolate): the server drains and replaces this worker.
+   */
+  | { type: 'fault'; message: string };
+
+/** A SpearletError as it crosses the channel (Error objects lose their class in structured clone). */
+export interface WireErrorInfo {
+  code: ErrorCode;
+  message: string;
+  field?: string;
+}
+
+/** How often a worker reports that it is alive, and its RSS. */
+export const HEARTBEAT_MS = 1_000;

@@ -1,0 +1,65 @@
+/**
+ * RemoteRuntime: a Runtime registered in the server under a real runtime's names (its
+ * descriptor), whose work is done by sandbox worker processes. The core, the pool and the service
+ * see an ordinary Runtime; guest code never runs in the server process.
+ */
+import type { ArtifactAnalysis, Instance, InstanceLimits, InstanceSpec, Runtime } from '../core/runtime.js';
+import { ErrorCodes, SpearletError } from '../errors.js';
+import { RemoteInstance } from './remote-instance.js';
+import type { Supervisor } from './supervisor.js';
+import { WorkerGoneError } from './worker-process.js';
+
+export interface RuntimeDescriptor {
+  readonly name: string;
+  readonly artifactTypes: readonly string[];
+}
+
+export class RemoteRuntime implements Runtime {
+  readonly name: string;
+  readonly artifactTypes: readonly string[];
+
+  constructor(
+    descriptor: RuntimeDescriptor,
+    /** Shared by every RemoteRuntime of a server. */
+    readonly supervisor: Supervisor,
+  ) {
+    this.name = descriptor.name;
+    this.artifactTypes = descriptor.artifactTypes;
+  }
+
+  /**
+   * Validates on a worker (the tenant's own, if the limits name one). A worker that dies while it
+   * validates is forgiven once (it may have been killed for another reason); twice, and the
+   * artifact is refused as INVALID_ARTIFACT.
+   */
+  async analyze(code: Uint8Array, limits: InstanceLimits): Promise<ArtifactAnalysis> {
+    for (let attempt = 1; ; attempt++) {
+      const worker = await this.supervisor.pick(limits.tenant);
+      try {
+        return await worker.analyze(this.name, code, limits);
+      } catch (err) {
+        if (!(err instanceof WorkerGoneError)) throw err;
+        if (attempt >= 2) {
+          throw new SpearletError(ErrorCodes.INVALID_ARTIFACT, `artifact_spec.location: validating the artifact ended its sandbox process twice (${err.message})`, {
+            field: 'artifact_spec.location',
+          });
+        }
+      }
+    }
+  }
+
+  async createInstance(spec: InstanceSpec): Promise<Instance> {
+    const instance = new RemoteInstance(this.name, spec, this.supervisor);
+    await instance.build();
+    return instance;
+  }
+
+  evict(digest: string): void {
+    for (const worker of this.supervisor.live()) worker.evict(this.name, digest);
+  }
+
+  /** Stops the workers (shared with the other RemoteRuntimes; idempotent). */
+  close(): Promise<void> {
+    return this.supervisor.close();
+  }
+}

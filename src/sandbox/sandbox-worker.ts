@@ -1,0 +1,129 @@
+/**
+ * The sandbox worker: a child process of the server that hosts guest code. It builds a
+ * RuntimeManager with the in-process runtimes (isolated-vm is loaded here, never in the server)
+ * and serves the protocol of protocol.ts: many instances per worker, one call at a time per
+ * instance, log lines and chunks forwarded as they happen, a heartbeat with the process RSS.
+ *
+ * The worker holds nothing that must survive it: when the server closes the channel (shutdown,
+ * drain, or the server itself died) it exits, and if it dies the server fails its calls and starts
+ * another. Entry point: forked by worker-process.ts.
+ */
+import type { Config } from '../config.js';
+import type { Instance } from '../core/runtime.js';
+import { RuntimeManager } from '../core/runtime-manager.js';
+import { OutcomeCodes, toSpearletError } from '../errors.js';
+import { registerInProcessRuntimes } from '../runtimes.js';
+import { type FromWorker, HEARTBEAT_MS, type ToWorker, type WireErrorInfo } from './protocol.js';
+
+const instances = new Map<string, Instance>();
+const calls = new Map<number, AbortController>();
+let manager: RuntimeManager | undefined;
+let starting: Promise<RuntimeManager> | undefined;
+const parentPid = process.ppid;
+
+function send(message: FromWorker): void {
+  if (process.connected) process.send!(message);
+}
+
+function wire(err: unknown): WireErrorInfo {
+  const e = toSpearletError(err);
+  return e.field === undefined ? { code: e.code, message: e.message } : { code: e.code, message: e.message, field: e.field };
+}
+
+async function start(config: Config): Promise<RuntimeManager> {
+  const m = new RuntimeManager();
+  await registerInProcessRuntimes(m, config, {
+    // The isolate's thread and memory are lost for good: tell the server, which replaces us.
+    onCatastrophicError: (message) => send({ type: 'fault', message: `isolated-vm catastrophic error: ${message}` }),
+  });
+  manager = m;
+  send({ type: 'ready', pid: process.pid });
+  const heartbeat = setInterval(() => {
+    // Orphaned (the server was killed and the channel close went unnoticed): nothing to serve.
+    if (process.ppid !== parentPid) process.exit(0);
+    send({ type: 'heartbeat', rssBytes: process.memoryUsage.rss(), instances: instances.size });
+  }, HEARTBEAT_MS);
+  heartbeat.unref();
+  return m;
+}
+
+function execute(m: Extract<ToWorker, { type: 'execute' }>): void {
+  const instance = instances.get(m.instanceId);
+  if (!instance) {
+    const outcome = { status: 'failed', errorCode: OutcomeCodes.INSTANCE_FAILED, errorMessage: `no instance ${m.instanceId} in this sandbox worker`, cpuTimeUs: 0, memoryUsedBytes: 0, instanceUsable: false } as const;
+    send({ type: 'outcome', id: m.id, outcome });
+    return;
+  }
+  const id = m.id;
+  const abort = new AbortController();
+  calls.set(id, abort);
+  const hooks = {
+    onLog: (line: string) => send({ type: 'log', id, line }),
+    onChunk: (chunk: Extract<FromWorker, { type: 'chunk' }>['chunk']) => send({ type: 'chunk', id, chunk }),
+  };
+  instance.execute(m.call, hooks, abort.signal).then(
+    (outcome) => {
+      calls.delete(id);
+      send({ type: 'outcome', id, outcome });
+    },
+    (err) => {
+      calls.delete(id);
+      send({ type: 'error', id, error: wire(err) });
+    },
+  );
+}
+
+async function handle(m: ToWorker, runtimes: RuntimeManager): Promise<void> {
+  switch (m.type) {
+    case 'execute':
+      execute(m);
+      return;
+    case 'cancel':
+      calls.get(m.id)?.abort();
+      return;
+    case 'dispose': {
+      const instance = instances.get(m.instanceId);
+      instances.delete(m.instanceId);
+      instance?.dispose();
+      return;
+    }
+    case 'create':
+      try {
+        const instance = await runtimes.byRuntimeName(m.runtime).createInstance(m.spec);
+        instances.set(instance.id, instance);
+        send({ type: 'created', id: m.id, instanceId: instance.id, memoryUsedBytes: instance.memoryUsedBytes() });
+      } catch (err) {
+        send({ type: 'error', id: m.id, error: wire(err) });
+      }
+      return;
+    case 'analyze':
+      try {
+        send({ type: 'analysis', id: m.id, analysis: await runtimes.byRuntimeName(m.runtime).analyze(m.code, m.limits) });
+      } catch (err) {
+        send({ type: 'error', id: m.id, error: wire(err) });
+      }
+      return;
+    case 'evict':
+      runtimes.byRuntimeName(m.runtime).evict?.(m.digest);
+      return;
+    case 'init':
+      return;
+  }
+}
+
+process.on('message', (m: ToWorker) => {
+  if (m.type === 'init') {
+    starting ??= start(m.config);
+    starting.catch((err) => {
+      process.stderr.write(`sandbox worker ${process.pid}: could not start its runtimes: ${(err as Error).stack ?? String(err)}\n`);
+      process.exit(70);
+    });
+    return;
+  }
+  // Calls are the hot path: no extra turn once the runtimes are up.
+  if (manager) void handle(m, manager);
+  else void starting?.then((runtimes) => handle(m, runtimes));
+});
+
+// The server closed the channel (shutdown, drain) or died: nothing left to serve.
+process.on('disconnect', () => process.exit(0));

@@ -1,0 +1,266 @@
+/**
+ * Supervisor: the sandbox worker processes of a server, kept alive and within their memory.
+ *
+ * - `config.sandboxWorkers` shared workers, plus, on demand, one dedicated worker per tenant (at
+ *   most `config.maxTenantWorkers`; an idle one is retired to make room, or after instanceIdleMs).
+ * - `pick` places a new instance on the least-loaded accepting worker (fewest live instances plus
+ *   running calls), or on the tenant's own worker.
+ * - A worker that exits without being asked is replaced, with exponential back-off while it keeps
+ *   dying young. Its running calls have already ended INSTANCE_FAILED (worker-process.ts) and its
+ *   instances rebuild themselves on live workers when next used (remote-instance.ts).
+ * - A worker whose RSS passes `config.workerMemoryLimitMb`, or that reports a catastrophic isolate
+ *   failure, is drained: it takes no new instances, a replacement starts at once, its idle
+ *   instances move on their next call, and it is retired when its running calls end (or DRAIN_MS).
+ * - A worker silent for HUNG_MS (no heartbeat) is killed and replaced.
+ */
+import type { Config } from '../config.js';
+import { ErrorCodes, SpearletError } from '../errors.js';
+import type { Logger } from '../logger.js';
+import { WorkerProcess, type WorkerEvents } from './worker-process.js';
+
+/** Back-off before restarting a worker that died: BASE × 2^(failures-1), capped. */
+const BACKOFF_BASE_MS = 100;
+const BACKOFF_MAX_MS = 10_000;
+/** A worker up this long resets its slot's failure count. */
+const STABLE_MS = 10_000;
+/** No heartbeat for this long: the worker is hung and is killed. */
+const HUNG_MS = 15_000;
+/** Longest a drained worker may keep running calls before it is killed. */
+const DRAIN_MS = 30_000;
+/** Grace between closing a worker's channel and SIGKILL. */
+const RETIRE_GRACE_MS = 2_000;
+/** How long `pick` waits for a worker to come back before giving up. */
+const PICK_WAIT_MS = 10_000;
+const TICK_MS = 1_000;
+
+/** A place for one worker: shared, or dedicated to a tenant. */
+interface Slot {
+  readonly tenant: string | undefined;
+  worker: WorkerProcess | undefined;
+  /** Deaths in a row without STABLE_MS of service in between. */
+  failures: number;
+  restartTimer: NodeJS.Timeout | undefined;
+  lastUsed: number;
+}
+
+/** One worker as operators and tests see it. */
+export interface WorkerInfo {
+  pid: number;
+  tenant: string | undefined;
+  state: WorkerProcess['state'];
+  liveInstances: number;
+  running: number;
+  rssBytes: number;
+}
+
+export interface SupervisorCounters {
+  started: number;
+  /** Exits nobody asked for (crash, kill, OOM killer). */
+  crashed: number;
+  /** Drained for memory or a catastrophic isolate failure. */
+  drained: number;
+  /** Killed for missing heartbeats. */
+  hung: number;
+}
+
+export class Supervisor {
+  readonly counters: SupervisorCounters = { started: 0, crashed: 0, drained: 0, hung: 0 };
+  private readonly shared: Slot[];
+  private readonly tenants = new Map<string, Slot>();
+  /** Drained workers still finishing calls, with when their drain began. */
+  private readonly draining = new Map<WorkerProcess, number>();
+  private readonly waiters = new Set<() => void>();
+  private readonly heapMb: number;
+  private readonly ticker: NodeJS.Timeout;
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly config: Config,
+    private readonly log: Logger,
+  ) {
+    // The worker's own heap holds only bookkeeping and messages; isolates have their own limits.
+    this.heapMb = Math.max(64, Math.min(512, Math.floor(config.workerMemoryLimitMb / 4)));
+    this.shared = Array.from({ length: config.sandboxWorkers }, () => newSlot(undefined));
+    for (const slot of this.shared) this.spawn(slot);
+    this.ticker = setInterval(() => this.tick(Date.now()), TICK_MS);
+    this.ticker.unref();
+  }
+
+  /**
+   * A worker to place a new instance (or an analysis) on: the tenant's own worker, else the
+   * least-loaded shared one. Waits (bounded) while every candidate is restarting; throws
+   * CAPACITY_EXHAUSTED when the tenant bound is reached, INTERNAL when no worker comes back.
+   */
+  async pick(tenant?: string): Promise<WorkerProcess> {
+    const deadline = Date.now() + PICK_WAIT_MS;
+    for (;;) {
+      if (this.closing) throw new SpearletError(ErrorCodes.SHUTTING_DOWN, 'the sandbox workers are shutting down');
+      const worker = tenant === undefined ? this.leastLoaded() : this.tenantWorker(tenant);
+      if (worker) return worker;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new SpearletError(ErrorCodes.INTERNAL, `no sandbox worker${tenant === undefined ? '' : ` for tenant '${tenant}'`} came back within ${PICK_WAIT_MS} ms`);
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, Math.min(left, TICK_MS));
+        this.waiters.add(done);
+      });
+    }
+  }
+
+  /** Every worker process alive, shared, tenant and draining. */
+  live(): WorkerProcess[] {
+    const all = [...this.shared, ...this.tenants.values()].map((s) => s.worker).filter((w): w is WorkerProcess => w !== undefined && w.alive);
+    return [...all, ...[...this.draining.keys()].filter((w) => w.alive)];
+  }
+
+  describe(): WorkerInfo[] {
+    return this.live().map((w) => ({ pid: w.pid, tenant: w.tenant, state: w.state, liveInstances: w.liveInstances, running: w.running, rssBytes: w.rssBytes }));
+  }
+
+  /** Retires every worker (their calls end INSTANCE_FAILED if any still run). Idempotent. */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      clearInterval(this.ticker);
+      for (const slot of [...this.shared, ...this.tenants.values()]) clearTimeout(slot.restartTimer);
+      for (const wake of this.waiters) wake();
+      await Promise.all(this.live().map((w) => w.retire(RETIRE_GRACE_MS)));
+    })();
+    return this.closing;
+  }
+
+  private leastLoaded(): WorkerProcess | undefined {
+    let best: WorkerProcess | undefined;
+    for (const slot of this.shared) {
+      const w = slot.worker;
+      if (!w?.accepting) continue;
+      if (!best || load(w) < load(best) || (load(w) === load(best) && w.rssBytes < best.rssBytes)) best = w;
+    }
+    return best;
+  }
+
+  private tenantWorker(tenant: string): WorkerProcess | undefined {
+    let slot = this.tenants.get(tenant);
+    if (!slot) {
+      if (this.tenants.size >= this.config.maxTenantWorkers && !this.retireIdleTenant()) {
+        throw new SpearletError(ErrorCodes.CAPACITY_EXHAUSTED, `over capacity: all ${this.config.maxTenantWorkers} tenant sandbox workers are busy (maxTenantWorkers)`);
+      }
+      slot = newSlot(tenant);
+      this.tenants.set(tenant, slot);
+    }
+    slot.lastUsed = Date.now();
+    if (!slot.worker && slot.restartTimer === undefined) this.schedule(slot);
+    return slot.worker?.accepting ? slot.worker : undefined;
+  }
+
+  /** Frees a tenant slot whose worker has no instances and no calls; false if none is idle. */
+  private retireIdleTenant(): boolean {
+    let victim: Slot | undefined;
+    for (const slot of this.tenants.values()) {
+      const w = slot.worker;
+      if (w && (w.liveInstances > 0 || w.running > 0)) continue;
+      if (!victim || slot.lastUsed < victim.lastUsed) victim = slot;
+    }
+    if (!victim) return false;
+    this.dropTenant(victim);
+    return true;
+  }
+
+  private dropTenant(slot: Slot): void {
+    this.tenants.delete(slot.tenant!);
+    clearTimeout(slot.restartTimer);
+    const w = slot.worker;
+    slot.worker = undefined;
+    void w?.retire(RETIRE_GRACE_MS);
+  }
+
+  private spawn(slot: Slot): void {
+    slot.restartTimer = undefined;
+    if (this.closing) return;
+    const events: WorkerEvents = {
+      ready: () => this.wake(),
+      heartbeat: (w) => {
+        if (w.rssBytes > this.config.workerMemoryLimitMb * 1024 * 1024) this.drain(w, `its RSS of ${w.rssBytes} bytes is over workerMemoryLimitMb (${this.config.workerMemoryLimitMb} MB)`);
+      },
+      fault: (w, message) => this.drain(w, message),
+      callEnded: (w) => {
+        if (w.state === 'draining' && w.running === 0) void w.retire(RETIRE_GRACE_MS);
+      },
+      exit: (w, reason) => this.exited(slot, w, reason),
+    };
+    const worker = new WorkerProcess({ config: this.config, heapMb: this.heapMb, tenant: slot.tenant, events });
+    slot.worker = worker;
+    this.counters.started++;
+    this.log.debug({ pid: worker.pid, tenant: slot.tenant }, 'sandbox worker started');
+    this.wake();
+  }
+
+  private schedule(slot: Slot): void {
+    const delay = slot.failures === 0 ? 0 : Math.min(BACKOFF_MAX_MS, BACKOFF_BASE_MS * 2 ** (slot.failures - 1));
+    slot.restartTimer = setTimeout(() => this.spawn(slot), delay);
+    slot.restartTimer.unref();
+  }
+
+  private exited(slot: Slot, w: WorkerProcess, reason: string): void {
+    this.draining.delete(w);
+    if (w.retiring || this.closing) {
+      this.log.debug({ pid: w.pid, tenant: w.tenant, reason }, 'sandbox worker retired');
+      return;
+    }
+    this.counters.crashed++;
+    this.log.error({ pid: w.pid, tenant: w.tenant, reason, liveInstances: w.liveInstances }, `sandbox worker ${w.pid} ${reason}; its calls failed and it is being replaced`);
+    if (slot.worker !== w) return;
+    slot.worker = undefined;
+    slot.failures++;
+    // A tenant's worker comes back when the tenant next needs it; shared ones come back now.
+    if (slot.tenant === undefined || slot.lastUsed > Date.now() - this.config.instanceIdleMs) this.schedule(slot);
+  }
+
+  /** Stops placing instances on `w`, starts its replacement and retires it once its calls end. */
+  private drain(w: WorkerProcess, why: string): void {
+    if (!w.accepting) return;
+    w.state = 'draining';
+    this.counters.drained++;
+    this.draining.set(w, Date.now());
+    this.log.warn({ pid: w.pid, tenant: w.tenant, running: w.running }, `draining sandbox worker ${w.pid}: ${why}`);
+    const slot = [...this.shared, ...this.tenants.values()].find((s) => s.worker === w);
+    if (slot) this.spawn(slot);
+    if (w.running === 0) void w.retire(RETIRE_GRACE_MS);
+  }
+
+  private tick(now: number): void {
+    for (const slot of [...this.shared, ...this.tenants.values()]) {
+      const w = slot.worker;
+      if (w?.state === 'ready' && now - w.startedAt > STABLE_MS) slot.failures = 0;
+    }
+    for (const w of this.live()) {
+      if (now - w.lastHeartbeat > HUNG_MS) {
+        this.counters.hung++;
+        this.log.error({ pid: w.pid, tenant: w.tenant }, `sandbox worker ${w.pid} sent no heartbeat for ${HUNG_MS} ms; killing it`);
+        w.kill();
+      } else if (w.state === 'draining' && now - (this.draining.get(w) ?? now) > DRAIN_MS) {
+        void w.retire(RETIRE_GRACE_MS);
+      }
+    }
+    for (const slot of [...this.tenants.values()]) {
+      const w = slot.worker;
+      const idle = !w || (w.liveInstances === 0 && w.running === 0);
+      if (idle && now - slot.lastUsed > this.config.instanceIdleMs) this.dropTenant(slot);
+    }
+  }
+
+  private wake(): void {
+    for (const wake of [...this.waiters]) wake();
+  }
+}
+
+function newSlot(tenant: string | undefined): Slot {
+  return { tenant, worker: undefined, failures: 0, restartTimer: undefined, lastUsed: Date.now() };
+}
+
+function load(w: WorkerProcess): number {
+  return w.liveInstances + w.running;
+}

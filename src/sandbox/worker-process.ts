@@ -1,0 +1,267 @@
+/**
+ * WorkerProcess: the server's handle on one sandbox worker process.
+ *
+ * Forks `sandbox-worker.ts` with structured-clone IPC, sends it requests and matches the answers to
+ * them by id. When the process exits or its channel breaks, every request still waiting ends at
+ * once: a running call as a FAILED / INSTANCE_FAILED outcome (instance unusable), anything else as
+ * a rejected WorkerGoneError. The Supervisor decides when to start, drain and replace workers.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Config } from '../config.js';
+import type { ArtifactAnalysis, ExecutionHooks, InstanceLimits, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
+import { ErrorCodes, OutcomeCodes, SpearletError } from '../errors.js';
+import type { FromWorker, ToWorker, WireErrorInfo } from './protocol.js';
+
+/** The worker's entry module (TypeScript, run through tsx like the server). */
+const WORKER_ENTRY = fileURLToPath(new URL('./sandbox-worker.ts', import.meta.url));
+const TSX_LOADER = import.meta.resolve('tsx');
+
+/** A request could not be answered because the worker process is gone. */
+export class WorkerGoneError extends SpearletError {
+  constructor(message: string) {
+    super(ErrorCodes.INTERNAL, message);
+    this.name = 'WorkerGoneError';
+  }
+}
+
+export type WorkerState = 'starting' | 'ready' | 'draining' | 'dead';
+
+export interface WorkerEvents {
+  /** The worker built its runtimes. */
+  ready(worker: WorkerProcess): void;
+  /** A heartbeat arrived (`rssBytes` is updated). */
+  heartbeat(worker: WorkerProcess): void;
+  /** The worker reported a state it should not keep serving in. */
+  fault(worker: WorkerProcess, message: string): void;
+  /** A call ended (its outcome arrived or the worker died). */
+  callEnded(worker: WorkerProcess): void;
+  /** The process is gone (calls waiting on it have been failed); `reason` says how. Called once. */
+  exit(worker: WorkerProcess, reason: string): void;
+}
+
+export interface WorkerProcessOptions {
+  config: Config;
+  /** --max-old-space-size of the worker's own heap (isolates have their own limits). */
+  heapMb: number;
+  /** Tenant this worker is dedicated to, if any. */
+  tenant?: string;
+  events: WorkerEvents;
+}
+
+type Pending =
+  | { kind: 'call'; hooks: ExecutionHooks; settle: (outcome: Outcome | undefined, error?: Error) => void }
+  | { kind: 'request'; resolve: (message: FromWorker) => void; reject: (err: Error) => void };
+
+export class WorkerProcess {
+  readonly pid: number;
+  readonly tenant: string | undefined;
+  readonly startedAt = Date.now();
+  state: WorkerState = 'starting';
+  /** Resident set size from the last heartbeat, bytes. */
+  rssBytes = 0;
+  lastHeartbeat = Date.now();
+  /** Remote instances bound to this worker (maintained by RemoteInstance). */
+  liveInstances = 0;
+  /** Calls in flight. */
+  running = 0;
+  /** Set when the server asked the process to go (drained, idle, shutdown): not a crash. */
+  retiring = false;
+  private readonly child: ChildProcess;
+  private readonly events: WorkerEvents;
+  private readonly pending = new Map<number, Pending>();
+  /** How the process ended, once it has. */
+  exitReason: string | undefined;
+  private nextId = 1;
+  private exitReported = false;
+  private readonly exited: Promise<void>;
+  private resolveExited: () => void = () => {};
+
+  constructor(options: WorkerProcessOptions) {
+    this.tenant = options.tenant;
+    this.events = options.events;
+    this.child = fork(WORKER_ENTRY, [], {
+      serialization: 'advanced',
+      execArgv: ['--no-node-snapshot', '--import', TSX_LOADER, `--max-old-space-size=${options.heapMb}`],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.pid = this.child.pid ?? -1;
+    this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+    this.child.on('message', (message: FromWorker) => this.receive(message));
+    this.child.once('exit', (code, signal) => this.exit(signal ? `was killed by ${signal}` : `exited with code ${code}`));
+    // The channel closes as the process dies, often a moment before 'exit': fail calls at once.
+    this.child.once('disconnect', () => this.fail('closed its channel'));
+    this.child.on('error', (err) => {
+      this.fail(`failed: ${err.message}`);
+      if (this.child.pid === undefined) this.exit(`could not be started: ${err.message}`);
+    });
+    this.send({ type: 'init', config: options.config });
+  }
+
+  /** True while new instances may be placed here. */
+  get accepting(): boolean {
+    return this.state === 'starting' || this.state === 'ready';
+  }
+
+  get alive(): boolean {
+    return this.state !== 'dead';
+  }
+
+  analyze(runtime: string, code: Uint8Array, limits: InstanceLimits): Promise<ArtifactAnalysis> {
+    return this.request({ type: 'analyze', id: this.nextId++, runtime, code, limits }).then((m) => (m as { analysis: ArtifactAnalysis }).analysis);
+  }
+
+  create(runtime: string, spec: InstanceSpec): Promise<{ instanceId: string; memoryUsedBytes: number }> {
+    return this.request({ type: 'create', id: this.nextId++, runtime, spec }).then((m) => m as { instanceId: string; memoryUsedBytes: number });
+  }
+
+  /**
+   * Runs a call on an instance of this worker. Resolves with the outcome; if the worker dies first,
+   * with FAILED / INSTANCE_FAILED. Rejects only with the errors the instance itself rejects with
+   * (e.g. FUNCTION_NOT_FOUND). The signal sends a cancel; the outcome still comes back.
+   */
+  execute(instanceId: string, call: Invocation, hooks: ExecutionHooks, signal: AbortSignal): Promise<Outcome> {
+    if (!this.alive) return Promise.resolve(workerFailure(this.describe('is gone')));
+    const id = this.nextId++;
+    return new Promise<Outcome>((resolve, reject) => {
+      const onAbort = () => this.send({ type: 'cancel', id });
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.running++;
+      this.pending.set(id, {
+        kind: 'call',
+        hooks,
+        settle: (outcome, error) => {
+          signal.removeEventListener('abort', onAbort);
+          this.running--;
+          if (outcome) resolve(outcome);
+          else reject(error);
+          this.events.callEnded(this);
+        },
+      });
+      this.send({ type: 'execute', id, instanceId, call });
+    });
+  }
+
+  dispose(instanceId: string): void {
+    if (this.alive) this.send({ type: 'dispose', instanceId });
+  }
+
+  evict(runtime: string, digest: string): void {
+    if (this.alive) this.send({ type: 'evict', runtime, digest });
+  }
+
+  /**
+   * Asks the process to go: closes its channel (the worker exits when it sees that) and kills it
+   * if it is still there after `graceMs`. Resolves when it has exited.
+   */
+  retire(graceMs: number): Promise<void> {
+    this.retiring = true;
+    if (this.child.exitCode === null && this.child.signalCode === null) {
+      if (this.child.connected) this.child.disconnect();
+      const timer = setTimeout(() => this.kill(), graceMs);
+      timer.unref();
+      void this.exited.then(() => clearTimeout(timer));
+    }
+    return this.exited;
+  }
+
+  /** SIGKILL, for a worker that does not answer. */
+  kill(): void {
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+  }
+
+  describe(what: string): string {
+    return `sandbox worker ${this.pid}${this.tenant !== undefined ? ` (tenant '${this.tenant}')` : ''} ${what}`;
+  }
+
+  private request(message: ToWorker & { id: number }): Promise<FromWorker> {
+    if (!this.alive) return Promise.reject(new WorkerGoneError(this.describe('is gone')));
+    return new Promise<FromWorker>((resolve, reject) => {
+      this.pending.set(message.id, { kind: 'request', resolve, reject });
+      this.send(message);
+    });
+  }
+
+  private send(message: ToWorker): void {
+    if (!this.child.connected) return; // `gone` has ended (or is about to end) every request
+    try {
+      this.child.send(message);
+    } catch (err) {
+      this.fail(`could not be written to: ${(err as Error).message}`);
+    }
+  }
+
+  private receive(message: FromWorker): void {
+    switch (message.type) {
+      case 'log':
+      case 'chunk': {
+        const p = this.pending.get(message.id);
+        if (p?.kind !== 'call') return;
+        try {
+          if (message.type === 'log') p.hooks.onLog(message.line);
+          else p.hooks.onChunk(message.chunk);
+        } catch {
+          // A hook's failure is the caller's problem, not the worker's.
+        }
+        return;
+      }
+      case 'outcome':
+      case 'error':
+      case 'analysis':
+      case 'created': {
+        const p = this.pending.get(message.id);
+        if (!p) return;
+        this.pending.delete(message.id);
+        const error = message.type === 'error' ? fromWire(message.error) : undefined;
+        if (p.kind === 'call') p.settle(message.type === 'outcome' ? message.outcome : undefined, error);
+        else if (error) p.reject(error);
+        else p.resolve(message);
+        return;
+      }
+      case 'heartbeat':
+        this.lastHeartbeat = Date.now();
+        this.rssBytes = message.rssBytes;
+        this.events.heartbeat(this);
+        return;
+      case 'ready':
+        this.lastHeartbeat = Date.now();
+        if (this.state === 'starting') this.state = 'ready';
+        this.events.ready(this);
+        return;
+      case 'fault':
+        this.events.fault(this, message.message);
+        return;
+    }
+  }
+
+  /** The worker can no longer answer: end everything waiting on it, once, and make sure it goes. */
+  private fail(reason: string): void {
+    if (this.state === 'dead') return;
+    this.state = 'dead';
+    if (!this.retiring) this.kill();
+    const message = this.describe(reason);
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) {
+      if (p.kind === 'call') p.settle(workerFailure(`${message} while the call ran`));
+      else p.reject(new WorkerGoneError(message));
+    }
+  }
+
+  private exit(reason: string): void {
+    this.fail(reason);
+    if (this.exitReported) return;
+    this.exitReported = true;
+    this.exitReason = reason;
+    this.resolveExited();
+    this.events.exit(this, reason);
+  }
+}
+
+function workerFailure(message: string): Outcome {
+  return { status: 'failed', errorCode: OutcomeCodes.INSTANCE_FAILED, errorMessage: `the sandbox failed: ${message}`, cpuTimeUs: 0, memoryUsedBytes: 0, instanceUsable: false };
+}
+
+function fromWire(e: WireErrorInfo): SpearletError {
+  return new SpearletError(e.code, e.message, e.field === undefined ? {} : { field: e.field });
+}
