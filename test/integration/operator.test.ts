@@ -102,6 +102,8 @@ describe('grpc.health.v1.Health', () => {
   it('reports NOT_SERVING while the server drains', async () => {
     const s = await startTestServer({ shutdownGraceMs: 5_000 });
     const spec = await fixtureSpec('js/lifecycle.js');
+    // Warm the task first, so the long call is running (not starting a sandbox) when the drain begins.
+    await s.client.invoke({ taskName: 'drain', artifactSpec: spec, functionName: 'sleep', parameters: params({ ms: 1 }) });
     const running = s.client.invoke({ taskName: 'drain', artifactSpec: spec, functionName: 'sleep', parameters: params({ ms: 1_000 }) });
     await new Promise((r) => setTimeout(r, 200));
     const closing = s.server.close();
