@@ -1,0 +1,138 @@
+/**
+ * The peers measured beside spearlet in the same run: a no-op grpc-js handler on the same proto
+ * (the transport's floor), and four ways to run the same guest code in-process: raw isolated-vm,
+ * quickjs-emscripten, node:vm and a worker_threads round trip. Each in-process peer runs `add`
+ * (a trivial call) and `fib` (hot code).
+ */
+import * as vm from 'node:vm';
+import { Worker } from 'node:worker_threads';
+import * as grpc from '@grpc/grpc-js';
+import ivm from 'isolated-vm';
+import { getQuickJS } from 'quickjs-emscripten';
+import { loadProto } from '../src/server/proto.js';
+import { PEER_SCRIPT } from './guests.js';
+
+/** One way to run the guest functions in this process. */
+export interface InProcessPeer {
+  readonly name: string;
+  add(a: number, b: number): Promise<number>;
+  fib(n: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface NoopServer {
+  readonly address: string;
+  close(): Promise<void>;
+}
+
+/** FunctionService whose InvokeFunction answers at once (the other RPCs are unimplemented). */
+export async function startNoopServer(): Promise<NoopServer> {
+  const server = new grpc.Server();
+  const service = loadProto().grpcObject.spearlet.FunctionService.service;
+  server.addService(service, {
+    InvokeFunction: (_call: unknown, callback: grpc.sendUnaryData<{ success: boolean }>) => callback(null, { success: true }),
+  } as unknown as grpc.UntypedServiceImplementation);
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  return { address: `127.0.0.1:${port}`, close: () => new Promise((resolve) => server.tryShutdown(() => resolve())) };
+}
+
+/** isolated-vm used directly: one isolate, the functions called with an async `apply`. */
+export async function rawIsolatedVm(): Promise<InProcessPeer> {
+  const isolate = new ivm.Isolate({ memoryLimit: 128 });
+  const context = await isolate.createContext();
+  const api = (await context.eval(PEER_SCRIPT, { reference: true })) as ivm.Reference<{ add: unknown; fib: unknown }>;
+  type Fn = ivm.Reference<(...args: unknown[]) => number>;
+  const add = (await api.get('add', { reference: true })) as Fn;
+  const fib = (await api.get('fib', { reference: true })) as Fn;
+  return {
+    name: 'isolated-vm (raw)',
+    add: (a, b) => add.apply(undefined, [{ a, b }], { arguments: { copy: true }, result: { copy: true } }) as Promise<number>,
+    fib: (n) => fib.apply(undefined, [n], { result: { copy: true } }) as Promise<number>,
+    close: async () => isolate.dispose(),
+  };
+}
+
+/** QuickJS compiled to WebAssembly (an interpreter: no JIT). */
+export async function quickJs(): Promise<InProcessPeer> {
+  const quickjs = await getQuickJS();
+  const ctx = quickjs.newContext();
+  const api = ctx.unwrapResult(ctx.evalCode(PEER_SCRIPT));
+  const add = ctx.getProp(api, 'add');
+  const fib = ctx.getProp(api, 'fib');
+  const call = (fn: typeof add, args: Array<ReturnType<typeof ctx.newNumber>>): number => {
+    const result = ctx.unwrapResult(ctx.callFunction(fn, ctx.undefined, ...args));
+    const value = ctx.getNumber(result);
+    result.dispose();
+    for (const a of args) a.dispose();
+    return value;
+  };
+  return {
+    name: 'quickjs-emscripten',
+    add: async (a, b) => {
+      const p = ctx.newObject();
+      const ha = ctx.newNumber(a);
+      const hb = ctx.newNumber(b);
+      ctx.setProp(p, 'a', ha);
+      ctx.setProp(p, 'b', hb);
+      ha.dispose();
+      hb.dispose();
+      return call(add, [p]);
+    },
+    fib: async (n) => call(fib, [ctx.newNumber(n)]),
+    close: async () => {
+      add.dispose();
+      fib.dispose();
+      api.dispose();
+      ctx.dispose();
+    },
+  };
+}
+
+/** node:vm: a separate context in this isolate (not a security boundary), called directly. */
+export async function nodeVm(): Promise<InProcessPeer> {
+  const context = vm.createContext({});
+  const api = vm.runInContext(PEER_SCRIPT, context) as { add: (p: { a: number; b: number }) => number; fib: (n: number) => number };
+  return {
+    name: 'node:vm',
+    add: async (a, b) => api.add({ a, b }),
+    fib: async (n) => api.fib(n),
+    close: async () => {},
+  };
+}
+
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const api = ${PEER_SCRIPT};
+parentPort.on('message', (m) => parentPort.postMessage(m.op === 'add' ? api.add(m) : api.fib(m.n)));
+`;
+
+/** A worker_threads worker answering postMessage round trips, one call at a time. */
+export async function workerThread(): Promise<InProcessPeer> {
+  const worker = new Worker(WORKER_SOURCE, { eval: true });
+  let pending: ((v: number) => void) | undefined;
+  worker.on('message', (v: number) => {
+    const resolve = pending;
+    pending = undefined;
+    resolve?.(v);
+  });
+  const call = (message: unknown) =>
+    new Promise<number>((resolve) => {
+      pending = resolve;
+      worker.postMessage(message);
+    });
+  await call({ op: 'add', a: 0, b: 0 });
+  return {
+    name: 'worker_threads',
+    add: (a, b) => call({ op: 'add', a, b }),
+    fib: (n) => call({ op: 'fib', n }),
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}
+
+export async function startInProcessPeers(): Promise<InProcessPeer[]> {
+  return [await rawIsolatedVm(), await quickJs(), await nodeVm(), await workerThread()];
+}

@@ -1,0 +1,33 @@
+/**
+ * The shape of a benchmark run's results, as written to bench/results/*.json.
+ */
+import type { IsolationMode } from '../src/config.js';
+import type { MemoryResult } from './memory.js';
+import type { LatencySummary } from './stats.js';
+import type { TargetResult } from './targets.js';
+
+export interface BenchResults {
+  date: string;
+  quick: boolean;
+  runs: number;
+  machine: { node: string; platform: string; cpus: number; cpuModel: string; loadAverageAtStart: number[] };
+  defaultIsolation: IsolationMode;
+  fibN: number;
+  spearlet: {
+    coldInServer?: LatencySummary;
+    coldGrpc?: LatencySummary;
+    /** By isolation mode: the default one, and in-process when that is not the default. */
+    warm: Partial<Record<IsolationMode, { c1: LatencySummary; c32: LatencySummary }>>;
+    warmInServer?: LatencySummary;
+    compute?: LatencySummary;
+    wasm?: LatencySummary;
+    /** Why the Wasm scenario did not run, when it did not. */
+    wasmMissing?: string;
+    memory: Partial<Record<IsolationMode, MemoryResult>>;
+  };
+  peers: {
+    noopGrpc?: { c1: LatencySummary; c32: LatencySummary };
+    inProcess: Record<string, { add: LatencySummary; fib: LatencySummary }>;
+  };
+  targets: TargetResult[];
+}

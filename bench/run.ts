@@ -1,0 +1,163 @@
+/**
+ * `npm run bench [-- --quick] [--runs N] [--only warm,cold,compute,peers,memory] [--out FILE]`
+ *
+ * Measures spearlet and its peers side by side in one run on one machine, prints a Markdown table
+ * (every figure the median of several runs, with ratios against the peers and the targets) and
+ * writes the results as JSON: bench/results/latest.json for a full run, quick.json for --quick.
+ * A script, not a test: nothing here asserts, it reports.
+ *
+ * The servers (spearlet with the default isolation, spearlet in-process when that is not the
+ * default, and a no-op grpc-js handler) and the in-process peers live in this process; the gRPC
+ * load comes from a child process; the memory scenario runs in a fresh process of its own.
+ */
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import { parseArgs } from 'node:util';
+import { DEFAULTS, type IsolationMode } from '../src/config.js';
+import { LoadClient } from './client-process.js';
+import { FIB_N } from './guests.js';
+import { measureMemory } from './memory.js';
+import { type InProcessPeer, startInProcessPeers, startNoopServer } from './peers.js';
+import type { BenchResults } from './results.js';
+import { type Counts, coldGrpc, coldInServer, computeGrpc, noopGrpc, warmGrpc, warmInServer } from './scenarios.js';
+import { type BenchServer, startSpearlet } from './spearlet.js';
+import { type LatencySummary, closedLoop, medianSummary } from './stats.js';
+import { renderTable } from './table.js';
+import { evaluateTargets } from './targets.js';
+
+const SCENARIOS = ['warm', 'cold', 'compute', 'peers', 'memory'] as const;
+type Scenario = (typeof SCENARIOS)[number];
+
+const FULL: Counts = { warm1: 2000, warm32: 4000, warmup: 300, cold: 20, coldGapMs: 100, fib: 20, fibSlow: 2 };
+const QUICK: Counts = { warm1: 500, warm32: 1000, warmup: 100, cold: 8, coldGapMs: 100, fib: 5, fibSlow: 1 };
+
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+/** Collects one summary per run under a key and gives back the medians. */
+class Runs {
+  private readonly byKey = new Map<string, LatencySummary[]>();
+
+  add(key: string, s: LatencySummary): void {
+    const list = this.byKey.get(key) ?? [];
+    list.push(s);
+    this.byKey.set(key, list);
+  }
+
+  median(key: string): LatencySummary | undefined {
+    const list = this.byKey.get(key);
+    return list && list.length > 0 ? medianSummary(list) : undefined;
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      quick: { type: 'boolean', default: false },
+      runs: { type: 'string' },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      'memory-instances': { type: 'string', default: '1000' },
+    },
+  });
+  const quick = values.quick === true;
+  const counts = quick ? QUICK : FULL;
+  const runs = Number(values.runs ?? (quick ? 3 : 5));
+  const only = new Set((values.only?.split(',') ?? SCENARIOS) as Scenario[]);
+  for (const s of only) if (!SCENARIOS.includes(s)) throw new Error(`--only: unknown scenario '${s}' (known: ${SCENARIOS.join(', ')})`);
+  const memoryInstances = Number(values['memory-instances']);
+  const defaultIsolation = DEFAULTS.isolation as IsolationMode;
+  const modes: IsolationMode[] = defaultIsolation === 'in-process' ? ['in-process'] : [defaultIsolation, 'in-process'];
+
+  const results: BenchResults = {
+    date: new Date().toISOString(),
+    quick,
+    runs,
+    machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverageAtStart: os.loadavg() },
+    defaultIsolation,
+    fibN: FIB_N,
+    spearlet: { warm: {}, memory: {} },
+    peers: { inProcess: {} },
+    targets: [],
+  };
+  log(`${quick ? 'quick' : 'full'} run, ${runs} runs per figure, scenarios: ${[...only].join(', ')}; default isolation: ${defaultIsolation}`);
+
+  const needServers = only.has('warm') || only.has('cold') || only.has('compute');
+  const client = needServers ? await LoadClient.start() : undefined;
+  const noop = only.has('warm') ? await startNoopServer() : undefined;
+  const servers = new Map<IsolationMode, BenchServer>();
+  let peers: InProcessPeer[] = [];
+  try {
+    if (needServers) for (const mode of only.has('warm') ? modes : [defaultIsolation]) servers.set(mode, await startSpearlet(mode));
+    const def = servers.get(defaultIsolation);
+    if (def && def.wasmTaskId === undefined) results.spearlet.wasmMissing = 'not measured: fixtures/wasm/add.wasm is missing (built by fixtures/wasm/build.mjs)';
+    if (only.has('peers') || only.has('compute')) peers = await startInProcessPeers();
+
+    const r = new Runs();
+    for (let run = 1; run <= runs; run++) {
+      log(`run ${run} of ${runs}`);
+      if (only.has('warm') && client && noop && def) {
+        r.add('noop.c1', await noopGrpc(client, noop.address, 1, counts));
+        for (const [mode, server] of servers) r.add(`warm.${mode}.c1`, await warmGrpc(client, server, 1, counts));
+        if (def.wasmTaskId) r.add('wasm', await warmGrpc(client, def, 1, counts, def.wasmTaskId));
+        r.add('warmInServer', await warmInServer(def, counts));
+        r.add('noop.c32', await noopGrpc(client, noop.address, 32, counts));
+        for (const [mode, server] of servers) r.add(`warm.${mode}.c32`, await warmGrpc(client, server, 32, counts));
+      }
+      if (only.has('peers') || only.has('compute')) {
+        for (const peer of peers) {
+          if (only.has('peers')) r.add(`${peer.name}.add`, await closedLoop(() => peer.add(2, 3), counts.warm1, 1, counts.warmup));
+          const fibCount = peer.name === 'quickjs-emscripten' ? counts.fibSlow : counts.fib;
+          r.add(`${peer.name}.fib`, await closedLoop(() => peer.fib(FIB_N), fibCount, 1, 1));
+        }
+      }
+      if (only.has('compute') && client && def) r.add('compute', await computeGrpc(client, def, counts));
+      if (only.has('cold') && client && def) {
+        r.add('coldInServer', await coldInServer(def, counts));
+        r.add('coldGrpc', await coldGrpc(client, def, counts));
+      }
+    }
+
+    const s = results.spearlet;
+    s.coldInServer = r.median('coldInServer');
+    s.coldGrpc = r.median('coldGrpc');
+    for (const mode of servers.keys()) {
+      const c1 = r.median(`warm.${mode}.c1`);
+      const c32 = r.median(`warm.${mode}.c32`);
+      if (c1 && c32) s.warm[mode] = { c1, c32 };
+    }
+    s.warmInServer = r.median('warmInServer');
+    s.compute = r.median('compute');
+    s.wasm = r.median('wasm');
+    const n1 = r.median('noop.c1');
+    const n32 = r.median('noop.c32');
+    if (n1 && n32) results.peers.noopGrpc = { c1: n1, c32: n32 };
+    for (const peer of peers) {
+      const add = r.median(`${peer.name}.add`);
+      const fib = r.median(`${peer.name}.fib`);
+      if (fib) results.peers.inProcess[peer.name] = { add: add ?? { p50: NaN, p99: NaN, opsPerSec: NaN, count: 0 }, fib };
+    }
+  } finally {
+    for (const peer of peers) await peer.close();
+    for (const server of servers.values()) await server.close();
+    await noop?.close();
+    await client?.close();
+  }
+
+  if (only.has('memory')) {
+    for (const mode of modes) {
+      log(`memory: ${memoryInstances} warm idle instances, ${mode} isolation`);
+      results.spearlet.memory[mode] = await measureMemory(mode, memoryInstances);
+    }
+  }
+
+  results.targets = evaluateTargets(results);
+  process.stdout.write(renderTable(results));
+  const out = values.out ?? new URL(`./results/${quick ? 'quick' : only.size < SCENARIOS.length ? 'partial' : 'latest'}.json`, import.meta.url).pathname;
+  await fs.writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+  log(`results written to ${out}`);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`[bench] failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

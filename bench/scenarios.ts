@@ -1,0 +1,112 @@
+/**
+ * What is measured on spearlet itself: a cold first invoke of a new task (inside the server and
+ * through gRPC), warm invokes (through gRPC at a given concurrency, and inside the server without
+ * gRPC), compute-heavy invokes and Wasm invokes. Each function measures one run; run.ts repeats
+ * them and keeps the medians.
+ */
+import { encodeAny } from '../src/core/codec.js';
+import type { InvokeInput } from '../src/core/invocation-plan.js';
+import type { InvokeFunctionRequest } from '../src/generated/spearlet/InvokeFunctionRequest.js';
+import type { LoadClient } from './client-process.js';
+import { COLD_TASK_TEMPLATE, FIB_N } from './guests.js';
+import type { BenchServer } from './spearlet.js';
+import { type LatencySummary, closedLoop, elapsedMs, summarize } from './stats.js';
+
+export interface Counts {
+  /** Sequential warm calls per run (concurrency 1). */
+  warm1: number;
+  /** Calls per run at concurrency 32. */
+  warm32: number;
+  warmup: number;
+  /** New tasks per cold run, and the pause before each (so the blank isolates refill). */
+  cold: number;
+  coldGapMs: number;
+  /** fib calls per run (QuickJS: `fibSlow`). */
+  fib: number;
+  fibSlow: number;
+}
+
+export const addParams = [
+  { name: 'a', value: encodeAny(2) },
+  { name: 'b', value: encodeAny(3) },
+];
+
+export function invokeRequest(taskId: string, functionName: string, parameters = addParams): InvokeFunctionRequest {
+  return { invocationType: 'INVOCATION_TYPE_EXISTING_TASK', taskId, functionName, parameters };
+}
+
+/** Warm invokes of `add` through gRPC from the load client. */
+export function warmGrpc(client: LoadClient, server: BenchServer, concurrency: number, counts: Counts, taskId = server.jsTaskId): Promise<LatencySummary> {
+  return client.invoke(server.address, invokeRequest(taskId, 'add'), concurrency === 1 ? counts.warm1 : counts.warm32, concurrency, counts.warmup);
+}
+
+/** The same call against the no-op handler. */
+export function noopGrpc(client: LoadClient, address: string, concurrency: number, counts: Counts): Promise<LatencySummary> {
+  return client.invoke(address, invokeRequest('noop-task', 'add'), concurrency === 1 ? counts.warm1 : counts.warm32, concurrency, counts.warmup);
+}
+
+/** Compute-heavy invokes (recursive fib) through gRPC. */
+export function computeGrpc(client: LoadClient, server: BenchServer, counts: Counts): Promise<LatencySummary> {
+  const request = invokeRequest(server.jsTaskId, 'fibonacci', [{ name: 'n', value: encodeAny(FIB_N) }]);
+  return client.invoke(server.address, request, counts.fib, 1, 2);
+}
+
+function inServerInput(overrides: Partial<InvokeInput>): InvokeInput {
+  return {
+    invocationType: 'EXISTING_TASK',
+    taskName: '',
+    taskDescription: '',
+    artifactSpec: null,
+    taskId: '',
+    createIfNotExists: false,
+    functionName: '',
+    parameters: addParams.map((p) => ({ ...p, type: '', required: false, description: '', value: { type_url: p.value.type_url, value: Buffer.from(p.value.value) } })),
+    mode: 'SYNC',
+    wait: false,
+    context: { executionId: '', sessionId: '', userId: '', environment: {}, headers: {}, timeoutMs: 0, maxRetries: 0 },
+    forceNewInstance: false,
+    metadata: {},
+    ...overrides,
+  };
+}
+
+async function invokeInServer(server: BenchServer, input: InvokeInput): Promise<void> {
+  const accepted = await server.running.core.executions.invoke(input);
+  const record = await accepted.done;
+  if (record.status !== 'COMPLETED') throw new Error(`in-server call ended ${record.status}: ${record.errorMessage ?? ''}`);
+}
+
+/** Warm invokes of `add` through the core (decode and gRPC left out). */
+export function warmInServer(server: BenchServer, counts: Counts): Promise<LatencySummary> {
+  const input = inServerInput({ taskId: server.jsTaskId, functionName: 'add' });
+  return closedLoop(() => invokeInServer(server, input), counts.warm1, 1, counts.warmup);
+}
+
+let coldSerial = 0;
+
+/** First invokes of new tasks through the core: register, build the instance, run. */
+export async function coldInServer(server: BenchServer, counts: Counts): Promise<LatencySummary> {
+  const latencies: number[] = [];
+  let busyMs = 0;
+  for (let i = 0; i < counts.cold; i++) {
+    await new Promise((r) => setTimeout(r, counts.coldGapMs));
+    const n = `${process.pid}${Date.now()}${coldSerial++}`;
+    const source = COLD_TASK_TEMPLATE.replaceAll('{{N}}', n);
+    const input = inServerInput({
+      invocationType: 'NEW_TASK',
+      taskName: `cold-${n}`,
+      artifactSpec: { artifactId: '', artifactType: 'javascript', location: `data:text/javascript;base64,${Buffer.from(source).toString('base64')}`, version: '', checksum: '', metadata: {} },
+    });
+    const t = process.hrtime.bigint();
+    await invokeInServer(server, input);
+    const ms = elapsedMs(t);
+    latencies.push(ms);
+    busyMs += ms;
+  }
+  return summarize(latencies, busyMs);
+}
+
+/** First invokes of new tasks through gRPC. */
+export function coldGrpc(client: LoadClient, server: BenchServer, counts: Counts): Promise<LatencySummary> {
+  return client.cold(server.address, COLD_TASK_TEMPLATE, counts.cold, counts.coldGapMs, 'cold-grpc');
+}

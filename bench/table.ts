@@ -1,0 +1,98 @@
+/**
+ * Renders a run's results as Markdown tables (they go into the README as they are): the figures
+ * with their ratios against the peers, then the targets.
+ */
+import type { IsolationMode } from '../src/config.js';
+import type { BenchResults } from './results.js';
+import type { LatencySummary } from './stats.js';
+
+interface Row {
+  scenario: string;
+  p50?: number;
+  p99?: number;
+  ops?: number;
+  note?: string;
+}
+
+const ms = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '' : x < 1 ? x.toPrecision(3) : x < 100 ? x.toFixed(2) : x.toFixed(0));
+const ops = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '' : x.toFixed(0));
+const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+const percent = (a: number, b: number) => `${((100 * a) / b).toFixed(0)}%`;
+
+function latencyRow(scenario: string, s: LatencySummary | undefined, note = '', withOps = true): Row[] {
+  return s ? [{ scenario, p50: s.p50, p99: s.p99, ops: withOps ? s.opsPerSec : undefined, note }] : [];
+}
+
+function isolationLabel(mode: IsolationMode, r: BenchResults): string {
+  return mode === r.defaultIsolation ? `${mode} isolation (default)` : `${mode} isolation`;
+}
+
+function spearletRows(r: BenchResults): Row[] {
+  const rows: Row[] = [];
+  const noop = r.peers.noopGrpc;
+  const raw = r.peers.inProcess['isolated-vm (raw)'];
+  const s = r.spearlet;
+  rows.push(...latencyRow('cold first invoke of a new JS task, in server', s.coldInServer, 'register + instance + call + store writes', false));
+  rows.push(...latencyRow('cold first invoke of a new JS task, gRPC', s.coldGrpc, '', false));
+  const modes = (Object.keys(s.warm) as IsolationMode[]).sort((a, b) => (a === r.defaultIsolation ? -1 : b === r.defaultIsolation ? 1 : 0));
+  for (const mode of modes) {
+    const w = s.warm[mode]!;
+    rows.push(...latencyRow(`warm invoke, gRPC, c=1, ${isolationLabel(mode, r)}`, w.c1, noop ? `p50 ${ratio(w.c1.p50, noop.c1.p50)} no-op handler` : ''));
+  }
+  for (const mode of modes) {
+    const w = s.warm[mode]!;
+    rows.push(...latencyRow(`warm invoke, gRPC, c=32, ${isolationLabel(mode, r)}`, w.c32, noop ? `${percent(w.c32.opsPerSec, noop.c32.opsPerSec)} of no-op handler calls/s` : ''));
+  }
+  const def = s.warm[r.defaultIsolation];
+  const inProc = s.warm['in-process'];
+  if (def && inProc && r.defaultIsolation !== 'in-process') {
+    rows.push({ scenario: 'cost of process isolation per warm invoke (c=1 p50)', note: `${ms(def.c1.p50 - inProc.c1.p50)} ms (${ratio(def.c1.p50, inProc.c1.p50)} in-process)` });
+  }
+  rows.push(...latencyRow('warm invoke, in server (no gRPC), c=1', s.warmInServer, raw ? `p50 ${ratio(s.warmInServer?.p50 ?? NaN, raw.add.p50)} raw isolated-vm call` : ''));
+  rows.push(...latencyRow('Wasm warm invoke (`add`), gRPC, c=1', s.wasm, def && s.wasm ? `p50 ${ratio(s.wasm.p50, def.c1.p50)} JS warm invoke` : ''));
+  if (!s.wasm && s.wasmMissing) rows.push({ scenario: 'Wasm warm invoke (`add`), gRPC, c=1', note: s.wasmMissing });
+  if (s.compute) {
+    const vs = Object.entries(r.peers.inProcess).map(([name, p]) => `${ratio(s.compute!.p50, p.fib.p50)} ${name}`).join(', ');
+    rows.push(...latencyRow(`compute-heavy invoke, fib(${r.fibN}), gRPC`, s.compute, vs, false));
+  }
+  for (const [mode, m] of Object.entries(s.memory)) {
+    rows.push({
+      scenario: `memory per warm idle instance (${m.instances.toLocaleString('en')} instances), ${isolationLabel(mode as IsolationMode, r)}`,
+      note: `${(m.perInstanceBytes / 1024 ** 2).toFixed(2)} MiB RSS each; ${((m.perInstanceBytes * 1000) / 1024 ** 3).toFixed(2)} GiB per 1,000 (${m.processes} process${m.processes === 1 ? '' : 'es'})`,
+    });
+  }
+  return rows;
+}
+
+function peerRows(r: BenchResults): Row[] {
+  const rows: Row[] = [];
+  const noop = r.peers.noopGrpc;
+  rows.push(...latencyRow('no-op grpc-js handler, c=1', noop?.c1, 'the transport floor'));
+  rows.push(...latencyRow('no-op grpc-js handler, c=32', noop?.c32));
+  for (const [name, p] of Object.entries(r.peers.inProcess)) {
+    rows.push(...latencyRow(`${name}: \`add\` call`, p.add, 'in-process'));
+    rows.push(...latencyRow(`${name}: fib(${r.fibN})`, p.fib, '', false));
+  }
+  return rows;
+}
+
+function markdown(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+  return [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+export function renderTable(r: BenchResults): string {
+  const figures = [...spearletRows(r).map((row) => ({ ...row, scenario: `spearlet: ${row.scenario}` })), ...peerRows(r).map((row) => ({ ...row, scenario: `peer: ${row.scenario}` }))];
+  const main = markdown(
+    ['scenario', 'p50 ms', 'p99 ms', 'calls/s', 'vs peers'],
+    figures.map((f) => [f.scenario, ms(f.p50), ms(f.p99), ops(f.ops), f.note ?? '']),
+  );
+  const targets = markdown(
+    ['target', 'bar', 'measured', 'status'],
+    r.targets.map((t) => [t.name, t.bar, t.measured, t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED']),
+  );
+  const m = r.machine;
+  const head = `${r.quick ? 'Quick run' : 'Full run'}, ${r.date}: median of ${r.runs} runs per figure. Node ${m.node}, ${m.platform}, ${m.cpus} × ${m.cpuModel}, load average at start ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}.`;
+  return `${head}\n\n${main}\n\n${targets}\n`;
+}

@@ -1,0 +1,49 @@
+/**
+ * The bars this benchmark is held to (issue #5), and where a run's figures stand against them.
+ */
+import type { BenchResults } from './results.js';
+
+export interface TargetResult {
+  name: string;
+  bar: string;
+  measured: string;
+  /** undefined when the figure could not be measured (e.g. a missing fixture). */
+  met: boolean | undefined;
+}
+
+const GiB = 1024 ** 3;
+const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+
+export function evaluateTargets(r: BenchResults): TargetResult[] {
+  const targets: TargetResult[] = [];
+  const warm = r.spearlet.warm[r.defaultIsolation];
+  const noop = r.peers.noopGrpc;
+  if (warm && noop) {
+    const ratio = warm.c1.p50 / noop.c1.p50;
+    targets.push({ name: 'warm invoke through gRPC, p50 vs the no-op handler', bar: '≤ 1.5×', measured: `${fmt(ratio)}× (${fmt(warm.c1.p50, 3)} vs ${fmt(noop.c1.p50, 3)} ms)`, met: ratio <= 1.5 });
+    const share = warm.c32.opsPerSec / noop.c32.opsPerSec;
+    targets.push({ name: 'warm invoke through gRPC, throughput at c=32 vs the no-op handler', bar: '≥ 70%', measured: `${fmt(100 * share, 0)}% (${fmt(warm.c32.opsPerSec, 0)} vs ${fmt(noop.c32.opsPerSec, 0)} calls/s)`, met: share >= 0.7 });
+  }
+  const { coldInServer, coldGrpc, compute, wasm } = r.spearlet;
+  if (coldInServer) targets.push({ name: 'cold first invoke of a new JS task, inside the server, p50', bar: '≤ 2 ms', measured: `${fmt(coldInServer.p50)} ms`, met: coldInServer.p50 <= 2 });
+  if (coldGrpc) targets.push({ name: 'cold first invoke of a new JS task, through gRPC, p50', bar: '≤ 3 ms', measured: `${fmt(coldGrpc.p50)} ms`, met: coldGrpc.p50 <= 3 });
+  const raw = r.peers.inProcess['isolated-vm (raw)'];
+  if (compute && raw) {
+    const ratio = compute.p50 / raw.fib.p50;
+    targets.push({ name: `compute-heavy invoke (fib(${r.fibN}) through gRPC) vs raw isolated-vm`, bar: '≤ 1.2×', measured: `${fmt(ratio)}× (${fmt(compute.p50)} vs ${fmt(raw.fib.p50)} ms)`, met: ratio <= 1.2 });
+  }
+  const memory = r.spearlet.memory[r.defaultIsolation];
+  if (memory) {
+    const total = memory.perInstanceBytes * 1000;
+    targets.push({ name: '1,000 warm idle instances, resident memory', bar: '≤ 1.5 GiB', measured: `${fmt(total / GiB)} GiB (${fmt(memory.perInstanceBytes / 1024 ** 2)} MiB each)`, met: total <= 1.5 * GiB });
+  }
+  if (warm) {
+    if (wasm) {
+      const ratio = wasm.p50 / warm.c1.p50;
+      targets.push({ name: 'Wasm warm invoke vs JS warm invoke, p50 through gRPC', bar: '≤ 1.2×', measured: `${fmt(ratio)}× (${fmt(wasm.p50, 3)} vs ${fmt(warm.c1.p50, 3)} ms)`, met: ratio <= 1.2 });
+    } else if (r.spearlet.wasmMissing) {
+      targets.push({ name: 'Wasm warm invoke vs JS warm invoke, p50 through gRPC', bar: '≤ 1.2×', measured: r.spearlet.wasmMissing, met: undefined });
+    }
+  }
+  return targets;
+}
