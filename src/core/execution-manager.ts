@@ -58,6 +58,8 @@ export class TaskExecutionManager {
   private readonly live = new Map<string, LiveExecution>();
   private figures: ExecutionFigures = emptyFigures();
   private accepting = true;
+  /** Requests between arrival and acceptance (planning, registering a task, waiting for a slot). */
+  private readonly arriving = new Set<Promise<unknown>>();
 
   constructor(
     private readonly config: Config,
@@ -113,6 +115,18 @@ export class TaskExecutionManager {
   /** Accepts an invocation. Throws coded errors for refused requests (nothing stored then). */
   async invoke(input: InvokeInput, sink?: StreamSink): Promise<Accepted> {
     if (!this.accepting) throw new SpearletError(ErrorCodes.SHUTTING_DOWN, 'the server is shutting down and accepts no new executions');
+    // A shutdown drains requests still on their way in too, so it never tears down the runtimes
+    // under a registration or an admission in progress.
+    const arrival = this.accept(input, sink);
+    this.arriving.add(arrival);
+    try {
+      return await arrival;
+    } finally {
+      this.arriving.delete(arrival);
+    }
+  }
+
+  private async accept(input: InvokeInput, sink?: StreamSink): Promise<Accepted> {
     const plan = await planInvocation(input, this.registry, this.config);
     if (plan.executionId !== undefined) {
       const repeated = await this.existing(plan.executionId);
@@ -328,9 +342,13 @@ export class TaskExecutionManager {
    */
   async drain(graceMs: number): Promise<void> {
     this.accepting = false;
-    const all = () => [...this.live.values()].map((l) => l.done.catch(() => undefined));
-    const timer = new Promise((resolve) => setTimeout(resolve, graceMs).unref());
-    await Promise.race([Promise.all(all()), timer]);
+    const all = () => [...[...this.arriving].map((a) => a.catch(() => undefined)), ...[...this.live.values()].map((l) => l.done.catch(() => undefined))];
+    let expired = false;
+    const timer = setTimeout(() => (expired = true), graceMs);
+    const tick = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+    // An arriving request becomes a live execution, so wait until both sets are empty.
+    while (!expired && (this.arriving.size > 0 || this.live.size > 0)) await Promise.race([Promise.all(all()), tick]);
+    clearTimeout(timer);
     for (const l of this.live.values()) {
       l.cancelReason = FINISHED_BY_SHUTDOWN;
       l.abort.abort();

@@ -79,7 +79,6 @@ async function resolveTask(input: InvokeInput, registry: TaskRegistry, check: (t
     const name = input.taskName !== '' ? input.taskName : input.taskId;
     return (await registry.register({ name, description: input.taskDescription, spec: input.artifactSpec, taskId: input.taskId, check })).task;
   }
-  if (input.createIfNotExists) throw invalidArgument('artifact_spec', 'is required with create_if_not_exists when the task does not exist');
   throw taskNotFound(input.taskId);
 }
 

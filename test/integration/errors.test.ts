@@ -48,6 +48,7 @@ describe('refused requests', () => {
       ['symlink outside the roots', () => t.client.invoke({ taskName: 'x', artifactSpec: { artifactType: 'js', location: 'link.js' } }), status.PERMISSION_DENIED, /outside the artifact roots/],
       ['http not allow-listed', () => t.client.invoke({ taskName: 'x', artifactSpec: { artifactType: 'js', location: 'https://example.com/f.js' } }), status.PERMISSION_DENIED, /artifact_spec\.location/],
       ['unknown task id', () => t.client.invoke({ invocationType: 'INVOCATION_TYPE_EXISTING_TASK', taskId: 'task-nope' }), status.NOT_FOUND, /task_id: no task with id 'task-nope'/],
+      ['create_if_not_exists without artifact_spec', () => t.client.invoke({ taskId: 'task-nope', createIfNotExists: true }), status.NOT_FOUND, /task_id: no task with id 'task-nope'/],
       ['nothing to invoke', () => t.client.invoke({}), status.INVALID_ARGUMENT, /invocation_type/],
       ['EXISTING_TASK without task_id', () => t.client.invoke({ invocationType: 'INVOCATION_TYPE_EXISTING_TASK' }), status.INVALID_ARGUMENT, /task_id: is required/],
       ['STREAM mode on InvokeFunction', () => t.client.invoke({ taskId, executionMode: 'EXECUTION_MODE_STREAM' }), status.INVALID_ARGUMENT, /execution_mode/],
@@ -72,6 +73,7 @@ describe('refused requests', () => {
   it('answers found=false for unknown ids on reads', async () => {
     expect((await t.client.getExecutionStatus({ executionId: 'exec-unknown' })).found).toBe(false);
     expect((await t.client.getTask({ taskId: 'task-unknown' })).found).toBe(false);
+    expect(await t.client.listExecutions({ taskId: 'task-unknown' })).toMatchObject({ executions: [], hasMore: false });
   });
 
   it('refuses an artifact over the size cap', async () => {
