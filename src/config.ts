@@ -80,7 +80,7 @@ export const DEFAULTS = {
   recycleAfterExecutions: 10_000,
   recycleHeapMb: 96,
   schedulingPolicy: 'least-loaded' as SchedulingPolicy,
-  isolation: 'in-process' as IsolationMode,
+  isolation: 'process' as IsolationMode,
   sandboxWorkers: Math.max(1, os.availableParallelism()),
   workerMemoryLimitMb: 4096,
   maxTenantWorkers: 16,
