@@ -31,8 +31,11 @@ options:
   --prewarm-isolates N               blank isolates kept ready (2)
   --instance-idle-ms N               idle instances are disposed after this (300000)
   --scheduling-policy P              least-loaded or round-robin
-  --isolation MODE                   in-process or process
-  --sandbox-workers N                sandbox worker processes (isolation process)
+  --isolation MODE                   process (default: guest code runs in sandbox worker processes)
+                                     or in-process
+  --sandbox-workers N                shared sandbox worker processes (default: one per core)
+  --worker-memory-limit-mb N         RSS over which a sandbox worker is drained and replaced (4096)
+  --max-tenant-workers N             tenants with a dedicated sandbox worker at once (16)
   --shutdown-grace-ms N              how long SIGTERM waits for running executions (10000)
   --sync-writes                      fsync every terminal record
   -h, --help                         this help`;

@@ -28,6 +28,8 @@ const OPTIONS = {
   'scheduling-policy': ['schedulingPolicy', 'string'],
   isolation: ['isolation', 'string'],
   'sandbox-workers': ['sandboxWorkers', 'int'],
+  'worker-memory-limit-mb': ['workerMemoryLimitMb', 'int'],
+  'max-tenant-workers': ['maxTenantWorkers', 'int'],
   'shutdown-grace-ms': ['shutdownGraceMs', 'int'],
   'sync-writes': ['syncWrites', 'bool'],
 } as const satisfies Record<string, readonly [keyof ConfigInput, 'string' | 'list' | 'int' | 'bool']>;
