@@ -50,9 +50,19 @@ interface LiveExecution {
   cancelReason?: string;
   /** The first write of the record; the terminal write is ordered after it. */
   firstWrite: Promise<void>;
+  /** Pending first write of a SYNC call (see RUNNING_RECORD_DELAY_MS). */
+  recordTimer?: NodeJS.Timeout;
 }
 
 const FINISHED_BY_SHUTDOWN = 'the server shut down before the execution finished';
+
+/**
+ * A SYNC call's RUNNING record is written only once the call has run this long: the caller is
+ * waiting on the connection and learns the outcome from the answer, so a call that ends sooner
+ * costs one write (its terminal record) instead of two. Live state answers GetExecutionStatus and
+ * CancelExecution meanwhile; only ListExecutions and a crash inside this window do not see it.
+ */
+export const RUNNING_RECORD_DELAY_MS = 20;
 
 export class TaskExecutionManager {
   private readonly live = new Map<string, LiveExecution>();
@@ -156,8 +166,12 @@ export class TaskExecutionManager {
       metadata: { ...input.metadata },
     };
     const logs = new LogBuffer(this.config.maxLogLinesPerExecution, this.config.maxLogLineBytes);
-    const firstWrite = this.store.putExecution(record);
+    // ASYNC and STREAM callers are answered with the execution id before it ends: its record must
+    // be stored first. A SYNC caller only hears the end.
+    const deferRecord = slot !== undefined && sink === undefined;
+    const firstWrite = deferRecord ? Promise.resolve() : this.store.putExecution(record);
     const live: LiveExecution = { record, abort, logs, firstWrite, done: undefined as unknown as Promise<ExecutionRecord> };
+    if (deferRecord) live.recordTimer = setTimeout(() => this.writeRunningRecord(live), RUNNING_RECORD_DELAY_MS);
     this.live.set(record.executionId, live);
     live.done = this.run(live, plan, input, slot, sink).finally(() => this.live.delete(record.executionId));
     // Nothing is answered before the acceptance is stored; a failed first write fails the call.
@@ -168,6 +182,13 @@ export class TaskExecutionManager {
       throw err;
     }
     return { execution: { ...record }, task, existing: false, done: live.done };
+  }
+
+  private writeRunningRecord(live: LiveExecution): void {
+    live.recordTimer = undefined;
+    live.firstWrite = this.store.putExecution(live.record).catch((err: unknown) => {
+      this.log.warn({ executionId: live.record.executionId, err }, 'could not store the RUNNING record of an execution');
+    });
   }
 
   private async existing(executionId: string): Promise<Accepted | undefined> {
@@ -291,6 +312,7 @@ export class TaskExecutionManager {
       logsTruncated: live.logs.truncated,
     };
     live.record = record;
+    clearTimeout(live.recordTimer);
     await live.firstWrite.catch(() => undefined);
     await this.store.putExecution(record, this.registry.noteExecution(record.taskId, status), { sync: this.config.syncWrites });
     addExecution(this.figures, record, this.registry.get(record.taskId)?.name);

@@ -32,6 +32,12 @@ export interface Level {
   close(): Promise<void>;
   getMany(keys: string[]): Promise<Array<string | undefined>>;
   getMany(keys: string[], options: { valueEncoding: 'buffer' }): Promise<Array<Buffer | undefined>>;
+  /**
+   * Reads on the calling thread (@nxtedition/rocksdb's own synchronous read, not part of the
+   * abstract-level API): a few microseconds for a key in the memtable or block cache, against tens
+   * for a round trip through the thread pool. For small index reads on the write path only.
+   */
+  _getManySync(keys: string[], options: { valueEncoding: 'utf8' }): Array<string | undefined>;
   batch(ops: BatchOp[], options?: { sync?: boolean }): Promise<void>;
   iterator(options: RangeOptions): LevelIterator;
 }

@@ -11,13 +11,44 @@ import { clampLimit, pageOf } from './paging.js';
 import { TERMINAL_STATUSES, type ExecutionRecord, type TaskRecord } from './records.js';
 import { createLevel, levelError, openError, type BatchOp, type Level, type RangeOptions } from './rocksdb-level.js';
 import type { ListExecutionsQuery, ListTasksQuery, Page, Store } from './store.js';
+import { WriteQueue } from './write-queue.js';
 
 /** Entries fetched per iterator step. */
 const CHUNK = 128;
 
+/** An execution write waiting for its group commit, serialised when it was queued. */
+interface QueuedExecution {
+  executionId: string;
+  seq: string;
+  taskId: string;
+  open: boolean;
+  json: string;
+  task: TaskRecord | undefined;
+  sync: boolean;
+}
+
+/** What the indexes of an execution or a task hang on. */
+interface ExecutionIndex {
+  seq: string;
+  taskId: string;
+}
+interface TaskIndex {
+  name: string;
+  digest: string;
+}
+
 export class RocksDbStore implements Store {
   private db: Level | undefined;
   private writes: Promise<unknown> = Promise.resolve();
+  /** Execution writes are group-committed: one batch per event-loop turn (see write-queue.ts). */
+  private readonly executionWrites = new WriteQueue<QueuedExecution>((items) => this.exclusive('putExecution', (db) => this.writeExecutions(db, items)));
+  /**
+   * Index facts of what this store committed, so the hot path does not read before it writes:
+   * executions still open (PENDING/RUNNING), and every task's name and digest. Only ever set after
+   * a commit, so an entry is always what RocksDB holds.
+   */
+  private readonly openExecutions = new Map<string, ExecutionIndex>();
+  private readonly taskIndexes = new Map<string, TaskIndex>();
 
   /** `location` is the RocksDB directory; it is created (with parents) if missing. */
   constructor(readonly location: string) {}
@@ -36,8 +67,11 @@ export class RocksDbStore implements Store {
   async close(): Promise<void> {
     const db = this.db;
     if (!db) return;
+    await this.executionWrites.drain();
     this.db = undefined;
     await this.writes.catch(() => undefined);
+    this.openExecutions.clear();
+    this.taskIndexes.clear();
     try {
       await db.close();
     } catch (err) {
@@ -61,6 +95,7 @@ export class RocksDbStore implements Store {
       const ops = await this.taskOps(db, task);
       if (artifact) ops.push({ type: 'put', key: k.artifactKey(task.digest), value: artifact, valueEncoding: 'buffer' });
       await db.batch(ops);
+      this.taskIndexes.set(task.taskId, { name: task.name, digest: task.digest });
     });
   }
 
@@ -132,29 +167,74 @@ export class RocksDbStore implements Store {
         });
       }
       if (ops.length) await db.batch(ops);
+      this.taskIndexes.delete(taskId);
       return cleaned;
     });
   }
 
   putExecution(execution: ExecutionRecord, task?: TaskRecord, options?: { sync?: boolean }): Promise<void> {
-    return this.exclusive('putExecution', async (db) => {
-      const { executionId: id, seq, taskId } = execution;
-      const ops: BatchOp[] = [];
-      const [old] = await this.readExecutions(db, [id]);
+    try {
+      this.live('putExecution');
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // Serialised now: the caller may go on changing its objects while the write waits.
+    return this.executionWrites.push({
+      executionId: execution.executionId,
+      seq: execution.seq,
+      taskId: execution.taskId,
+      open: !TERMINAL_STATUSES.has(execution.status),
+      json: JSON.stringify(execution),
+      task: task === undefined ? undefined : { ...task },
+      sync: options?.sync === true,
+    });
+  }
+
+  /**
+   * One group of execution writes as one batch. A later write of the same execution in the group
+   * supersedes an earlier one (a fast call's RUNNING and terminal records cost one write), as does
+   * a later write of the same task.
+   */
+  private async writeExecutions(db: Level, items: QueuedExecution[]): Promise<void> {
+    const latest = new Map<string, QueuedExecution>();
+    const tasks = new Map<string, TaskRecord>();
+    let sync = false;
+    for (const item of items) {
+      latest.delete(item.executionId);
+      latest.set(item.executionId, item);
+      if (item.task) {
+        tasks.delete(item.task.taskId);
+        tasks.set(item.task.taskId, item.task);
+      }
+      sync ||= item.sync;
+    }
+    const ops: BatchOp[] = [];
+    for (const item of latest.values()) {
+      const { executionId: id, seq, taskId } = item;
+      const old = this.openExecutions.get(id) ?? this.readExecutionIndex(db, id);
       if (old && (old.seq !== seq || old.taskId !== taskId)) {
         ops.push({ type: 'del', key: k.execSeqKey(old.seq) }, { type: 'del', key: k.execTaskKey(old.taskId, old.seq) });
       }
-      ops.push({ type: 'put', key: k.executionKey(id), value: JSON.stringify(execution) });
+      ops.push({ type: 'put', key: k.executionKey(id), value: item.json });
       ops.push({ type: 'put', key: k.execSeqKey(seq), value: id });
       ops.push({ type: 'put', key: k.execTaskKey(taskId, seq), value: id });
-      ops.push(
-        TERMINAL_STATUSES.has(execution.status)
-          ? { type: 'del', key: k.execOpenKey(id) }
-          : { type: 'put', key: k.execOpenKey(id), value: taskId },
-      );
-      if (task) ops.push(...(await this.taskOps(db, task)));
-      await db.batch(ops, { sync: options?.sync === true });
-    });
+      ops.push(item.open ? { type: 'put', key: k.execOpenKey(id), value: taskId } : { type: 'del', key: k.execOpenKey(id) });
+    }
+    for (const task of tasks.values()) ops.push(...(await this.taskOps(db, task)));
+    await db.batch(ops, { sync });
+    for (const item of latest.values()) {
+      if (item.open) this.openExecutions.set(item.executionId, { seq: item.seq, taskId: item.taskId });
+      else this.openExecutions.delete(item.executionId);
+    }
+    for (const task of tasks.values()) this.taskIndexes.set(task.taskId, { name: task.name, digest: task.digest });
+  }
+
+  /** The seq and task of a stored execution, read synchronously (a small point read). */
+  private readExecutionIndex(db: Level, executionId: string): ExecutionIndex | undefined {
+    const [value] = db._getManySync([k.executionKey(executionId)], { valueEncoding: 'utf8' });
+    if (value === undefined) return undefined;
+    const { seq, taskId } = JSON.parse(value) as ExecutionRecord;
+    return { seq, taskId };
   }
 
   getExecution(executionId: string): Promise<ExecutionRecord | undefined> {
@@ -227,6 +307,9 @@ export class RocksDbStore implements Store {
 
   /** The ops that write `task` and its name index and artifact reference, replacing any old ones. */
   private async taskOps(db: Level, task: TaskRecord): Promise<BatchOp[]> {
+    const known = this.taskIndexes.get(task.taskId);
+    // Same name and digest as committed (an execution counter update): its indexes stand.
+    if (known && known.name === task.name && known.digest === task.digest) return [{ type: 'put', key: k.taskKey(task.taskId), value: JSON.stringify(task) }];
     const ops: BatchOp[] = [];
     const old = await this.readTask(db, task.taskId);
     if (old && (old.name !== task.name || old.digest !== task.digest)) {
