@@ -15,6 +15,7 @@
  *   $5 the isolate's own handle (heap statistics only)
  *   $6 max log lines per call, $7 max characters per log line
  */
+import { CLOCK_SOURCE } from './prelude-clock.js';
 import { CONSOLE_SOURCE } from './prelude-console.js';
 import { CORE_SOURCE } from './prelude-core.js';
 import { WEB_SOURCE } from './prelude-web.js';
@@ -80,4 +81,4 @@ return { load, call, fire, sentinel };
 `;
 
 /** Source of the prelude closure. */
-export const PRELUDE_SOURCE = HEADER + CORE_SOURCE + CONSOLE_SOURCE + WEB_SOURCE + FOOTER;
+export const PRELUDE_SOURCE = HEADER + CORE_SOURCE + CONSOLE_SOURCE + WEB_SOURCE + CLOCK_SOURCE + FOOTER;
