@@ -164,7 +164,7 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     schedulingPolicy: oneOf('schedulingPolicy', input.schedulingPolicy ?? d.schedulingPolicy, ['round-robin', 'least-loaded'] as const),
     isolation: oneOf('isolation', input.isolation ?? d.isolation, ['process', 'in-process'] as const),
     sandboxWorkers: int('sandboxWorkers', input.sandboxWorkers ?? d.sandboxWorkers, 1, 256),
-    workerMemoryLimitMb: int('workerMemoryLimitMb', input.workerMemoryLimitMb ?? d.workerMemoryLimitMb, 64),
+    workerMemoryLimitMb: int('workerMemoryLimitMb', input.workerMemoryLimitMb ?? d.workerMemoryLimitMb, 256),
     maxTenantWorkers: int('maxTenantWorkers', input.maxTenantWorkers ?? d.maxTenantWorkers, 0, 1024),
     shutdownGraceMs: int('shutdownGraceMs', input.shutdownGraceMs ?? d.shutdownGraceMs, 0),
     syncWrites: input.syncWrites ?? d.syncWrites,

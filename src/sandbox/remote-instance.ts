@@ -39,7 +39,9 @@ export class RemoteInstance implements Instance {
 
   /** Builds the sandbox on a worker the supervisor picks. Throws what the runtime throws. */
   async build(): Promise<void> {
-    const worker = await this.supervisor.pick(this.spec.limits.tenant);
+    const tenant = this.spec.limits.tenant;
+    // No turn between choosing the worker and sending the request, so concurrent builds spread.
+    const worker = this.supervisor.available(tenant) ?? (await this.supervisor.pick(tenant));
     const created = await worker.create(this.runtime, this.spec);
     if (this.disposed) {
       worker.dispose(created.instanceId);

@@ -3,8 +3,8 @@
  *
  * - `config.sandboxWorkers` shared workers, plus, on demand, one dedicated worker per tenant (at
  *   most `config.maxTenantWorkers`; an idle one is retired to make room, or after instanceIdleMs).
- * - `pick` places a new instance on the least-loaded accepting worker (fewest live instances plus
- *   running calls), or on the tenant's own worker.
+ * - `pick` places a new instance on the least-loaded accepting worker (fewest live instances,
+ *   instances being built and running calls), or on the tenant's own worker.
  * - A worker that exits without being asked is replaced, with exponential back-off while it keeps
  *   dying young. Its running calls have already ended INSTANCE_FAILED (worker-process.ts) and its
  *   instances rebuild themselves on live workers when next used (remote-instance.ts).
@@ -94,8 +94,7 @@ export class Supervisor {
   async pick(tenant?: string): Promise<WorkerProcess> {
     const deadline = Date.now() + PICK_WAIT_MS;
     for (;;) {
-      if (this.closing) throw new SpearletError(ErrorCodes.SHUTTING_DOWN, 'the sandbox workers are shutting down');
-      const worker = tenant === undefined ? this.leastLoaded() : this.tenantWorker(tenant);
+      const worker = this.available(tenant);
       if (worker) return worker;
       const left = deadline - Date.now();
       if (left <= 0) throw new SpearletError(ErrorCodes.INTERNAL, `no sandbox worker${tenant === undefined ? '' : ` for tenant '${tenant}'`} came back within ${PICK_WAIT_MS} ms`);
@@ -109,6 +108,15 @@ export class Supervisor {
         this.waiters.add(done);
       });
     }
+  }
+
+  /**
+   * `pick` without waiting: the worker to use now, or undefined while none is up. A caller that
+   * starts its request in the same turn has it counted before the next placement.
+   */
+  available(tenant?: string): WorkerProcess | undefined {
+    if (this.closing) throw new SpearletError(ErrorCodes.SHUTTING_DOWN, 'the sandbox workers are shutting down');
+    return tenant === undefined ? this.leastLoaded() : this.tenantWorker(tenant);
   }
 
   /** Every worker process alive, shared, tenant and draining. */
@@ -161,7 +169,7 @@ export class Supervisor {
     let victim: Slot | undefined;
     for (const slot of this.tenants.values()) {
       const w = slot.worker;
-      if (w && (w.liveInstances > 0 || w.running > 0)) continue;
+      if (w && load(w) > 0) continue;
       if (!victim || slot.lastUsed < victim.lastUsed) victim = slot;
     }
     if (!victim) return false;
@@ -247,7 +255,7 @@ export class Supervisor {
     }
     for (const slot of [...this.tenants.values()]) {
       const w = slot.worker;
-      const idle = !w || (w.liveInstances === 0 && w.running === 0);
+      const idle = !w || load(w) === 0;
       if (idle && now - slot.lastUsed > this.config.instanceIdleMs) this.dropTenant(slot);
     }
   }
@@ -262,5 +270,5 @@ function newSlot(tenant: string | undefined): Slot {
 }
 
 function load(w: WorkerProcess): number {
-  return w.liveInstances + w.running;
+  return w.liveInstances + w.creating + w.running;
 }

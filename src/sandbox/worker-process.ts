@@ -16,6 +16,8 @@ import type { FromWorker, ToWorker, WireErrorInfo } from './protocol.js';
 /** The worker's entry module (TypeScript, run through tsx like the server). */
 const WORKER_ENTRY = fileURLToPath(new URL('./sandbox-worker.ts', import.meta.url));
 const TSX_LOADER = import.meta.resolve('tsx');
+/** How long a closed channel waits for the exit status before failing the worker's calls. */
+const EXIT_WAIT_MS = 50;
 
 /** A request could not be answered because the worker process is gone. */
 export class WorkerGoneError extends SpearletError {
@@ -65,6 +67,8 @@ export class WorkerProcess {
   liveInstances = 0;
   /** Calls in flight. */
   running = 0;
+  /** Instances being built (they count towards the load before they exist). */
+  creating = 0;
   /** Set when the server asked the process to go (drained, idle, shutdown): not a crash. */
   retiring = false;
   private readonly child: ChildProcess;
@@ -89,8 +93,9 @@ export class WorkerProcess {
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
     this.child.on('message', (message: FromWorker) => this.receive(message));
     this.child.once('exit', (code, signal) => this.exit(signal ? `was killed by ${signal}` : `exited with code ${code}`));
-    // The channel closes as the process dies, often a moment before 'exit': fail calls at once.
-    this.child.once('disconnect', () => this.fail('closed its channel'));
+    // The channel closes as the process dies, usually a moment before 'exit' (which says how it
+    // died); if 'exit' does not follow at once the calls fail anyway.
+    this.child.once('disconnect', () => setTimeout(() => this.fail('closed its channel'), EXIT_WAIT_MS).unref());
     this.child.on('error', (err) => {
       this.fail(`failed: ${err.message}`);
       if (this.child.pid === undefined) this.exit(`could not be started: ${err.message}`);
@@ -112,7 +117,17 @@ export class WorkerProcess {
   }
 
   create(runtime: string, spec: InstanceSpec): Promise<{ instanceId: string; memoryUsedBytes: number }> {
-    return this.request({ type: 'create', id: this.nextId++, runtime, spec }).then((m) => m as { instanceId: string; memoryUsedBytes: number });
+    this.creating++;
+    return this.request({ type: 'create', id: this.nextId++, runtime, spec }).then(
+      (m) => {
+        this.creating--;
+        return m as { instanceId: string; memoryUsedBytes: number };
+      },
+      (err: unknown) => {
+        this.creating--;
+        throw err;
+      },
+    );
   }
 
   /**

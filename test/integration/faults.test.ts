@@ -244,3 +244,35 @@ describe('tenants', () => {
     expect(now.some((w) => w.tenant === 'beta')).toBe(false);
   }, 60_000);
 });
+
+describe('worker memory ceiling', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    // recycleHeapMb above the hoard, so the pool keeps the instance and the worker keeps its memory.
+    t = await startTestServer({ isolation: 'process', sandboxWorkers: 1, workerMemoryLimitMb: 256, recycleHeapMb: 1024 });
+  });
+  afterAll(() => t?.stop());
+
+  it('a worker whose RSS passes workerMemoryLimitMb is drained and replaced; its instances move', async () => {
+    const sup = supervisorOf(t);
+    const HOARD = `
+      const hoard = [];
+      export function fill({ mb }) { for (let i = 0; i < mb; i++) hoard.push(new Uint8Array(1 << 20).fill(i)); return hoard.length; }
+      export function count() { return hoard.length; }
+    `;
+    const taskId = (await t.client.invoke({ taskName: 'hoard', artifactSpec: jsSpec(HOARD, { memory_limit_mb: '512' }), functionName: 'count' })).taskId;
+    const [before] = sharedPids(sup);
+    const filled = await t.client.invoke({ taskId, functionName: 'fill', parameters: params({ mb: 320 }) });
+    expect(valueOf(filled.result?.result)).toBe(320);
+    await until('the worker to be drained and replaced', () => !alive(before) && sharedPids(sup).length === 1, 15_000);
+    const [after] = sharedPids(sup);
+    const count = await t.client.invoke({ taskId, functionName: 'count' });
+    report('worker over its memory ceiling', { invocations: 3, faultsInjected: 1, drained: sup.counters.drained, oldPid: before, newPid: after, countAfterMove: valueOf(count.result?.result), recordsLost: 0, serverRestarts: 0 });
+    expect(sup.counters.drained).toBe(1);
+    expect(sup.counters.crashed).toBe(0);
+    expect(after).not.toBe(before);
+    // The instance was rebuilt on the new worker: module state starts over.
+    expect(count.result?.status).toBe('EXECUTION_STATUS_COMPLETED');
+    expect(valueOf(count.result?.result)).toBe(0);
+  }, 60_000);
+});
