@@ -52,6 +52,8 @@ interface LiveExecution {
   firstWrite: Promise<void>;
   /** Pending first write of a SYNC call (see RUNNING_RECORD_DELAY_MS). */
   recordTimer?: NodeJS.Timeout;
+  /** True while no write of this execution has been issued and its id is one we made. */
+  fresh: boolean;
 }
 
 const FINISHED_BY_SHUTDOWN = 'the server shut down before the execution finished';
@@ -169,8 +171,9 @@ export class TaskExecutionManager {
     // ASYNC and STREAM callers are answered with the execution id before it ends: its record must
     // be stored first. A SYNC caller only hears the end.
     const deferRecord = slot !== undefined && sink === undefined;
-    const firstWrite = deferRecord ? Promise.resolve() : this.store.putExecution(record);
-    const live: LiveExecution = { record, abort, logs, firstWrite, done: undefined as unknown as Promise<ExecutionRecord> };
+    const fresh = plan.executionId === undefined;
+    const firstWrite = deferRecord ? Promise.resolve() : this.store.putExecution(record, undefined, { fresh });
+    const live: LiveExecution = { record, abort, logs, firstWrite, fresh: fresh && deferRecord, done: undefined as unknown as Promise<ExecutionRecord> };
     if (deferRecord) live.recordTimer = setTimeout(() => this.writeRunningRecord(live), RUNNING_RECORD_DELAY_MS);
     this.live.set(record.executionId, live);
     live.done = this.run(live, plan, input, slot, sink).finally(() => this.live.delete(record.executionId));
@@ -186,7 +189,9 @@ export class TaskExecutionManager {
 
   private writeRunningRecord(live: LiveExecution): void {
     live.recordTimer = undefined;
-    live.firstWrite = this.store.putExecution(live.record).catch((err: unknown) => {
+    const fresh = live.fresh;
+    live.fresh = false;
+    live.firstWrite = this.store.putExecution(live.record, undefined, { fresh }).catch((err: unknown) => {
       this.log.warn({ executionId: live.record.executionId, err }, 'could not store the RUNNING record of an execution');
     });
   }
@@ -314,7 +319,9 @@ export class TaskExecutionManager {
     live.record = record;
     clearTimeout(live.recordTimer);
     await live.firstWrite.catch(() => undefined);
-    await this.store.putExecution(record, this.registry.noteExecution(record.taskId, status), { sync: this.config.syncWrites });
+    const fresh = live.fresh;
+    live.fresh = false;
+    await this.store.putExecution(record, this.registry.noteExecution(record.taskId, status), { sync: this.config.syncWrites, fresh });
     addExecution(this.figures, record, this.registry.get(record.taskId)?.name);
     this.observer?.executionFinished(record, this.registry.get(record.taskId)?.runtime ?? 'unknown');
     this.log.info(

@@ -36,29 +36,65 @@ function cancelled(): Outcome {
 }
 
 /**
- * Executes on a lease, with a last-resort watchdog: a runtime must end a call by its deadline,
- * but if its sandbox stops answering the call still ends (TIMEOUT) and the instance is discarded.
+ * Calls that must have ended by a time, checked by one coarse timer rather than one timer per call
+ * (this runs on every call; firing late by up to a sweep is fine for a last resort).
  */
-async function executeGuarded(lease: Lease, req: RunRequest): Promise<Outcome> {
-  const watchdog = new AbortController();
-  const onAbort = () => watchdog.abort(req.signal.reason);
-  req.signal.addEventListener('abort', onAbort, { once: true });
-  let timer: NodeJS.Timeout | undefined;
-  const stuck = new Promise<Outcome>((resolve) => {
-    timer = setTimeout(() => {
-      watchdog.abort();
-      resolve({ status: 'timeout', errorCode: OutcomeCodes.TIMEOUT, errorMessage: 'the sandbox did not stop at the deadline', cpuTimeUs: 0, memoryUsedBytes: 0, instanceUsable: false });
-    }, Math.max(0, req.call.deadline - Date.now()) + WATCHDOG_GRACE_MS);
-  });
-  try {
-    return await Promise.race([lease.pooled.instance.execute(req.call, req.hooks, watchdog.signal), stuck]);
-  } catch (err) {
-    // Runtimes report guest behaviour as outcomes; a throw means the sandbox itself broke.
-    return instanceFailure(`the sandbox failed: ${(err as Error).message}`);
-  } finally {
-    clearTimeout(timer);
-    req.signal.removeEventListener('abort', onAbort);
+class StuckCalls {
+  private readonly watched = new Set<{ by: number; onStuck: () => void }>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly sweepMs: number) {}
+
+  /** Calls `onStuck` once after `by` (epoch ms) unless the returned function is called first. */
+  watch(by: number, onStuck: () => void): () => void {
+    const entry = { by, onStuck };
+    this.watched.add(entry);
+    if (this.timer === undefined) {
+      this.timer = setInterval(() => this.sweep(), this.sweepMs);
+      this.timer.unref();
+    }
+    return () => this.watched.delete(entry);
   }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const entry of this.watched) {
+      if (now < entry.by) continue;
+      this.watched.delete(entry);
+      entry.onStuck();
+    }
+    if (this.watched.size === 0) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
+
+const stuckCalls = new StuckCalls(WATCHDOG_GRACE_MS / 4);
+
+/**
+ * Executes on a lease, with a last-resort watchdog: a runtime must end a call by its deadline,
+ * but if its sandbox stops answering the call still ends (TIMEOUT) and the instance is disposed.
+ */
+function executeGuarded(lease: Lease, req: RunRequest): Promise<Outcome> {
+  const instance = lease.pooled.instance;
+  return new Promise<Outcome>((resolve) => {
+    let settled = false;
+    const settle = (outcome: Outcome) => {
+      if (settled) return;
+      settled = true;
+      unwatch();
+      resolve(outcome);
+    };
+    const unwatch = stuckCalls.watch(req.call.deadline + WATCHDOG_GRACE_MS, () => {
+      instance.dispose();
+      settle({ status: 'timeout', errorCode: OutcomeCodes.TIMEOUT, errorMessage: 'the sandbox did not stop at the deadline', cpuTimeUs: 0, memoryUsedBytes: 0, instanceUsable: false });
+    });
+    instance.execute(req.call, req.hooks, req.signal).then(settle, (err: unknown) => {
+      // Runtimes report guest behaviour as outcomes; a throw means the sandbox itself broke.
+      settle(instanceFailure(`the sandbox failed: ${(err as Error).message}`));
+    });
+  });
 }
 
 export async function runOnPool(pool: InstancePool, plan: InvocationPlan, req: RunRequest): Promise<RunResult> {

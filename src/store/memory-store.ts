@@ -5,7 +5,7 @@
 import { invalidArgument, storeUnavailable } from '../errors.js';
 import { clampLimit, compareUtf8, pageOf } from './paging.js';
 import { TERMINAL_STATUSES, type ExecutionRecord, type TaskRecord } from './records.js';
-import type { ListExecutionsQuery, ListTasksQuery, Page, Store } from './store.js';
+import type { ListExecutionsQuery, ListTasksQuery, Page, PutExecutionOptions, Store } from './store.js';
 
 const nameKey = (name: string, digest: string): string => `${name}\0${digest}`;
 
@@ -89,7 +89,7 @@ export class MemoryStore implements Store {
     return cleaned;
   }
 
-  async putExecution(execution: ExecutionRecord, task?: TaskRecord, _options?: { sync?: boolean }): Promise<void> {
+  async putExecution(execution: ExecutionRecord, task?: TaskRecord, _options?: PutExecutionOptions): Promise<void> {
     this.live('putExecution');
     this.executions.set(execution.executionId, structuredClone(execution));
     if (task) this.writeTask(task);

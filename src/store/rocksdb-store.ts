@@ -10,7 +10,7 @@ import * as k from './keys.js';
 import { clampLimit, pageOf } from './paging.js';
 import { TERMINAL_STATUSES, type ExecutionRecord, type TaskRecord } from './records.js';
 import { createLevel, levelError, openError, type BatchOp, type Level, type RangeOptions } from './rocksdb-level.js';
-import type { ListExecutionsQuery, ListTasksQuery, Page, Store } from './store.js';
+import type { ListExecutionsQuery, ListTasksQuery, Page, PutExecutionOptions, Store } from './store.js';
 import { WriteQueue } from './write-queue.js';
 
 /** Entries fetched per iterator step. */
@@ -25,6 +25,7 @@ interface QueuedExecution {
   json: string;
   task: TaskRecord | undefined;
   sync: boolean;
+  fresh: boolean;
 }
 
 /** What the indexes of an execution or a task hang on. */
@@ -172,7 +173,7 @@ export class RocksDbStore implements Store {
     });
   }
 
-  putExecution(execution: ExecutionRecord, task?: TaskRecord, options?: { sync?: boolean }): Promise<void> {
+  putExecution(execution: ExecutionRecord, task?: TaskRecord, options?: PutExecutionOptions): Promise<void> {
     try {
       this.live('putExecution');
     } catch (err) {
@@ -187,6 +188,7 @@ export class RocksDbStore implements Store {
       json: JSON.stringify(execution),
       task: task === undefined ? undefined : { ...task },
       sync: options?.sync === true,
+      fresh: options?.fresh === true,
     });
   }
 
@@ -198,8 +200,11 @@ export class RocksDbStore implements Store {
   private async writeExecutions(db: Level, items: QueuedExecution[]): Promise<void> {
     const latest = new Map<string, QueuedExecution>();
     const tasks = new Map<string, TaskRecord>();
+    /** Executions whose first write is in this group: nothing of theirs is stored yet. */
+    const fresh = new Set<string>();
     let sync = false;
     for (const item of items) {
+      if (item.fresh) fresh.add(item.executionId);
       latest.delete(item.executionId);
       latest.set(item.executionId, item);
       if (item.task) {
@@ -211,14 +216,16 @@ export class RocksDbStore implements Store {
     const ops: BatchOp[] = [];
     for (const item of latest.values()) {
       const { executionId: id, seq, taskId } = item;
-      const old = this.openExecutions.get(id) ?? this.readExecutionIndex(db, id);
+      const isNew = fresh.has(id);
+      const old = isNew ? undefined : (this.openExecutions.get(id) ?? this.readExecutionIndex(db, id));
       if (old && (old.seq !== seq || old.taskId !== taskId)) {
         ops.push({ type: 'del', key: k.execSeqKey(old.seq) }, { type: 'del', key: k.execTaskKey(old.taskId, old.seq) });
       }
       ops.push({ type: 'put', key: k.executionKey(id), value: item.json });
       ops.push({ type: 'put', key: k.execSeqKey(seq), value: id });
       ops.push({ type: 'put', key: k.execTaskKey(taskId, seq), value: id });
-      ops.push(item.open ? { type: 'put', key: k.execOpenKey(id), value: taskId } : { type: 'del', key: k.execOpenKey(id) });
+      if (item.open) ops.push({ type: 'put', key: k.execOpenKey(id), value: taskId });
+      else if (!isNew) ops.push({ type: 'del', key: k.execOpenKey(id) });
     }
     for (const task of tasks.values()) ops.push(...(await this.taskOps(db, task)));
     await db.batch(ops, { sync });

@@ -30,6 +30,11 @@ export interface ListExecutionsQuery {
   limit: number;
 }
 
+export interface PutExecutionOptions {
+  sync?: boolean;
+  fresh?: boolean;
+}
+
 export interface Store {
   /** Opens the store; throws STORE_UNAVAILABLE with the reason (locked, unreadable dir, ...). */
   open(): Promise<void>;
@@ -63,8 +68,10 @@ export interface Store {
   /**
    * Writes an execution record (creating or updating it, with its indexes) and, when given, the
    * task record, in one atomic batch. `sync` forces the write to durable storage before returning.
+   * `fresh` is the caller's promise that no record with this execution id was ever written (it
+   * made the id itself and this is its first write): the store need not look for an older one.
    */
-  putExecution(execution: ExecutionRecord, task?: TaskRecord, options?: { sync?: boolean }): Promise<void>;
+  putExecution(execution: ExecutionRecord, task?: TaskRecord, options?: PutExecutionOptions): Promise<void>;
   getExecution(executionId: string): Promise<ExecutionRecord | undefined>;
   /** Newest first (by `seq`), optionally filtered by task and status. */
   listExecutions(query: ListExecutionsQuery): Promise<Page<ExecutionRecord>>;

@@ -220,6 +220,30 @@ describe.each(implementations)('%s', (_name, make) => {
     expect(await store.getExecution('unknown')).toBeUndefined();
   });
 
+  it('group-commits writes made together: the last record of an execution and of a task wins', async () => {
+    await store.putTask(task('t1', 'alpha'));
+    const rec = execution('t1', 'RUNNING');
+    await Promise.all([
+      store.putExecution(rec, undefined, { fresh: true }),
+      store.putExecution({ ...rec, status: 'COMPLETED' }, { ...task('t1', 'alpha'), executionCount: 1, lastStatus: 'COMPLETED' }),
+      store.putExecution(execution('t1', 'FAILED'), { ...task('t1', 'alpha'), executionCount: 2, lastStatus: 'FAILED' }, { fresh: true }),
+    ]);
+    expect((await store.getExecution(rec.executionId))!.status).toBe('COMPLETED');
+    expect(await store.unfinishedExecutions()).toEqual([]);
+    expect((await store.listExecutions({ taskId: 't1', limit: 10 })).items).toHaveLength(2);
+    expect(await store.getTask('t1')).toMatchObject({ executionCount: 2, lastStatus: 'FAILED' });
+  });
+
+  it('indexes a fresh execution once across its first and later writes', async () => {
+    const rec = execution('t1', 'RUNNING');
+    await store.putExecution(rec, undefined, { fresh: true });
+    expect((await store.unfinishedExecutions()).map((e) => e.executionId)).toEqual([rec.executionId]);
+    await store.putExecution({ ...rec, status: 'TIMEOUT' });
+    expect(await store.unfinishedExecutions()).toEqual([]);
+    const listed = await store.listExecutions({ taskId: 't1', limit: 10 });
+    expect(listed.items.map((e) => [e.executionId, e.status])).toEqual([[rec.executionId, 'TIMEOUT']]);
+  });
+
   it('deletes tasks with and without their executions, keeping shared artifacts until unused', async () => {
     await store.putArtifact('shared', new Uint8Array([1]));
     await store.putArtifact('own', new Uint8Array([2]));
