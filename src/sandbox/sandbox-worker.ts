@@ -8,12 +8,16 @@
  * drain, or the server itself died) it exits, and if it dies the server fails its calls and starts
  * another. Entry point: forked by worker-process.ts.
  */
+import * as fs from 'node:fs';
 import type { Config } from '../config.js';
 import type { Instance } from '../core/runtime.js';
 import { RuntimeManager } from '../core/runtime-manager.js';
 import { OutcomeCodes, toSpearletError } from '../errors.js';
 import { registerInProcessRuntimes } from '../runtimes.js';
 import { type FromWorker, HEARTBEAT_MS, type ToWorker, type WireErrorInfo } from './protocol.js';
+
+/** Makes the kernel's OOM killer pick a sandbox worker before the server (Linux; best effort). */
+const OOM_SCORE_ADJ = '500';
 
 const instances = new Map<string, Instance>();
 const calls = new Map<number, AbortController>();
@@ -31,6 +35,11 @@ function wire(err: unknown): WireErrorInfo {
 }
 
 async function start(config: Config): Promise<RuntimeManager> {
+  try {
+    fs.writeFileSync('/proc/self/oom_score_adj', OOM_SCORE_ADJ);
+  } catch {
+    // Not Linux, or not allowed: the RSS watchdog still bounds the worker.
+  }
   const m = new RuntimeManager();
   await registerInProcessRuntimes(m, config, {
     // The isolate's thread and memory are lost for good: tell the server, which replaces us.

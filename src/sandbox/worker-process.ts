@@ -88,6 +88,7 @@ export class WorkerProcess {
       serialization: 'advanced',
       execArgv: ['--no-node-snapshot', '--import', TSX_LOADER, `--max-old-space-size=${options.heapMb}`],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      env: workerEnv(),
     });
     this.pid = this.child.pid ?? -1;
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
@@ -271,6 +272,15 @@ export class WorkerProcess {
     this.resolveExited();
     this.events.exit(this, reason);
   }
+}
+
+/**
+ * A worker inherits nothing of the server's environment (credentials and the like live there)
+ * except the time zone, so guest dates read as the server's.
+ */
+function workerEnv(): NodeJS.ProcessEnv {
+  const tz = process.env.TZ;
+  return tz === undefined ? {} : { TZ: tz };
 }
 
 function workerFailure(message: string): Outcome {
