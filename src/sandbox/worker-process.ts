@@ -71,11 +71,11 @@ export class WorkerProcess {
   creating = 0;
   /** Set when the server asked the process to go (drained, idle, shutdown): not a crash. */
   retiring = false;
+  /** How the process ended, once it has. */
+  exitReason: string | undefined;
   private readonly child: ChildProcess;
   private readonly events: WorkerEvents;
   private readonly pending = new Map<number, Pending>();
-  /** How the process ended, once it has. */
-  exitReason: string | undefined;
   private nextId = 1;
   private exitReported = false;
   private readonly exited: Promise<void>;
