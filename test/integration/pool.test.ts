@@ -18,6 +18,7 @@ export function state() { calls += 1; return calls; }
 export function hold({ ms }) { return new Promise((resolve) => setTimeout(() => resolve('held'), ms)); }
 export function spin() { for (;;) {} }
 export function heapBomb() { const h = []; for (;;) h.push(new Array(1e6).fill({ x: Math.random() })); }
+export function burn({ ms }) { const end = Date.now() + ms; let x = 0; while (Date.now() < end) x++; return x > 0; }
 export function grow({ mb }) { hoard.push(new Uint8Array(mb * 1024 * 1024).fill(1)); calls += 1; return calls; }
 `;
 
@@ -124,9 +125,17 @@ describe('scheduling policies', () => {
     expect(ids[3]).toBe(ids[1]);
   });
 
-  it('least-loaded keeps light sequential calls on the hottest instance', async () => {
-    const ids = await twoWarm('least-loaded');
-    expect(new Set(ids.slice(1)).size).toBe(1);
+  it('least-loaded steers light calls away from the instance that ran heavy work', async () => {
+    const t = await server({ schedulingPolicy: 'least-loaded' });
+    const reg = await register(t, 'sched', { min_instances: '2', max_instances: '2' });
+    await until(async () => (await systemInfo(t)).idle_instances === '2', 'two warm instances');
+    const heavy = await call(t, reg.taskId, 'burn', {}, { ms: 100 });
+    expect(heavy.result?.status).toBe('EXECUTION_STATUS_COMPLETED');
+    for (let i = 0; i < 3; i++) {
+      const light = await call(t, reg.taskId, 'state');
+      expect(light.result?.metrics.cold_start).toBe('false');
+      expect(light.instanceId).not.toBe(heavy.instanceId);
+    }
   });
 
   it('runs a call on an idle instance while another instance is busy', async () => {

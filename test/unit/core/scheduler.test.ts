@@ -49,8 +49,8 @@ describe('least-loaded', () => {
     expect(ll.pick(candidates([9, 5_000], [1, 200], [5, 3_000]))).toBe(1);
   });
 
-  it('breaks ties (within timer noise) towards the most recently used instance', () => {
-    expect(ll.pick(candidates([3, 10], [7, 30], [5, 0]))).toBe(1);
+  it('breaks ties (within timer noise) towards the instance idle longest', () => {
+    expect(ll.pick(candidates([3, 10], [7, 30], [5, 0]))).toBe(0);
   });
 
   it('picks the only candidate', () => {
