@@ -32,6 +32,8 @@ async function launch(dataDir: string, artifactRoot: string, options: ConfigInpu
     dataDir,
     artifactRoots: [artifactRoot, FIXTURES],
     prewarmIsolates: 1,
+    // Not one sandbox worker per core: a CI machine with many cores would start dozens per server.
+    sandboxWorkers: 2,
     shutdownGraceMs: 2_000,
     ...options,
   });
