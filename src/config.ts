@@ -81,7 +81,8 @@ export const DEFAULTS = {
   recycleHeapMb: 96,
   schedulingPolicy: 'least-loaded' as SchedulingPolicy,
   isolation: 'process' as IsolationMode,
-  sandboxWorkers: Math.max(1, os.availableParallelism()),
+  // One per core, up to 8: each idle worker costs ~90 MB, and a busy one uses a core anyway.
+  sandboxWorkers: Math.max(1, Math.min(8, os.availableParallelism())),
   workerMemoryLimitMb: 4096,
   maxTenantWorkers: 16,
   shutdownGraceMs: 10_000,

@@ -12,6 +12,7 @@ import type { Store } from '../store/store.js';
 import type { ExecutionStatus, TaskRecord } from '../store/records.js';
 import { resolveArtifact } from './artifact-resolver.js';
 import { newTaskId } from './ids.js';
+import type { ArtifactAnalysis, Instance } from './runtime.js';
 import type { RuntimeManager } from './runtime-manager.js';
 import { resolveTaskLimits, tenantOf } from './task-limits.js';
 
@@ -33,12 +34,15 @@ export class TaskRegistry {
   /** Registrations under way, by name + digest, so two concurrent equal requests make one task. */
   private readonly registering = new Map<string, Promise<{ task: TaskRecord; created: boolean }>>();
 
-  /** @param onRegistered told about each task created (the pool warms its min_instances) */
+  /**
+   * @param onRegistered told about each task created, with the instance built alongside its
+   *   analysis when there is one (the pool adopts it and warms min_instances)
+   */
   constructor(
     private readonly store: Store,
     private readonly runtimes: RuntimeManager,
     private readonly config: Config,
-    private readonly onRegistered: (task: TaskRecord) => void = () => {},
+    private readonly onRegistered: (task: TaskRecord, first: Instance | undefined) => void = () => {},
   ) {}
 
   /** Loads every stored task. Called once at start-up. */
@@ -83,50 +87,40 @@ export class TaskRegistry {
     const tenant = tenantOf(spec.metadata ?? {});
     const { bytes, digest } = await resolveArtifact(spec, this.config);
 
-    const key = `${name}\0${digest}\0${input.taskId ?? ''}`;
+    const key = `${name}\0${digest}\0${tenant ?? ''}\0${input.taskId ?? ''}`;
     const pending = this.registering.get(key);
     if (pending) return pending;
     const work = (async () => {
-      const existing = input.taskId === undefined ? this.findByNameAndDigest(name, digest) : undefined;
+      const existing = input.taskId === undefined ? this.findReusable(name, digest, tenant) : undefined;
       if (existing) {
         input.check?.(existing);
         return { task: existing, created: false };
       }
-      const analysis = await runtime.analyze(bytes, { memoryLimitMb: limits.memoryLimitMb, tenant });
-      if (analysis.exports.length === 0) {
-        throw new SpearletError(ErrorCodes.INVALID_ARTIFACT, 'artifact_spec.location: the artifact exports no function', {
-          field: 'artifact_spec.location',
-        });
+      const taskId = input.taskId ?? newTaskId();
+      const instanceLimits = { memoryLimitMb: limits.memoryLimitMb, tenant };
+      // The task's first instance is built while its code is analysed (each in its own sandbox,
+      // so the two overlap): a new task's first call then does not load its code a second time.
+      // Wasted, and disposed, when the artifact is refused.
+      const first = runtime.createInstance({ taskId, digest, code: bytes, limits: instanceLimits }).catch(() => undefined);
+      let adopted = false;
+      try {
+        const analysis = await runtime.analyze(bytes, instanceLimits);
+        if (analysis.exports.length === 0) {
+          throw new SpearletError(ErrorCodes.INVALID_ARTIFACT, 'artifact_spec.location: the artifact exports no function', {
+            field: 'artifact_spec.location',
+          });
+        }
+        const task = this.newTask(taskId, name, input, bytes, digest, runtime.name, analysis, limits);
+        input.check?.(task);
+        await this.store.putTask(task, bytes);
+        this.codeByDigest.set(digest, bytes);
+        this.tasks.set(task.taskId, task);
+        adopted = true;
+        this.onRegistered(task, await first);
+        return { task, created: true };
+      } finally {
+        if (!adopted) void first.then((instance) => instance?.dispose());
       }
-      const now = Date.now();
-      const task: TaskRecord = {
-        taskId: input.taskId ?? newTaskId(),
-        name,
-        description: input.description,
-        artifact: {
-          artifactId: spec.artifactId,
-          artifactType: spec.artifactType,
-          location: spec.location.startsWith('data:') ? `data:(${bytes.length} bytes)` : spec.location,
-          version: spec.version,
-          checksum: `sha256:${digest}`,
-          metadata: { ...(spec.metadata ?? {}) },
-        },
-        runtime: runtime.name,
-        digest,
-        sizeBytes: bytes.length,
-        exports: analysis.exports,
-        defaultExport: analysis.defaultExport,
-        limits,
-        createdAt: now,
-        updatedAt: now,
-        executionCount: 0,
-      };
-      input.check?.(task);
-      await this.store.putTask(task, bytes);
-      this.codeByDigest.set(digest, bytes);
-      this.tasks.set(task.taskId, task);
-      this.onRegistered(task);
-      return { task, created: true };
     })();
     this.registering.set(key, work);
     try {
@@ -136,8 +130,50 @@ export class TaskRegistry {
     }
   }
 
-  private findByNameAndDigest(name: string, digest: string): TaskRecord | undefined {
-    for (const task of this.tasks.values()) if (task.name === name && task.digest === digest) return task;
+  private newTask(
+    taskId: string,
+    name: string,
+    input: RegisterInput,
+    bytes: Uint8Array,
+    digest: string,
+    runtime: string,
+    analysis: ArtifactAnalysis,
+    limits: TaskRecord['limits'],
+  ): TaskRecord {
+    const spec = input.spec;
+    const now = Date.now();
+    return {
+      taskId,
+      name,
+      description: input.description,
+      artifact: {
+        artifactId: spec.artifactId,
+        artifactType: spec.artifactType,
+        location: spec.location.startsWith('data:') ? `data:(${bytes.length} bytes)` : spec.location,
+        version: spec.version,
+        checksum: `sha256:${digest}`,
+        metadata: { ...(spec.metadata ?? {}) },
+      },
+      runtime,
+      digest,
+      sizeBytes: bytes.length,
+      exports: analysis.exports,
+      defaultExport: analysis.defaultExport,
+      limits,
+      createdAt: now,
+      updatedAt: now,
+      executionCount: 0,
+    };
+  }
+
+  /**
+   * The task a registration reuses: same name and artifact digest, and the same tenant, so one
+   * tenant can never be handed (and run on the sandbox workers of) another tenant's task.
+   */
+  private findReusable(name: string, digest: string, tenant: string | undefined): TaskRecord | undefined {
+    for (const task of this.tasks.values()) {
+      if (task.name === name && task.digest === digest && tenantOf(task.artifact.metadata) === tenant) return task;
+    }
     return undefined;
   }
 

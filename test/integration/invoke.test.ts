@@ -2,7 +2,7 @@
  * InvokeFunction over real gRPC: modes, values, logs, errors, idempotent ids, metrics.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestServer, fixtureSpec, params, startTestServer, valueOf } from './harness.js';
+import { type TestServer, fixtureSpec, jsSpec, params, startTestServer, valueOf } from './harness.js';
 import type { ArtifactSpec } from '../../src/generated/spearlet/ArtifactSpec.js';
 
 let t: TestServer;
@@ -28,6 +28,15 @@ describe('InvokeFunction SYNC', () => {
     expect(res.result?.status).toBe('EXECUTION_STATUS_COMPLETED');
     expect(valueOf(res.result?.result)).toBe(42);
     expect(res.executionId).toMatch(/^exec-/);
+  });
+
+  it('never reuses another tenant\'s task for the same name and bytes', async () => {
+    const source = 'export default () => 1;';
+    const a = await t.client.invoke({ taskName: 'shared', artifactSpec: jsSpec(source, { tenant: 'a' }) });
+    const b = await t.client.invoke({ taskName: 'shared', artifactSpec: jsSpec(source, { tenant: 'b' }) });
+    const a2 = await t.client.invoke({ taskName: 'shared', artifactSpec: jsSpec(source, { tenant: 'a' }) });
+    expect(b.taskId).not.toBe(a.taskId);
+    expect(a2.taskId).toBe(a.taskId);
   });
 
   it('calls the default export when function_name is empty', async () => {
