@@ -128,6 +128,7 @@ export class HealthMonitor {
         queue_capacity: String(this.config.maxQueueLength),
         rss_bytes: String(process.memoryUsage().rss),
         total_tasks: String(this.registry.size),
+        ...this.runtimes.systemInfo(),
       },
     };
   }

@@ -51,6 +51,13 @@ export class RuntimeManager {
     return [...this.byType.keys()].sort();
   }
 
+  /** Every runtime's systemInfo, merged (runtimes sharing a source report the same keys). */
+  systemInfo(): Record<string, string> {
+    const info: Record<string, string> = {};
+    for (const runtime of this.byName.values()) Object.assign(info, runtime.systemInfo?.());
+    return info;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.byName.values()].map((r) => r.close?.()));
   }

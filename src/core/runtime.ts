@@ -130,4 +130,6 @@ export interface Runtime {
   evict?(digest: string): void;
   /** Frees everything (server shutdown). */
   close?(): Promise<void>;
+  /** Live facts for GetHealth's system_info (e.g. sandbox worker pids); keys are prefixed by the caller. */
+  systemInfo?(): Record<string, string>;
 }

@@ -27,6 +27,18 @@ export class RemoteRuntime implements Runtime {
     this.artifactTypes = descriptor.artifactTypes;
   }
 
+  /** The sandbox workers: pids, states, instances and RSS, for GetHealth. */
+  systemInfo(): Record<string, string> {
+    const workers = this.supervisor.describe();
+    return {
+      sandbox_workers: String(workers.length),
+      sandbox_worker_pids: workers.map((w) => w.pid).join(','),
+      sandbox_workers_detail: workers
+        .map((w) => `${w.pid}:${w.state}${w.tenant ? `:tenant=${w.tenant}` : ''}:instances=${w.liveInstances}:running=${w.running}:rss=${w.rssBytes}`)
+        .join(' '),
+    };
+  }
+
   /**
    * Validates on a worker (the tenant's own, if the limits name one). A worker that dies while it
    * validates is forgiven once (it may have been killed for another reason); twice, and the

@@ -94,6 +94,8 @@ describe('health and stats', () => {
     expect(h.status).toBe('healthy');
     expect(Number(h.details?.totalExecutions)).toBeGreaterThanOrEqual(10);
     expect(h.details?.systemInfo.runtimes).toContain('v8-isolate');
+    expect(h.details?.systemInfo.sandbox_workers).toBe('2');
+    expect(h.details?.systemInfo.sandbox_worker_pids).toMatch(/^\d+,\d+$/);
     expect(Number(h.details?.systemInfo.live_instances)).toBeGreaterThan(0);
   });
 
