@@ -16,75 +16,21 @@
 import type { Config } from '../config.js';
 import { ErrorCodes, SpearletError } from '../errors.js';
 import type { TaskRecord } from '../store/records.js';
+import type { AcquireOptions, Lease, PoolCounters, PoolSnapshot, PooledInstance } from './pool-types.js';
+import { shouldRecycle } from './recycle-policy.js';
 import type { Instance, Outcome } from './runtime.js';
 import type { RuntimeManager } from './runtime-manager.js';
-import { type Scheduler, type SchedulingCandidate, createScheduler } from './scheduler.js';
+import { type Scheduler, createScheduler } from './scheduler.js';
 import { PoolWaiters } from './pool-waiters.js';
 import { tenantOf } from './task-limits.js';
+
+export type { AcquireOptions, Lease, PoolCounters, PoolSnapshot, PooledInstance } from './pool-types.js';
+export { shouldRecycle } from './recycle-policy.js';
 
 /** Memory charged for a task's first instance until it is measured. */
 export const NEW_INSTANCE_ESTIMATE_BYTES = 2 * 1024 * 1024;
 /** Weight of the latest call in an instance's decayed load. */
 const LOAD_WEIGHT = 0.3;
-
-/** An instance with the pool's bookkeeping. */
-export interface PooledInstance extends SchedulingCandidate {
-  readonly instance: Instance;
-  readonly taskId: string;
-  readonly memoryLimitMb: number;
-  /** Calls served. */
-  executions: number;
-  /** Epoch ms of the last release (or creation): idle eviction and LRU order. */
-  lastUsed: number;
-  lastUseSeq: number;
-  load: number;
-  /** Heap (and linear memory) measured after the last call, bytes. */
-  memoryBytes: number;
-  busy: boolean;
-}
-
-export interface Lease {
-  readonly pooled: PooledInstance;
-  /** True when the instance was created for this call. */
-  readonly cold: boolean;
-}
-
-export interface AcquireOptions {
-  /** Run on a fresh instance, not a warm one (force_new_instance, retries). */
-  forceNew?: boolean;
-  /** Aborts a wait for an instance (the call was cancelled). */
-  signal?: AbortSignal;
-}
-
-/** Why instances left the pool, counted since start. */
-export interface PoolCounters {
-  created: number;
-  /** Replaced by `shouldRecycle` (failure, execution count, heap). */
-  recycled: number;
-  /** Idle past instanceIdleMs. */
-  evictedIdle: number;
-  /** Evicted to make room under the global instance or memory cap. */
-  evictedForCapacity: number;
-  /** Disposed because their task was deleted or the pool closed. */
-  discarded: number;
-  /** Background creations (min_instances) that failed. */
-  warmFailures: number;
-}
-
-export interface PoolSnapshot {
-  /** Instances alive or being created. */
-  live: number;
-  /** Warm instances ready for a call. */
-  idle: number;
-  busy: number;
-  /** Instances being built. */
-  creating: number;
-  /** Calls waiting for an instance (task at max_instances or pool at its caps). */
-  waiting: number;
-  memoryBytes: number;
-  byTask: Map<string, { live: number; idle: number; busy: number; minInstances: number }>;
-  counters: PoolCounters;
-}
 
 interface TaskEntry {
   task: TaskRecord;
@@ -99,19 +45,8 @@ interface TaskEntry {
 
 interface Member extends PooledInstance {
   readonly entry: TaskEntry;
-}
-
-/**
- * Why an instance must not be reused after a call, or undefined to keep it. The one place the
- * recycling policy lives: an instance the call left unusable (timeout, out of memory,
- * cancellation, crash), one that served `recycleAfterExecutions` calls, or one whose heap grew
- * past `recycleHeapMb`.
- */
-export function shouldRecycle(p: PooledInstance, outcome: Outcome | undefined, config: Config): string | undefined {
-  if (outcome && !outcome.instanceUsable) return `instance unusable after ${outcome.errorCode ?? outcome.status}`;
-  if (p.executions >= config.recycleAfterExecutions) return `served ${p.executions} executions`;
-  if (p.memoryBytes > config.recycleHeapMb * 1024 * 1024) return `heap grew to ${p.memoryBytes} bytes`;
-  return undefined;
+  /** Built for a call that has not taken it yet (adopted at registration): its first use is cold. */
+  coldOnFirstUse: boolean;
 }
 
 export class InstancePool {
@@ -171,7 +106,12 @@ export class InstancePool {
     for (;;) {
       if (this.closed) throw new SpearletError(ErrorCodes.SHUTTING_DOWN, 'the instance pool is closed');
       options.signal?.throwIfAborted();
-      if (!options.forceNew && e.idle.length > 0) return { pooled: this.take(e), cold: false };
+      if (!options.forceNew && e.idle.length > 0) {
+        const p = this.take(e);
+        const cold = p.coldOnFirstUse;
+        p.coldOnFirstUse = false;
+        return { pooled: p, cold };
+      }
       if (e.all.size + e.creating >= task.limits.maxInstances) {
         // A fresh instance within max_instances: the warm one used longest ago makes way.
         const oldest = options.forceNew ? this.leastRecentlyUsed(e.idle) : undefined;
@@ -224,9 +164,17 @@ export class InstancePool {
       throw err;
     }
     e.creating--;
+    this.live--;
+    this.memory -= reserved;
+    const p = this.join(e, instance, forCall, false);
+    // It was charged an estimate; measured, it may not fit after all.
+    if (p.memoryBytes > reserved) this.shrinkToMemoryCap();
+    return p;
+  }
+
+  /** Adds a built instance to its task: busy (handed to a call) or idle. */
+  private join(e: TaskEntry, instance: Instance, busy: boolean, coldOnFirstUse: boolean): Member {
     const memoryBytes = instance.memoryUsedBytes();
-    this.memory += memoryBytes - reserved;
-    if (memoryBytes > 0) e.memoryEstimate = memoryBytes;
     const p: Member = {
       instance,
       entry: e,
@@ -234,16 +182,18 @@ export class InstancePool {
       memoryLimitMb: e.task.limits.memoryLimitMb,
       executions: 0,
       lastUsed: Date.now(),
-      lastUseSeq: forCall ? ++this.useSeq : 0,
+      lastUseSeq: busy ? ++this.useSeq : 0,
       load: 0,
       memoryBytes,
-      busy: forCall,
+      busy,
+      coldOnFirstUse,
     };
     e.all.add(p);
+    if (!busy) e.idle.push(p);
+    this.live++;
+    this.memory += memoryBytes;
+    if (memoryBytes > 0) e.memoryEstimate = memoryBytes;
     this.counters.created++;
-    if (!forCall) e.idle.push(p);
-    // It was charged an estimate; measured, it may not fit after all.
-    if (memoryBytes > reserved) this.shrinkToMemoryCap();
     return p;
   }
 
@@ -337,6 +287,22 @@ export class InstancePool {
     let oldest: Member | undefined;
     for (const p of idle) if (oldest === undefined || p.lastUsed < oldest.lastUsed) oldest = p;
     return oldest;
+  }
+
+  /**
+   * Takes in an instance of `task` built outside the pool (the registry builds a new task's first
+   * instance alongside its analysis). It joins the idle list, and the call that takes it first is
+   * told it was a cold start; it is disposed when the pool has no room for it.
+   */
+  adopt(task: TaskRecord, instance: Instance): void {
+    const e = this.entry(task);
+    const memoryBytes = instance.memoryUsedBytes();
+    if (this.closed || e.all.size + e.creating >= task.limits.maxInstances || !this.makeRoom(memoryBytes)) {
+      instance.dispose();
+      return;
+    }
+    this.join(e, instance, false, true);
+    this.waiters.notify();
   }
 
   /**

@@ -38,7 +38,10 @@ export class SpearletCore {
     readonly log: Logger,
     observer?: ExecutionObserver,
   ) {
-    this.registry = new TaskRegistry(store, runtimes, config, (task) => this.pool.keepWarm(task));
+    this.registry = new TaskRegistry(store, runtimes, config, (task, first) => {
+      if (first) this.pool.adopt(task, first);
+      this.pool.keepWarm(task);
+    });
     this.pool = new InstancePool(
       runtimes,
       config,

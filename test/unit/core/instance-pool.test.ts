@@ -96,6 +96,30 @@ describe('InstancePool: warm reuse and limits', () => {
   });
 });
 
+describe('InstancePool: adopting a new task\'s first instance', () => {
+  it('serves it warm, telling the first call it was a cold start', async () => {
+    const { pool, runtime } = setup();
+    const t = task('a');
+    const first = await runtime.createInstance({ taskId: 'a', digest: 'd', code: new Uint8Array(0), limits: { memoryLimitMb: 64 } });
+    pool.adopt(t, first);
+    expect(pool.snapshot()).toMatchObject({ live: 1, idle: 1 });
+    const lease = await pool.acquire(t);
+    expect(lease).toMatchObject({ cold: true, pooled: { instance: first } });
+    pool.release(lease, ok());
+    expect((await pool.acquire(t)).cold).toBe(false);
+  });
+
+  it('disposes it when the pool has no room', async () => {
+    const { pool, runtime } = setup({ maxTotalInstances: 1 });
+    const busy = await pool.acquire(task('a'));
+    const first = await runtime.createInstance({ taskId: 'b', digest: 'd', code: new Uint8Array(0), limits: { memoryLimitMb: 64 } });
+    pool.adopt(task('b'), first);
+    expect(first.disposed).toBe(true);
+    expect(pool.snapshot().live).toBe(1);
+    pool.release(busy, ok());
+  });
+});
+
 describe('InstancePool: idle eviction and min_instances', () => {
   it('evicts instances idle past instanceIdleMs, down to min_instances', async () => {
     const { pool, runtime } = setup({ instanceIdleMs: 1_000 });
