@@ -2,12 +2,17 @@
  * A pool of pre-created blank sandboxes (isolate + context + prelude), so that a new instance only
  * has to compile and evaluate the task module. Kept per memory limit (an isolate's limit is fixed
  * at creation), for the few limits most recently asked for; refilled in the background, one
- * sandbox per event-loop turn (setImmediate), so refilling never delays a request for long.
+ * sandbox per event-loop turn (setImmediate), so refilling never delays a request for long. The
+ * first refill after a take waits REFILL_DELAY_MS: creating an isolate blocks this thread for about
+ * a millisecond, and the request that took the sandbox (a new task's analysis and its first
+ * instance take two at once) should be done before that starts.
  */
 import type { Sandbox } from './sandbox.js';
 
 /** Distinct memory limits the pool keeps sandboxes for. */
 const MAX_LIMITS = 4;
+/** Pause between a take and the refill it starts (see above). */
+const REFILL_DELAY_MS = 25;
 
 export class BlankIsolates {
   /** Spare sandboxes by memory limit (MB); Map order is recency of use. */
@@ -74,7 +79,7 @@ export class BlankIsolates {
   private scheduleRefill(memoryLimitMb: number): void {
     if (this.refilling.has(memoryLimitMb)) return;
     this.refilling.add(memoryLimitMb);
-    setImmediate(() => void this.refillOne(memoryLimitMb));
+    setTimeout(() => void this.refillOne(memoryLimitMb), REFILL_DELAY_MS);
   }
 
   private async refillOne(memoryLimitMb: number): Promise<void> {
