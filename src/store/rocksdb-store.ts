@@ -318,7 +318,9 @@ export class RocksDbStore implements Store {
     // Same name and digest as committed (an execution counter update): its indexes stand.
     if (known && known.name === task.name && known.digest === task.digest) return [{ type: 'put', key: k.taskKey(task.taskId), value: JSON.stringify(task) }];
     const ops: BatchOp[] = [];
-    const old = await this.readTask(db, task.taskId);
+    // A small point read on the registration path: synchronous, no thread-pool round trip.
+    const [stored] = db._getManySync([k.taskKey(task.taskId)], { valueEncoding: 'utf8' });
+    const old = stored === undefined ? undefined : (JSON.parse(stored) as TaskRecord);
     if (old && (old.name !== task.name || old.digest !== task.digest)) {
       ops.push(...(await this.releaseTaskIndexes(db, old, old.digest === task.digest)));
     }
