@@ -75,6 +75,14 @@ export class HealthMonitor {
     return active;
   }
 
+  /**
+   * Executions waiting to run: ASYNC ones accepted PENDING, and SYNC and STREAM calls waiting in
+   * the admission queue (not recorded yet). Every PENDING execution waits in that queue too.
+   */
+  private pendingCount(): number {
+    return Math.max(this.manager.pendingCount, this.admission.queuedCount);
+  }
+
   async health(): Promise<HealthReport> {
     let status: HealthReport['status'] = 'healthy';
     const problems: string[] = [];
@@ -101,7 +109,7 @@ export class HealthMonitor {
       uptimeSeconds: this.uptimeSeconds(),
       activeTasks: this.activeTaskIds().size,
       runningExecutions: this.manager.runningCount,
-      pendingExecutions: this.manager.pendingCount,
+      pendingExecutions: this.pendingCount(),
       totalMemoryUsed: pool.memoryBytes,
       totalExecutions: this.manager.totals.total,
       systemInfo: {
@@ -166,7 +174,7 @@ export class HealthMonitor {
       tasks: { active: active.size, idle: tasks.length - active.size, byType, mostActive },
       executions: {
         running: this.manager.runningCount,
-        pending: this.manager.pendingCount,
+        pending: this.pendingCount(),
         completed: figures.byStatus.COMPLETED,
         failed: figures.byStatus.FAILED + figures.byStatus.TIMEOUT,
         averageTimeMs: averageTimeMs(figures),

@@ -242,6 +242,10 @@ describe('back-pressure', () => {
     const health = await t.client.getHealth({ includeDetails: true });
     expect(health.status).toBe('degraded');
     expect(health.message).toMatch(/queue saturated/);
+    expect(health.details).toMatchObject({ runningExecutions: 1, pendingExecutions: 1 });
+    expect(health.details?.systemInfo).toMatchObject({ queue_depth: '1', queue_capacity: '1', busy_instances: '1' });
+    const stats = await t.client.getStats({ includeExecutionStats: true });
+    expect(stats.executionStats).toMatchObject({ runningExecutions: 1, pendingExecutions: 1 });
     const refused = await rpcError(call(t, taskId, 'state'));
     expect(refused.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
     expect(refused.details).toMatch(/max_concurrent_executions 1.*wait queue is full \(1\)/);
