@@ -14,11 +14,9 @@ export interface BenchResults {
   defaultIsolation: IsolationMode;
   fibN: number;
   spearlet: {
-    coldInServer?: LatencySummary;
-    coldGrpc?: LatencySummary;
     /** By isolation mode: the default one, and in-process when that is not the default. */
-    warm: Partial<Record<IsolationMode, { c1: LatencySummary; c32: LatencySummary }>>;
-    warmInServer?: LatencySummary;
+    cold: Partial<Record<IsolationMode, { inServer: LatencySummary; grpc: LatencySummary }>>;
+    warm: Partial<Record<IsolationMode, { c1: LatencySummary; c32: LatencySummary; inServer: LatencySummary }>>;
     compute?: LatencySummary;
     wasm?: LatencySummary;
     /** Why the Wasm scenario did not run, when it did not. */

@@ -28,8 +28,10 @@ import { evaluateTargets } from './targets.js';
 const SCENARIOS = ['warm', 'cold', 'compute', 'peers', 'memory'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
-const FULL: Counts = { warm1: 2000, warm32: 4000, warmup: 300, cold: 20, coldGapMs: 100, fib: 20, fibSlow: 2 };
-const QUICK: Counts = { warm1: 500, warm32: 1000, warmup: 100, cold: 8, coldGapMs: 100, fib: 5, fibSlow: 1 };
+// Warm-up calls run before every measured run: a fresh server's store and JIT take a few thousand
+// calls to reach their steady state.
+const FULL: Counts = { warm1: 2000, warm32: 4000, warmup: 1000, cold: 20, coldGapMs: 100, fib: 20, fibSlow: 2 };
+const QUICK: Counts = { warm1: 500, warm32: 1000, warmup: 300, cold: 8, coldGapMs: 100, fib: 5, fibSlow: 1 };
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
     machine: { node: process.version, platform: `${process.platform}-${process.arch}`, cpus: os.availableParallelism(), cpuModel: os.cpus()[0]?.model ?? 'unknown', loadAverageAtStart: os.loadavg() },
     defaultIsolation,
     fibN: FIB_N,
-    spearlet: { warm: {}, memory: {} },
+    spearlet: { cold: {}, warm: {}, memory: {} },
     peers: { inProcess: {} },
     targets: [],
   };
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
   const servers = new Map<IsolationMode, BenchServer>();
   let peers: InProcessPeer[] = [];
   try {
-    if (needServers) for (const mode of only.has('warm') ? modes : [defaultIsolation]) servers.set(mode, await startSpearlet(mode));
+    if (needServers) for (const mode of only.has('warm') || only.has('cold') ? modes : [defaultIsolation]) servers.set(mode, await startSpearlet(mode));
     const def = servers.get(defaultIsolation);
     if (def && def.wasmTaskId === undefined) results.spearlet.wasmMissing = 'not measured: fixtures/wasm/add.wasm is missing (built by fixtures/wasm/build.mjs)';
     if (only.has('peers') || only.has('compute')) peers = await startInProcessPeers();
@@ -99,7 +101,7 @@ async function main(): Promise<void> {
         r.add('noop.c1', await noopGrpc(client, noop.address, 1, counts));
         for (const [mode, server] of servers) r.add(`warm.${mode}.c1`, await warmGrpc(client, server, 1, counts));
         if (def.wasmTaskId) r.add('wasm', await warmGrpc(client, def, 1, counts, def.wasmTaskId));
-        r.add('warmInServer', await warmInServer(def, counts));
+        for (const [mode, server] of servers) r.add(`warm.${mode}.inServer`, await warmInServer(server, counts));
         r.add('noop.c32', await noopGrpc(client, noop.address, 32, counts));
         for (const [mode, server] of servers) r.add(`warm.${mode}.c32`, await warmGrpc(client, server, 32, counts));
       }
@@ -111,21 +113,24 @@ async function main(): Promise<void> {
         }
       }
       if (only.has('compute') && client && def) r.add('compute', await computeGrpc(client, def, counts));
-      if (only.has('cold') && client && def) {
-        r.add('coldInServer', await coldInServer(def, counts));
-        r.add('coldGrpc', await coldGrpc(client, def, counts));
+      if (only.has('cold') && client) {
+        for (const [mode, server] of servers) {
+          r.add(`cold.${mode}.inServer`, await coldInServer(server, counts));
+          r.add(`cold.${mode}.grpc`, await coldGrpc(client, server, counts));
+        }
       }
     }
 
     const s = results.spearlet;
-    s.coldInServer = r.median('coldInServer');
-    s.coldGrpc = r.median('coldGrpc');
     for (const mode of servers.keys()) {
+      const inServer = r.median(`cold.${mode}.inServer`);
+      const grpc = r.median(`cold.${mode}.grpc`);
+      if (inServer && grpc) s.cold[mode] = { inServer, grpc };
       const c1 = r.median(`warm.${mode}.c1`);
       const c32 = r.median(`warm.${mode}.c32`);
-      if (c1 && c32) s.warm[mode] = { c1, c32 };
+      const warmIn = r.median(`warm.${mode}.inServer`);
+      if (c1 && c32 && warmIn) s.warm[mode] = { c1, c32, inServer: warmIn };
     }
-    s.warmInServer = r.median('warmInServer');
     s.compute = r.median('compute');
     s.wasm = r.median('wasm');
     const n1 = r.median('noop.c1');

@@ -32,9 +32,13 @@ function spearletRows(r: BenchResults): Row[] {
   const noop = r.peers.noopGrpc;
   const raw = r.peers.inProcess['isolated-vm (raw)'];
   const s = r.spearlet;
-  rows.push(...latencyRow('cold first invoke of a new JS task, in server', s.coldInServer, 'register + instance + call + store writes', false));
-  rows.push(...latencyRow('cold first invoke of a new JS task, gRPC', s.coldGrpc, '', false));
-  const modes = (Object.keys(s.warm) as IsolationMode[]).sort((a, b) => (a === r.defaultIsolation ? -1 : b === r.defaultIsolation ? 1 : 0));
+  const defaultFirst = (a: IsolationMode, b: IsolationMode) => (a === r.defaultIsolation ? -1 : b === r.defaultIsolation ? 1 : 0);
+  for (const mode of (Object.keys(s.cold) as IsolationMode[]).sort(defaultFirst)) {
+    const c = s.cold[mode]!;
+    rows.push(...latencyRow(`cold first invoke of a new JS task, in server, ${isolationLabel(mode, r)}`, c.inServer, 'register + first instance + call + store writes', false));
+    rows.push(...latencyRow(`cold first invoke of a new JS task, gRPC, ${isolationLabel(mode, r)}`, c.grpc, '', false));
+  }
+  const modes = (Object.keys(s.warm) as IsolationMode[]).sort(defaultFirst);
   for (const mode of modes) {
     const w = s.warm[mode]!;
     rows.push(...latencyRow(`warm invoke, gRPC, c=1, ${isolationLabel(mode, r)}`, w.c1, noop ? `p50 ${ratio(w.c1.p50, noop.c1.p50)} no-op handler` : ''));
@@ -48,7 +52,10 @@ function spearletRows(r: BenchResults): Row[] {
   if (def && inProc && r.defaultIsolation !== 'in-process') {
     rows.push({ scenario: 'cost of process isolation per warm invoke (c=1 p50)', note: `${ms(def.c1.p50 - inProc.c1.p50)} ms (${ratio(def.c1.p50, inProc.c1.p50)} in-process)` });
   }
-  rows.push(...latencyRow('warm invoke, in server (no gRPC), c=1', s.warmInServer, raw ? `p50 ${ratio(s.warmInServer?.p50 ?? NaN, raw.add.p50)} raw isolated-vm call` : ''));
+  for (const mode of modes) {
+    const w = s.warm[mode]!;
+    rows.push(...latencyRow(`warm invoke, in server (no gRPC), c=1, ${isolationLabel(mode, r)}`, w.inServer, raw ? `p50 ${ratio(w.inServer.p50, raw.add.p50)} raw isolated-vm call` : ''));
+  }
   rows.push(...latencyRow('Wasm warm invoke (`add`), gRPC, c=1', s.wasm, def && s.wasm ? `p50 ${ratio(s.wasm.p50, def.c1.p50)} JS warm invoke` : ''));
   if (!s.wasm && s.wasmMissing) rows.push({ scenario: 'Wasm warm invoke (`add`), gRPC, c=1', note: s.wasmMissing });
   if (s.compute) {
