@@ -64,7 +64,7 @@ describe('Prometheus metrics', () => {
     expect(m.get('spearlet_instances_idle')).toBeGreaterThanOrEqual(1);
     expect(m.get('spearlet_isolate_heap_bytes')).toBeGreaterThan(0);
     expect(m.get('spearlet_executions_running')).toBe(0);
-    expect(m.get('spearlet_store_operation_duration_seconds_count{operation="putExecution",outcome="ok"}')).toBeGreaterThanOrEqual(10);
+    expect(m.get(`spearlet_store_operation_duration_seconds_count{operation="putExecution",outcome="ok"}`)).toBeGreaterThanOrEqual(5); // at least each terminal record
     expect(m.get('spearlet_store_operation_duration_seconds_count{operation="putTask",outcome="ok"}')).toBeGreaterThanOrEqual(2);
     expect(m.get('process_cpu_user_seconds_total')).toBeGreaterThan(0);
     expect(m.has('nodejs_heap_size_used_bytes')).toBe(true);
