@@ -25,6 +25,8 @@ export interface BenchResults {
   };
   peers: {
     noopGrpc?: { c1: LatencySummary; c32: LatencySummary };
+    /** The no-op handler answering the cold scenario's requests, with the same pause before each. */
+    noopAfterPause?: LatencySummary;
     inProcess: Record<string, { add: LatencySummary; fib: LatencySummary }>;
   };
   targets: TargetResult[];

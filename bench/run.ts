@@ -15,7 +15,7 @@ import * as os from 'node:os';
 import { parseArgs } from 'node:util';
 import { DEFAULTS, type IsolationMode } from '../src/config.js';
 import { LoadClient } from './client-process.js';
-import { FIB_N } from './guests.js';
+import { COLD_TASK_TEMPLATE, FIB_N } from './guests.js';
 import { measureMemory } from './memory.js';
 import { type InProcessPeer, startInProcessPeers, startNoopServer } from './peers.js';
 import type { BenchResults } from './results.js';
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
 
   const needServers = only.has('warm') || only.has('cold') || only.has('compute');
   const client = needServers ? await LoadClient.start() : undefined;
-  const noop = only.has('warm') ? await startNoopServer() : undefined;
+  const noop = only.has('warm') || only.has('cold') ? await startNoopServer() : undefined;
   const servers = new Map<IsolationMode, BenchServer>();
   let peers: InProcessPeer[] = [];
   try {
@@ -118,6 +118,8 @@ async function main(): Promise<void> {
           r.add(`cold.${mode}.inServer`, await coldInServer(server, counts));
           r.add(`cold.${mode}.grpc`, await coldGrpc(client, server, counts));
         }
+        // The transport alone, woken by the same requests after the same pauses.
+        if (noop) r.add('noop.afterPause', await client.cold(noop.address, COLD_TASK_TEMPLATE, counts.cold, counts.coldGapMs, 'noop'));
       }
     }
 
@@ -136,6 +138,7 @@ async function main(): Promise<void> {
     const n1 = r.median('noop.c1');
     const n32 = r.median('noop.c32');
     if (n1 && n32) results.peers.noopGrpc = { c1: n1, c32: n32 };
+    results.peers.noopAfterPause = r.median('noop.afterPause');
     for (const peer of peers) {
       const add = r.median(`${peer.name}.add`);
       const fib = r.median(`${peer.name}.fib`);

@@ -36,7 +36,8 @@ function spearletRows(r: BenchResults): Row[] {
   for (const mode of (Object.keys(s.cold) as IsolationMode[]).sort(defaultFirst)) {
     const c = s.cold[mode]!;
     rows.push(...latencyRow(`cold first invoke of a new JS task, in server, ${isolationLabel(mode, r)}`, c.inServer, 'register + first instance + call + store writes', false));
-    rows.push(...latencyRow(`cold first invoke of a new JS task, gRPC, ${isolationLabel(mode, r)}`, c.grpc, '', false));
+    const pause = r.peers.noopAfterPause;
+    rows.push(...latencyRow(`cold first invoke of a new JS task, gRPC, ${isolationLabel(mode, r)}`, c.grpc, pause ? `no-op handler after the same pause: ${ms(pause.p50)} ms` : '', false));
   }
   const modes = (Object.keys(s.warm) as IsolationMode[]).sort(defaultFirst);
   for (const mode of modes) {
@@ -76,6 +77,7 @@ function peerRows(r: BenchResults): Row[] {
   const noop = r.peers.noopGrpc;
   rows.push(...latencyRow('no-op grpc-js handler, c=1', noop?.c1, 'the transport floor'));
   rows.push(...latencyRow('no-op grpc-js handler, c=32', noop?.c32));
+  rows.push(...latencyRow('no-op grpc-js handler, one call after each pause of the cold runs', r.peers.noopAfterPause, 'a machine waking from idle', false));
   for (const [name, p] of Object.entries(r.peers.inProcess)) {
     rows.push(...latencyRow(`${name}: \`add\` call`, p.add, 'in-process'));
     rows.push(...latencyRow(`${name}: fib(${r.fibN})`, p.fib, '', false));
