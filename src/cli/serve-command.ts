@@ -28,9 +28,13 @@ options:
   --max-queue-length N               waiting executions beyond that (256)
   --queue-timeout-ms N               how long one may wait (10000)
   --max-total-instances N            live instances across tasks (2000)
+  --max-total-instance-memory-mb N   their measured heaps together (16384); least recently used
+                                     idle instances are evicted to stay under both
+  --recycle-after-executions N       an instance is replaced after this many calls (10000)
+  --recycle-heap-mb N                or once its heap is over this after a call (96)
   --prewarm-isolates N               blank isolates kept ready (2)
   --instance-idle-ms N               idle instances are disposed after this (300000)
-  --scheduling-policy P              least-loaded or round-robin
+  --scheduling-policy P              least-loaded (default) or round-robin
   --isolation MODE                   process (default: guest code runs in sandbox worker processes)
                                      or in-process
   --sandbox-workers N                shared sandbox worker processes (default: one per core)
