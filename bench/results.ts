@@ -18,6 +18,8 @@ export interface BenchResults {
     cold: Partial<Record<IsolationMode, { inServer: LatencySummary; grpc: LatencySummary }>>;
     warm: Partial<Record<IsolationMode, { c1: LatencySummary; c32: LatencySummary; inServer: LatencySummary }>>;
     compute?: LatencySummary;
+    /** The same compute-heavy call through the core, without gRPC. */
+    computeInServer?: LatencySummary;
     wasm?: LatencySummary;
     /** Why the Wasm scenario did not run, when it did not. */
     wasmMissing?: string;

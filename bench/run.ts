@@ -19,7 +19,7 @@ import { COLD_TASK_TEMPLATE, FIB_N } from './guests.js';
 import { measureMemory } from './memory.js';
 import { type InProcessPeer, startInProcessPeers, startNoopServer } from './peers.js';
 import type { BenchResults } from './results.js';
-import { type Counts, coldGrpc, coldInServer, computeGrpc, noopGrpc, warmGrpc, warmInServer } from './scenarios.js';
+import { type Counts, coldGrpc, coldInServer, computeGrpc, computeInServer, noopGrpc, warmGrpc, warmInServer } from './scenarios.js';
 import { type BenchServer, startSpearlet } from './spearlet.js';
 import { type LatencySummary, closedLoop, medianSummary } from './stats.js';
 import { renderTable } from './table.js';
@@ -112,7 +112,10 @@ async function main(): Promise<void> {
           r.add(`${peer.name}.fib`, await closedLoop(() => peer.fib(FIB_N), fibCount, 1, 1));
         }
       }
-      if (only.has('compute') && client && def) r.add('compute', await computeGrpc(client, def, counts));
+      if (only.has('compute') && client && def) {
+        r.add('compute', await computeGrpc(client, def, counts));
+        r.add('computeInServer', await computeInServer(def, counts));
+      }
       if (only.has('cold') && client) {
         for (const [mode, server] of servers) {
           r.add(`cold.${mode}.inServer`, await coldInServer(server, counts));
@@ -134,6 +137,7 @@ async function main(): Promise<void> {
       if (c1 && c32 && warmIn) s.warm[mode] = { c1, c32, inServer: warmIn };
     }
     s.compute = r.median('compute');
+    s.computeInServer = r.median('computeInServer');
     s.wasm = r.median('wasm');
     const n1 = r.median('noop.c1');
     const n32 = r.median('noop.c32');

@@ -51,6 +51,17 @@ export function computeGrpc(client: LoadClient, server: BenchServer, counts: Cou
   return client.invoke(server.address, request, counts.fib, 1, 2);
 }
 
+/** Compute-heavy invokes through the core (decode and gRPC left out). */
+export function computeInServer(server: BenchServer, counts: Counts): Promise<LatencySummary> {
+  const n = encodeAny(FIB_N);
+  const input = inServerInput({
+    taskId: server.jsTaskId,
+    functionName: 'fibonacci',
+    parameters: [{ name: 'n', type: '', required: false, description: '', value: { type_url: n.type_url, value: Buffer.from(n.value) } }],
+  });
+  return closedLoop(() => invokeInServer(server, input), counts.fib, 1, 2);
+}
+
 function inServerInput(overrides: Partial<InvokeInput>): InvokeInput {
   return {
     invocationType: 'EXISTING_TASK',

@@ -63,6 +63,9 @@ function spearletRows(r: BenchResults): Row[] {
     const vs = Object.entries(r.peers.inProcess).map(([name, p]) => `${ratio(s.compute!.p50, p.fib.p50)} ${name}`).join(', ');
     rows.push(...latencyRow(`compute-heavy invoke, fib(${r.fibN}), gRPC`, s.compute, vs, false));
   }
+  if (s.computeInServer && raw) {
+    rows.push(...latencyRow(`compute-heavy invoke, fib(${r.fibN}), in server (no gRPC)`, s.computeInServer, `${ratio(s.computeInServer.p50, raw.fib.p50)} isolated-vm (raw)`, false));
+  }
   for (const [mode, m] of Object.entries(s.memory)) {
     rows.push({
       scenario: `memory per warm idle instance (${m.instances.toLocaleString('en')} instances), ${isolationLabel(mode as IsolationMode, r)}`,
