@@ -2,10 +2,9 @@
  * Guest clocks are coarse (whole steps of CLOCK_RESOLUTION_MS) and performance.now never goes
  * backwards; Date keeps working as a constructor.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Instance } from '../../../../src/core/runtime.js';
+import { describe, expect, it } from 'vitest';
 import { CLOCK_RESOLUTION_MS } from '../../../../runtimes/v8-isolate/prelude-clock.js';
-import { instanceOf, jsonOf, newRuntime, run } from './helpers.js';
+import { jsonOf, run, sharedInstance } from './helpers.js';
 
 const SOURCE = `
 export function sample() {
@@ -25,19 +24,11 @@ export function sample() {
 }
 `;
 
-const runtime = newRuntime();
-let instance: Instance;
-beforeAll(async () => {
-  instance = await instanceOf(runtime, SOURCE);
-});
-afterAll(async () => {
-  instance.dispose();
-  await runtime.close();
-});
+const shared = sharedInstance(SOURCE);
 
 describe('guest clocks', () => {
   it('tick in coarse steps, performance.now is monotonic, Date still works', async () => {
-    const r = jsonOf((await run(instance, 'sample')).outcome) as Record<string, unknown>;
+    const r = jsonOf((await run(shared.instance, 'sample')).outcome) as Record<string, unknown>;
     expect(r.perfSteps).toBe(true);
     expect(r.wallSteps).toBe(true);
     expect(r.monotonic).toBe(true);

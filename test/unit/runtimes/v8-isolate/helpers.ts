@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Instance, Invocation, Outcome } from '../../../../src/core/runtime.js';
 import type { EncodedValue, ParamValue } from '../../../../src/core/values.js';
+import { afterAll, beforeAll } from 'vitest';
 import { V8Runtime, type V8RuntimeOptions } from '../../../../runtimes/v8-isolate/v8-runtime.js';
 
 export const MB = 64;
@@ -105,4 +106,24 @@ export async function expectFreshInstanceWorks(runtime: V8Runtime): Promise<void
   } finally {
     instance.dispose();
   }
+}
+
+/** One runtime and one warm instance of `source` for a whole test file, disposed after it. */
+export function sharedInstance(source: string, options: Partial<V8RuntimeOptions> = {}): { runtime: V8Runtime; readonly instance: Instance } {
+  const runtime = newRuntime(options);
+  let instance: Instance | undefined;
+  beforeAll(async () => {
+    instance = await instanceOf(runtime, source);
+  });
+  afterAll(async () => {
+    instance?.dispose();
+    await runtime.close();
+  });
+  return {
+    runtime,
+    get instance(): Instance {
+      if (!instance) throw new Error('the shared instance is used before beforeAll ran');
+      return instance;
+    },
+  };
 }

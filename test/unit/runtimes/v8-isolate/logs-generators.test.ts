@@ -1,9 +1,8 @@
 /**
  * V8 runtime: console output as log lines, and generator functions (streamed or collected).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Instance } from '../../../../src/core/runtime.js';
-import { instanceOf, jsonOf, newRuntime, run } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { jsonOf, run, sharedInstance } from './helpers.js';
 
 const SOURCE = `
 export function logs() {
@@ -39,20 +38,11 @@ export function* unserialisable() { yield 1; yield 2n; yield 3; }
 export async function* asyncFailing() { yield 'a'; await null; throw new RangeError('async stream broke'); }
 `;
 
-const runtime = newRuntime({ maxLogLinesPerExecution: 50, maxLogLineBytes: 200 });
-let instance: Instance;
-
-beforeAll(async () => {
-  instance = await instanceOf(runtime, SOURCE);
-});
-afterAll(async () => {
-  instance.dispose();
-  await runtime.close();
-});
+const shared = sharedInstance(SOURCE, { maxLogLinesPerExecution: 50, maxLogLineBytes: 200 });
 
 describe('console', () => {
   it('formats arguments like Node, with warn/error prefixes', async () => {
-    const { outcome, logs } = await run(instance, 'logs');
+    const { outcome, logs } = await run(shared.instance, 'logs');
     expect(outcome.status).toBe('completed');
     expect(logs).toEqual([
       'plain 1 true null undefined',
@@ -67,35 +57,35 @@ describe('console', () => {
   });
 
   it('captures logs across awaits and timers', async () => {
-    const { outcome, logs } = await run(instance, 'asyncLogs');
+    const { outcome, logs } = await run(shared.instance, 'asyncLogs');
     expect(outcome.value).toEqual({ kind: 'string', value: 'done' });
     expect(logs).toEqual(['before', 'after']);
   });
 
   it('sends at most max lines + 1 per call, so the receiver can mark the cut', async () => {
-    const { outcome, logs } = await run(instance, 'many');
+    const { outcome, logs } = await run(shared.instance, 'many');
     expect(outcome.value).toEqual({ kind: 'string', value: 'ok' });
     expect(logs).toHaveLength(51);
     expect(logs[50]).toBe('line 50');
   });
 
   it('cuts very long lines to max length + 1', async () => {
-    const { logs } = await run(instance, 'long');
+    const { logs } = await run(shared.instance, 'long');
     expect(logs[0]).toHaveLength(201);
   });
 });
 
 describe('generators', () => {
   it('collects yielded values into a JSON list when not streaming', async () => {
-    const { outcome, chunks } = await run(instance, 'gen', { params: { n: 4 } });
+    const { outcome, chunks } = await run(shared.instance, 'gen', { params: { n: 4 } });
     expect(jsonOf(outcome)).toEqual([0, 1, 2, 3]);
     expect(chunks).toEqual([]);
-    const mixed = await run(instance, 'mixed');
+    const mixed = await run(shared.instance, 'mixed');
     expect(jsonOf(mixed.outcome)).toEqual(['text', { a: 1 }, { 0: 1, 1: 2 }, null, null]);
   });
 
   it('streams each yielded value as an encoded chunk', async () => {
-    const { outcome, chunks } = await run(instance, 'mixed', { streaming: true });
+    const { outcome, chunks } = await run(shared.instance, 'mixed', { streaming: true });
     expect(outcome).toMatchObject({ status: 'completed', value: { kind: 'none' } });
     expect(chunks).toEqual([
       { kind: 'string', value: 'text' },
@@ -107,7 +97,7 @@ describe('generators', () => {
   });
 
   it('streams async generator chunks in order, interleaved with logs', async () => {
-    const { outcome, events } = await run(instance, 'agen', { params: { n: 3 }, streaming: true });
+    const { outcome, events } = await run(shared.instance, 'agen', { params: { n: 3 }, streaming: true });
     expect(outcome.status).toBe('completed');
     expect(events).toEqual([
       'log:producing 0',
@@ -120,30 +110,30 @@ describe('generators', () => {
   });
 
   it('collects async generator chunks', async () => {
-    const { outcome } = await run(instance, 'agen', { params: { n: 3 } });
+    const { outcome } = await run(shared.instance, 'agen', { params: { n: 3 } });
     expect(jsonOf(outcome)).toEqual(['chunk 0', 'chunk 1', 'chunk 2']);
   });
 
   it('streams many chunks without losing or reordering any', async () => {
-    const { outcome, chunks } = await run(instance, 'gen', { params: { n: 2000 }, streaming: true });
+    const { outcome, chunks } = await run(shared.instance, 'gen', { params: { n: 2000 }, streaming: true });
     expect(outcome.status).toBe('completed');
     expect(chunks.map((c) => (c.kind === 'json' ? Number(c.value) : -1))).toEqual(Array.from({ length: 2000 }, (_, i) => i));
   });
 
   it('fails when the generator throws, after the chunks before it', async () => {
-    const sync = await run(instance, 'failing', { streaming: true });
+    const sync = await run(shared.instance, 'failing', { streaming: true });
     expect(sync.chunks).toEqual([{ kind: 'json', value: '1' }]);
     expect(sync.outcome).toMatchObject({ status: 'failed', errorCode: 'FUNCTION_ERROR', errorMessage: 'Error: stream broke' });
-    const async = await run(instance, 'asyncFailing', { streaming: true });
+    const async = await run(shared.instance, 'asyncFailing', { streaming: true });
     expect(async.chunks).toEqual([{ kind: 'string', value: 'a' }]);
     expect(async.outcome).toMatchObject({ status: 'failed', errorMessage: 'RangeError: async stream broke' });
   });
 
   it('fails with RESULT_NOT_SERIALIZABLE on a chunk JSON cannot carry', async () => {
-    const streamed = await run(instance, 'unserialisable', { streaming: true });
+    const streamed = await run(shared.instance, 'unserialisable', { streaming: true });
     expect(streamed.chunks).toEqual([{ kind: 'json', value: '1' }]);
     expect(streamed.outcome).toMatchObject({ status: 'failed', errorCode: 'RESULT_NOT_SERIALIZABLE' });
-    const collected = await run(instance, 'unserialisable');
+    const collected = await run(shared.instance, 'unserialisable');
     expect(collected.outcome).toMatchObject({ status: 'failed', errorCode: 'RESULT_NOT_SERIALIZABLE' });
   });
 });

@@ -2,9 +2,8 @@
  * V8 runtime: what guest code can see. Nothing of the host leaks in; the globals a function author
  * expects are there and behave; module state persists on one instance; timers work within a call.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Instance } from '../../../../src/core/runtime.js';
-import { instanceOf, jsonOf, newRuntime, run } from './helpers.js';
+import { describe, expect, it } from 'vitest';
+import { instanceOf, jsonOf, run, sharedInstance } from './helpers.js';
 
 const SOURCE = `
 let counter = 0;
@@ -123,20 +122,11 @@ export function randomness() {
 export function clock() { const a = performance.now(); let x = 0; for (let i = 0; i < 1e5; i++) x += i; return performance.now() >= a && typeof performance.timeOrigin === 'number'; }
 `;
 
-const runtime = newRuntime();
-let instance: Instance;
-
-beforeAll(async () => {
-  instance = await instanceOf(runtime, SOURCE);
-});
-afterAll(async () => {
-  instance.dispose();
-  await runtime.close();
-});
+const shared = sharedInstance(SOURCE);
 
 describe('isolation', () => {
   it('guest code cannot reach require, process or isolated-vm', async () => {
-    const probes = jsonOf((await run(instance, 'hostReach')).outcome);
+    const probes = jsonOf((await run(shared.instance, 'hostReach')).outcome);
     expect(probes).toEqual({
       require: 'undefined',
       process: 'undefined',
@@ -154,13 +144,13 @@ describe('isolation', () => {
   });
 
   it('stack frames expose no functions or receivers of the prelude', async () => {
-    const frames = jsonOf((await run(instance, 'stackFrames')).outcome) as Array<{ fn: string; self: string }>;
+    const frames = jsonOf((await run(shared.instance, 'stackFrames')).outcome) as Array<{ fn: string; self: string }>;
     expect(frames.length).toBeGreaterThan(1);
     for (const frame of frames) expect(frame).toEqual({ fn: 'undefined', self: 'undefined' });
   });
 
   it('dynamic import is refused inside the guest', async () => {
-    const { outcome } = await run(instance, 'dynamicImport');
+    const { outcome } = await run(shared.instance, 'dynamicImport');
     expect(outcome.value).toMatchObject({ kind: 'string' });
     expect(outcome.value?.kind === 'string' && outcome.value.value).toMatch(/^refused /);
   });
@@ -168,7 +158,7 @@ describe('isolation', () => {
 
 describe('state and timers', () => {
   it('module state persists across calls on one instance', async () => {
-    const other = await instanceOf(runtime, SOURCE);
+    const other = await instanceOf(shared.runtime, SOURCE);
     const values = [];
     for (let i = 0; i < 3; i++) values.push(jsonOf((await run(other, 'count')).outcome));
     expect(values).toEqual([1, 2, 3]);
@@ -176,30 +166,30 @@ describe('state and timers', () => {
   });
 
   it('setTimeout resolves an awaited promise after the delay', async () => {
-    const elapsed = jsonOf((await run(instance, 'sleep', { params: { ms: 50 } })).outcome) as number;
+    const elapsed = jsonOf((await run(shared.instance, 'sleep', { params: { ms: 50 } })).outcome) as number;
     expect(elapsed).toBeGreaterThanOrEqual(45);
     expect(elapsed).toBeLessThan(1_000);
   });
 
   it('supports clearTimeout, arguments, setInterval and queueMicrotask', async () => {
-    expect(jsonOf((await run(instance, 'timers')).outcome)).toEqual(['tick', 'tick', 'tick', 'timeout xy', 'sync', 'microtask']);
+    expect(jsonOf((await run(shared.instance, 'timers')).outcome)).toEqual(['tick', 'tick', 'tick', 'timeout xy', 'sync', 'microtask']);
   });
 
   it('timers never outlive the call', async () => {
-    expect((await run(instance, 'leaveTimer')).outcome.value).toEqual({ kind: 'string', value: 'left' });
+    expect((await run(shared.instance, 'leaveTimer')).outcome.value).toEqual({ kind: 'string', value: 'left' });
     await new Promise((r) => setTimeout(r, 60));
-    expect(jsonOf((await run(instance, 'readTimer')).outcome)).toBe(false);
+    expect(jsonOf((await run(shared.instance, 'readTimer')).outcome)).toBe(false);
   });
 
   it('an exception in a timer callback fails the call', async () => {
-    const { outcome } = await run(instance, 'timerThrows', { timeoutMs: 1_000 });
+    const { outcome } = await run(shared.instance, 'timerThrows', { timeoutMs: 1_000 });
     expect(outcome).toMatchObject({ status: 'failed', errorCode: 'FUNCTION_ERROR', errorMessage: 'TypeError: in timer', instanceUsable: true });
   });
 });
 
 describe('web APIs', () => {
   it('TextEncoder and TextDecoder speak UTF-8', async () => {
-    expect(jsonOf((await run(instance, 'text')).outcome)).toEqual({
+    expect(jsonOf((await run(shared.instance, 'text')).outcome)).toEqual({
       bytes: [0x61, 0xc3, 0xa9, 0xe2, 0x82, 0xac, 0xf0, 0x9d, 0x84, 0x9e],
       roundTrip: true,
       lone: [0xef, 0xbf, 0xbd],
@@ -212,7 +202,7 @@ describe('web APIs', () => {
   });
 
   it('atob and btoa', async () => {
-    expect(jsonOf((await run(instance, 'base64')).outcome)).toEqual({
+    expect(jsonOf((await run(shared.instance, 'base64')).outcome)).toEqual({
       encoded: 'aGVsbG8sIHdvcmxk',
       decoded: 'hello, world',
       padded: 'hi',
@@ -222,7 +212,7 @@ describe('web APIs', () => {
   });
 
   it('structuredClone copies deeply, with cycles', async () => {
-    expect(jsonOf((await run(instance, 'cloning')).outcome)).toEqual({
+    expect(jsonOf((await run(shared.instance, 'cloning')).outcome)).toEqual({
       distinct: true,
       cycle: true,
       date: true,
@@ -234,20 +224,20 @@ describe('web APIs', () => {
   });
 
   it('crypto.getRandomValues and randomUUID', async () => {
-    const r = jsonOf((await run(instance, 'randomness')).outcome) as Record<string, unknown>;
+    const r = jsonOf((await run(shared.instance, 'randomness')).outcome) as Record<string, unknown>;
     expect(r).toMatchObject({ nonZero: true, unique: 100, quota: 'QuotaExceededError', type: 'TypeMismatchError', large: true });
     expect(r.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 
   it('performance.now', async () => {
-    expect(jsonOf((await run(instance, 'clock')).outcome)).toBe(true);
+    expect(jsonOf((await run(shared.instance, 'clock')).outcome)).toBe(true);
   });
 });
 
 describe('large inputs', () => {
   it('TextDecoder decodes megabytes within a small memory limit', async () => {
     const big = await instanceOf(
-      runtime,
+      shared.runtime,
       `export default () => {
         const bytes = new TextEncoder().encode('héllo wörld '.repeat(200000));
         const text = new TextDecoder().decode(bytes);

@@ -2,10 +2,9 @@
  * V8 runtime: results of every kind (sync and async), parameters of every kind, the ctx object,
  * errors thrown by guest code, and results that cannot be serialised.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Instance } from '../../../../src/core/runtime.js';
+import { describe, expect, it } from 'vitest';
 import { ErrorCodes, SpearletError } from '../../../../src/errors.js';
-import { instanceOf, jsonOf, newRuntime, run } from './helpers.js';
+import { instanceOf, jsonOf, run, sharedInstance } from './helpers.js';
 
 const SOURCE = `
 const results = {
@@ -65,16 +64,7 @@ export function notSerialisable(p) {
 export function thenable() { return { then(resolve) { resolve('from thenable'); } }; }
 `;
 
-const runtime = newRuntime();
-let instance: Instance;
-
-beforeAll(async () => {
-  instance = await instanceOf(runtime, SOURCE);
-});
-afterAll(async () => {
-  instance.dispose();
-  await runtime.close();
-});
+const shared = sharedInstance(SOURCE);
 
 describe('results', () => {
   const expected: Array<[string, unknown]> = [
@@ -93,7 +83,7 @@ describe('results', () => {
   ];
   for (const fn of ['result', 'asyncResult']) {
     it.each(expected)(`${fn}: %s`, async (kind, value) => {
-      const { outcome } = await run(instance, fn, { params: { kind } });
+      const { outcome } = await run(shared.instance, fn, { params: { kind } });
       expect(outcome).toMatchObject({ status: 'completed', instanceUsable: true });
       expect(outcome.value).toEqual(value);
       expect(outcome.cpuTimeUs).toBeGreaterThanOrEqual(0);
@@ -102,14 +92,14 @@ describe('results', () => {
   }
 
   it('resolves a thenable', async () => {
-    const { outcome } = await run(instance, 'thenable');
+    const { outcome } = await run(shared.instance, 'thenable');
     expect(outcome.value).toEqual({ kind: 'string', value: 'from thenable' });
   });
 });
 
 describe('parameters', () => {
   it('arrive as structured clones of every kind', async () => {
-    const { outcome } = await run(instance, 'echo', {
+    const { outcome } = await run(shared.instance, 'echo', {
       params: {
         s: 'text',
         n: 1.5,
@@ -137,7 +127,7 @@ describe('parameters', () => {
 describe('ctx', () => {
   it('holds the invocation fields, frozen', async () => {
     const before = Date.now();
-    const { outcome } = await run(instance, 'context', { env: { STAGE: 'test' }, headers: { 'x-trace': 'abc' }, timeoutMs: 5_000 });
+    const { outcome } = await run(shared.instance, 'context', { env: { STAGE: 'test' }, headers: { 'x-trace': 'abc' }, timeoutMs: 5_000 });
     const ctx = jsonOf(outcome) as Record<string, unknown>;
     expect(ctx).toMatchObject({
       taskId: 'task-1',
@@ -153,7 +143,7 @@ describe('ctx', () => {
   });
 
   it('names the default export when function_name is empty', async () => {
-    const other = await instanceOf(runtime, 'export default (p, ctx) => ctx.functionName;');
+    const other = await instanceOf(shared.runtime, 'export default (p, ctx) => ctx.functionName;');
     const { outcome } = await run(other, '');
     expect(outcome.value).toEqual({ kind: 'string', value: 'default' });
     other.dispose();
@@ -169,32 +159,32 @@ describe('errors', () => {
     ['object', 'Error: { code: 7 }'],
     ['undefined', 'Error: undefined'],
   ])('a thrown %s fails with FUNCTION_ERROR', async (what, message) => {
-    const { outcome } = await run(instance, 'thrower', { params: { what } });
+    const { outcome } = await run(shared.instance, 'thrower', { params: { what } });
     expect(outcome).toMatchObject({ status: 'failed', errorCode: 'FUNCTION_ERROR', errorMessage: message, instanceUsable: true });
   });
 
   it('reports async throws and rejections', async () => {
-    expect((await run(instance, 'asyncThrower')).outcome).toMatchObject({ status: 'failed', errorCode: 'FUNCTION_ERROR', errorMessage: 'RangeError: late' });
-    expect((await run(instance, 'rejecter')).outcome).toMatchObject({ status: 'failed', errorCode: 'FUNCTION_ERROR', errorMessage: 'SyntaxError: rejected' });
+    expect((await run(shared.instance, 'asyncThrower')).outcome).toMatchObject({ status: 'failed', errorCode: 'FUNCTION_ERROR', errorMessage: 'RangeError: late' });
+    expect((await run(shared.instance, 'rejecter')).outcome).toMatchObject({ status: 'failed', errorCode: 'FUNCTION_ERROR', errorMessage: 'SyntaxError: rejected' });
   });
 
   it.each(['function', 'symbol', 'bigint', 'nestedBigint', 'cycle'])('a %s result is RESULT_NOT_SERIALIZABLE', async (what) => {
-    const { outcome } = await run(instance, 'notSerialisable', { params: { what } });
+    const { outcome } = await run(shared.instance, 'notSerialisable', { params: { what } });
     expect(outcome).toMatchObject({ status: 'failed', errorCode: 'RESULT_NOT_SERIALIZABLE', instanceUsable: true });
     expect(outcome.errorMessage).toMatch(/^result is not serialisable: /);
   });
 
   it('rejects an unknown function name with FUNCTION_NOT_FOUND before running anything', async () => {
-    const err = await run(instance, 'nope').catch((e: unknown) => e);
+    const err = await run(shared.instance, 'nope').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SpearletError);
     expect((err as SpearletError).code).toBe(ErrorCodes.FUNCTION_NOT_FOUND);
-    const noDefault = await run(instance, '').catch((e: unknown) => e);
+    const noDefault = await run(shared.instance, '').catch((e: unknown) => e);
     expect((noDefault as SpearletError).code).toBe(ErrorCodes.FUNCTION_NOT_FOUND);
   });
 
   it('keeps working after guest errors', async () => {
-    await run(instance, 'thrower', { params: { what: 'type' } });
-    const { outcome } = await run(instance, 'result', { params: { kind: 'string' } });
+    await run(shared.instance, 'thrower', { params: { what: 'type' } });
+    const { outcome } = await run(shared.instance, 'result', { params: { kind: 'string' } });
     expect(outcome.value).toEqual({ kind: 'string', value: 'hello' });
   });
 });
