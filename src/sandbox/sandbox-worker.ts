@@ -26,7 +26,9 @@ let starting: Promise<RuntimeManager> | undefined;
 const parentPid = process.ppid;
 
 function send(message: FromWorker): void {
-  if (process.connected) process.send!(message);
+  // The server may close the channel at any moment (shutdown, or it died): a write that fails then
+  // (EPIPE) is moot, and the 'disconnect' handler ends this process.
+  if (process.connected) process.send!(message, undefined, {}, () => undefined);
 }
 
 function wire(err: unknown): WireErrorInfo {
