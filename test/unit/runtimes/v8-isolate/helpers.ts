@@ -3,10 +3,10 @@
  * `run` that records logs and chunks the way the execution manager would.
  */
 import { createHash } from 'node:crypto';
-import type { Instance, Invocation, Outcome } from '../../../../src/core/runtime.js';
-import type { EncodedValue, ParamValue } from '../../../../src/core/values.js';
+import type { Instance, Outcome } from '../../../../src/core/runtime.js';
 import { afterAll, beforeAll } from 'vitest';
 import { V8Runtime, type V8RuntimeOptions } from '../../../../runtimes/v8-isolate/v8-runtime.js';
+import { run } from '../run-call.js';
 
 export const MB = 64;
 
@@ -30,62 +30,7 @@ export async function instanceOf(runtime: V8Runtime, source: string, memoryLimit
   return runtime.createInstance({ taskId: 'task-1', digest, code, limits: { memoryLimitMb } });
 }
 
-export interface RunOptions {
-  params?: Record<string, ParamValue>;
-  timeoutMs?: number;
-  streaming?: boolean;
-  signal?: AbortSignal;
-  env?: Record<string, string>;
-  headers?: Record<string, string>;
-}
-
-export interface RunResult {
-  outcome: Outcome;
-  logs: string[];
-  chunks: EncodedValue[];
-  /** Logs and chunks in arrival order, for ordering checks. */
-  events: string[];
-}
-
-let executions = 0;
-
-export function invocation(functionName: string, options: RunOptions = {}): Invocation {
-  const params = options.params ?? {};
-  return {
-    executionId: `exec-${++executions}`,
-    taskId: 'task-1',
-    functionName,
-    params,
-    paramList: Object.values(params),
-    env: options.env ?? {},
-    headers: options.headers ?? {},
-    sessionId: 'session-1',
-    userId: 'user-1',
-    deadline: Date.now() + (options.timeoutMs ?? 2_000),
-    streaming: options.streaming ?? false,
-  };
-}
-
-export async function run(instance: Instance, functionName: string, options: RunOptions = {}): Promise<RunResult> {
-  const logs: string[] = [];
-  const chunks: EncodedValue[] = [];
-  const events: string[] = [];
-  const outcome = await instance.execute(
-    invocation(functionName, options),
-    {
-      onLog: (line) => {
-        logs.push(line);
-        events.push(`log:${line}`);
-      },
-      onChunk: (chunk) => {
-        chunks.push(chunk);
-        events.push(`chunk:${chunk.kind === 'string' || chunk.kind === 'json' ? chunk.value : chunk.kind}`);
-      },
-    },
-    options.signal ?? new AbortController().signal,
-  );
-  return { outcome, logs, chunks, events };
-}
+export { type RunOptions, type RunResult, invocation, run } from '../run-call.js';
 
 /** The JSON value of a completed json outcome. */
 export function jsonOf(outcome: Outcome): unknown {

@@ -4,9 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Instance, Invocation, Outcome } from '../../../../src/core/runtime.js';
-import type { EncodedValue, ParamValue } from '../../../../src/core/values.js';
+import type { Instance, Outcome } from '../../../../src/core/runtime.js';
+import type { EncodedValue } from '../../../../src/core/values.js';
 import { WasmRuntime } from '../../../../runtimes/wasm/wasm-runtime.js';
+import { run } from '../run-call.js';
 
 export const MB = 64;
 
@@ -26,52 +27,7 @@ export async function instanceOf(runtime: WasmRuntime, name: string, memoryLimit
   return runtime.createInstance({ taskId: 'task-1', digest, code, limits: { memoryLimitMb } });
 }
 
-export interface RunOptions {
-  /** Positional parameters (Wasm exports), also the named params as p0, p1, ... */
-  args?: ParamValue[];
-  /** Named parameters (WASI stdin JSON); paramList is their values. */
-  params?: Record<string, ParamValue>;
-  timeoutMs?: number;
-  streaming?: boolean;
-  signal?: AbortSignal;
-  env?: Record<string, string>;
-}
-
-export interface RunResult {
-  outcome: Outcome;
-  logs: string[];
-  chunks: EncodedValue[];
-}
-
-let executions = 0;
-
-export function invocation(functionName: string, options: RunOptions = {}): Invocation {
-  const params = options.params ?? Object.fromEntries((options.args ?? []).map((v, i) => [`p${i}`, v]));
-  return {
-    executionId: `exec-${++executions}`,
-    taskId: 'task-1',
-    functionName,
-    params,
-    paramList: Object.values(params),
-    env: options.env ?? {},
-    headers: {},
-    sessionId: 'session-1',
-    userId: 'user-1',
-    deadline: Date.now() + (options.timeoutMs ?? 2_000),
-    streaming: options.streaming ?? false,
-  };
-}
-
-export async function run(instance: Instance, functionName: string, options: RunOptions = {}): Promise<RunResult> {
-  const logs: string[] = [];
-  const chunks: EncodedValue[] = [];
-  const outcome = await instance.execute(
-    invocation(functionName, options),
-    { onLog: (line) => logs.push(line), onChunk: (chunk) => chunks.push(chunk) },
-    options.signal ?? new AbortController().signal,
-  );
-  return { outcome, logs, chunks };
-}
+export { type RunOptions, type RunResult, invocation, run } from '../run-call.js';
 
 /** The value of a completed outcome. */
 export function valueOf(outcome: Outcome): EncodedValue {

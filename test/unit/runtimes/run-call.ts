@@ -1,0 +1,66 @@
+/**
+ * Calling an Instance directly in runtime unit tests: one Invocation builder and one `run` that
+ * collects what the instance reports, shared by every runtime's tests.
+ */
+import type { Instance, Invocation, Outcome } from '../../../src/core/runtime.js';
+import type { EncodedValue, ParamValue } from '../../../src/core/values.js';
+
+export interface RunOptions {
+  /** Positional parameters (Wasm exports), also the named params as p0, p1, ... */
+  args?: ParamValue[];
+  /** Named parameters; paramList is their values. */
+  params?: Record<string, ParamValue>;
+  timeoutMs?: number;
+  streaming?: boolean;
+  signal?: AbortSignal;
+  env?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
+export interface RunResult {
+  outcome: Outcome;
+  logs: string[];
+  chunks: EncodedValue[];
+  /** Logs and chunks in the order they came: `log:<line>`, `chunk:<value or kind>`. */
+  events: string[];
+}
+
+let executions = 0;
+
+export function invocation(functionName: string, options: RunOptions = {}): Invocation {
+  const params = options.params ?? Object.fromEntries((options.args ?? []).map((v, i) => [`p${i}`, v]));
+  return {
+    executionId: `exec-${++executions}`,
+    taskId: 'task-1',
+    functionName,
+    params,
+    paramList: Object.values(params),
+    env: options.env ?? {},
+    headers: options.headers ?? {},
+    sessionId: 'session-1',
+    userId: 'user-1',
+    deadline: Date.now() + (options.timeoutMs ?? 2_000),
+    streaming: options.streaming ?? false,
+  };
+}
+
+export async function run(instance: Instance, functionName: string, options: RunOptions = {}): Promise<RunResult> {
+  const logs: string[] = [];
+  const chunks: EncodedValue[] = [];
+  const events: string[] = [];
+  const outcome = await instance.execute(
+    invocation(functionName, options),
+    {
+      onLog: (line) => {
+        logs.push(line);
+        events.push(`log:${line}`);
+      },
+      onChunk: (chunk) => {
+        chunks.push(chunk);
+        events.push(`chunk:${chunk.kind === 'string' || chunk.kind === 'json' ? chunk.value : chunk.kind}`);
+      },
+    },
+    options.signal ?? new AbortController().signal,
+  );
+  return { outcome, logs, chunks, events };
+}
