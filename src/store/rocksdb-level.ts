@@ -26,6 +26,14 @@ export interface LevelIterator {
   close(): Promise<void>;
 }
 
+/** @nxtedition/rocksdb's chained batch, through its synchronous internals (see `writeBatchSync`). */
+export interface LevelChainedBatch {
+  _put(key: string, value: string | Uint8Array): void;
+  _del(key: string): void;
+  _writeSync(options: { sync: boolean }): void;
+  _closeSync(): void;
+}
+
 export interface Level {
   readonly status: string;
   open(options?: { createIfMissing?: boolean }): Promise<void>;
@@ -39,6 +47,8 @@ export interface Level {
    */
   _getManySync(keys: string[], options: { valueEncoding: 'utf8' }): Array<string | undefined>;
   batch(ops: BatchOp[], options?: { sync?: boolean }): Promise<void>;
+  /** A new native batch, without abstract-level's checks (for `writeBatchSync`). */
+  _chainedBatch(): LevelChainedBatch;
   iterator(options: RangeOptions): LevelIterator;
 }
 
@@ -46,6 +56,26 @@ type LevelConstructor = new (location: string, options: { valueEncoding: 'utf8' 
 
 const require = createRequire(import.meta.url);
 const { RocksLevel } = require('@nxtedition/rocksdb') as { RocksLevel: LevelConstructor };
+
+/**
+ * Writes `ops` as one atomic batch on the calling thread and returns once RocksDB has it (WAL
+ * included, fsynced when `sync`). The same native write that `db.batch(ops)` makes (it too writes
+ * synchronously, then answers on the next tick), without abstract-level's per-op copying and
+ * encoding: keys and values here are already strings or bytes. The native batch is freed at once.
+ * Throws the RocksDB error as it is; for an open database only.
+ */
+export function writeBatchSync(db: Level, ops: BatchOp[], sync: boolean): void {
+  const batch = db._chainedBatch();
+  try {
+    for (const op of ops) {
+      if (op.type === 'del') batch._del(op.key);
+      else batch._put(op.key, typeof op.value === 'string' || Buffer.isBuffer(op.value) ? op.value : Buffer.from(op.value.buffer, op.value.byteOffset, op.value.byteLength));
+    }
+    batch._writeSync({ sync });
+  } finally {
+    batch._closeSync();
+  }
+}
 
 /** A closed RocksDB handle for `location` (keys and values UTF-8 unless an op says 'buffer'). */
 export function createLevel(location: string): Level {

@@ -9,7 +9,7 @@ import { SpearletError, invalidArgument, storeUnavailable } from '../errors.js';
 import * as k from './keys.js';
 import { clampLimit, pageOf } from './paging.js';
 import { TERMINAL_STATUSES, type ExecutionRecord, type TaskRecord } from './records.js';
-import { createLevel, levelError, openError, type BatchOp, type Level, type RangeOptions } from './rocksdb-level.js';
+import { createLevel, levelError, openError, writeBatchSync, type BatchOp, type Level, type RangeOptions } from './rocksdb-level.js';
 import type { ListExecutionsQuery, ListTasksQuery, Page, PutExecutionOptions, Store } from './store.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -228,7 +228,7 @@ export class RocksDbStore implements Store {
       else if (!isNew) ops.push({ type: 'del', key: k.execOpenKey(id) });
     }
     for (const task of tasks.values()) ops.push(...(await this.taskOps(db, task)));
-    await db.batch(ops, { sync });
+    writeBatchSync(db, ops, sync);
     for (const item of latest.values()) {
       if (item.open) this.openExecutions.set(item.executionId, { seq: item.seq, taskId: item.taskId });
       else this.openExecutions.delete(item.executionId);
