@@ -97,3 +97,20 @@ export async function withClient<T>(values: { target?: string }, io: Io, fn: (cl
     client.close();
   }
 }
+
+/**
+ * Fetches one page, or with `all` every page by following next_start_after. Returns the items and
+ * whether the server has more beyond them.
+ */
+export async function collectPages<T>(all: boolean | undefined, fetch: (startAfter: string) => Promise<{ items: T[]; hasMore: boolean; nextStartAfter: string }>): Promise<{ items: T[]; hasMore: boolean }> {
+  const items: T[] = [];
+  let hasMore = false;
+  let startAfter = '';
+  do {
+    const page = await fetch(startAfter);
+    items.push(...page.items);
+    hasMore = page.hasMore;
+    startAfter = page.nextStartAfter;
+  } while (all && hasMore && startAfter !== '');
+  return { items, hasMore };
+}

@@ -2,7 +2,7 @@
  * `spearlet executions`: lists executions, newest first, optionally of one task and one status.
  */
 import type { ExecutionInfo__Output } from '../generated/spearlet/ExecutionInfo.js';
-import { COMMON_HELP, COMMON_OPTIONS, type Command, Exit, UsageError, intFlag, paintFor, parseFlags, withClient } from './command.js';
+import { COMMON_HELP, COMMON_OPTIONS, type Command, Exit, collectPages, UsageError, intFlag, paintFor, parseFlags, withClient } from './command.js';
 import { duration, epochMs, executionJson, short, statusText, time } from './format.js';
 import { table, toJson } from './output.js';
 
@@ -31,17 +31,12 @@ export const executionsCommand: Command = {
     const status = v.status?.toUpperCase();
     if (status !== undefined && !STATUSES.includes(status)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, got '${v.status}'`);
     const statusFilter = status ? (`EXECUTION_STATUS_${status}` as const) : 'EXECUTION_STATUS_UNKNOWN';
-    const executions: ExecutionInfo__Output[] = [];
-    let hasMore = false;
-    await withClient(v, io, async (client) => {
-      let startAfter = '';
-      do {
+    const { items: executions, hasMore } = await withClient(v, io, (client) =>
+      collectPages<ExecutionInfo__Output>(v.all, async (startAfter) => {
         const page = await client.listExecutions({ taskId: v.task ?? '', limit, startAfter, statusFilter: statusFilter as 'EXECUTION_STATUS_UNKNOWN' });
-        executions.push(...page.executions);
-        hasMore = page.hasMore;
-        startAfter = page.nextStartAfter;
-      } while (v.all && hasMore && startAfter !== '');
-    });
+        return { items: page.executions, hasMore: page.hasMore, nextStartAfter: page.nextStartAfter };
+      }),
+    );
     if (v.json) {
       io.stdout.write(toJson({ executions: executions.map(executionJson), hasMore }));
       return Exit.OK;

@@ -2,7 +2,7 @@
  * `spearlet tasks`: lists tasks (ordered by task id), one page or, with --all, every page.
  */
 import type { TaskInfo__Output } from '../generated/spearlet/TaskInfo.js';
-import { COMMON_HELP, COMMON_OPTIONS, type Command, Exit, intFlag, paintFor, parseFlags, withClient } from './command.js';
+import { COMMON_HELP, COMMON_OPTIONS, type Command, Exit, collectPages, intFlag, paintFor, parseFlags, withClient } from './command.js';
 import { short, statusText, taskJson, time } from './format.js';
 import { table, toJson } from './output.js';
 
@@ -25,17 +25,12 @@ export const tasksCommand: Command = {
   async run(argv, io) {
     const { values: v } = parseFlags(argv, OPTIONS, { min: 0, max: 0, names: '' });
     const limit = intFlag(v.limit, 'limit', 1) ?? 0;
-    const tasks: TaskInfo__Output[] = [];
-    let hasMore = false;
-    await withClient(v, io, async (client) => {
-      let startAfter = '';
-      do {
+    const { items: tasks, hasMore } = await withClient(v, io, (client) =>
+      collectPages<TaskInfo__Output>(v.all, async (startAfter) => {
         const page = await client.listTasks({ prefix: v.prefix ?? '', limit, startAfter, includeDetails: true });
-        tasks.push(...page.tasks);
-        hasMore = page.hasMore;
-        startAfter = page.nextStartAfter;
-      } while (v.all && hasMore && startAfter !== '');
-    });
+        return { items: page.tasks, hasMore: page.hasMore, nextStartAfter: page.nextStartAfter };
+      }),
+    );
     if (v.json) {
       io.stdout.write(toJson({ tasks: tasks.map(taskJson), hasMore }));
       return Exit.OK;
