@@ -30,6 +30,8 @@ const TASK_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export class TaskRegistry {
   private readonly tasks = new Map<string, TaskRecord>();
+  /** reuseKey(name, digest, tenant) → task id: the task a NEW_TASK registration reuses. */
+  private readonly reusable = new Map<string, string>();
   private readonly codeByDigest = new Map<string, Uint8Array>();
   /** Registrations under way, by name + digest, so two concurrent equal requests make one task. */
   private readonly registering = new Map<string, Promise<{ task: TaskRecord; created: boolean }>>();
@@ -47,7 +49,7 @@ export class TaskRegistry {
 
   /** Loads every stored task. Called once at start-up. */
   async load(): Promise<void> {
-    for (const task of await this.store.allTasks()) this.tasks.set(task.taskId, task);
+    for (const task of await this.store.allTasks()) this.remember(task);
   }
 
   get(taskId: string): TaskRecord | undefined {
@@ -114,7 +116,7 @@ export class TaskRegistry {
         input.check?.(task);
         await this.store.putTask(task, bytes);
         this.codeByDigest.set(digest, bytes);
-        this.tasks.set(task.taskId, task);
+        this.remember(task);
         adopted = true;
         this.onRegistered(task, await first);
         return { task, created: true };
@@ -171,10 +173,14 @@ export class TaskRegistry {
    * tenant can never be handed (and run on the sandbox workers of) another tenant's task.
    */
   private findReusable(name: string, digest: string, tenant: string | undefined): TaskRecord | undefined {
-    for (const task of this.tasks.values()) {
-      if (task.name === name && task.digest === digest && tenantOf(task.artifact.metadata) === tenant) return task;
-    }
-    return undefined;
+    const taskId = this.reusable.get(reuseKey(name, digest, tenant));
+    return taskId === undefined ? undefined : this.tasks.get(taskId);
+  }
+
+  private remember(task: TaskRecord): void {
+    this.tasks.set(task.taskId, task);
+    const key = reuseKey(task.name, task.digest, tenantOf(task.artifact.metadata));
+    if (!this.reusable.has(key)) this.reusable.set(key, task.taskId);
   }
 
   /** The artifact bytes of a task (cached by digest). */
@@ -211,10 +217,20 @@ export class TaskRegistry {
     const task = this.require(taskId);
     const cleaned = await this.store.deleteTask(taskId, cleanup);
     this.tasks.delete(taskId);
+    const key = reuseKey(task.name, task.digest, tenantOf(task.artifact.metadata));
+    if (this.reusable.get(key) === taskId) {
+      this.reusable.delete(key);
+      // Another task can share the key (a caller-chosen task_id with the same name and bytes).
+      for (const t of this.tasks.values()) if (reuseKey(t.name, t.digest, tenantOf(t.artifact.metadata)) === key) this.remember(t);
+    }
     if (![...this.tasks.values()].some((t) => t.digest === task.digest)) {
       this.codeByDigest.delete(task.digest);
       this.runtimes.byRuntimeName(task.runtime).evict?.(task.digest);
     }
     return cleaned;
   }
+}
+
+function reuseKey(name: string, digest: string, tenant: string | undefined): string {
+  return `${name}\0${digest}\0${tenant ?? ''}`;
 }
