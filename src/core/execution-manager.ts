@@ -120,6 +120,13 @@ export class TaskExecutionManager {
   }
 
   /** Executions of a task that are not finished. */
+  /** Ids of the tasks with an unfinished execution. */
+  liveTaskIds(): Set<string> {
+    const ids = new Set<string>();
+    for (const l of this.live.values()) ids.add(l.record.taskId);
+    return ids;
+  }
+
   liveOfTask(taskId: string): ExecutionRecord[] {
     return [...this.live.values()].filter((l) => l.record.taskId === taskId).map((l) => l.record);
   }

@@ -69,9 +69,9 @@ export class HealthMonitor {
 
   /** Tasks with a live instance or a live execution. */
   private activeTaskIds(): Set<string> {
-    const active = new Set<string>();
+    // One pass over live executions, not one per registered task.
+    const active = this.manager.liveTaskIds();
     for (const [taskId, t] of this.pool.snapshot().byTask) if (t.live > 0) active.add(taskId);
-    for (const t of this.registry.all()) if (this.manager.liveOfTask(t.taskId).length > 0) active.add(t.taskId);
     return active;
   }
 
