@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import * as os from 'node:os';
 import { ErrorCodes, SpearletError } from './errors.js';
 
-export type SchedulingPolicy = 'round-robin' | 'least-loaded';
+export type SchedulingPolicy = 'round-robin' | 'least-loaded' | 'warmest';
 export type IsolationMode = 'process' | 'in-process';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
@@ -79,7 +79,7 @@ export const DEFAULTS = {
   instanceIdleMs: 300_000,
   recycleAfterExecutions: 10_000,
   recycleHeapMb: 96,
-  schedulingPolicy: 'least-loaded' as SchedulingPolicy,
+  schedulingPolicy: 'warmest' as SchedulingPolicy,
   isolation: 'process' as IsolationMode,
   // One per core, up to 8: each idle worker costs ~90 MB, and a busy one uses a core anyway.
   sandboxWorkers: Math.max(1, Math.min(8, os.availableParallelism())),
@@ -162,7 +162,7 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     instanceIdleMs: int('instanceIdleMs', input.instanceIdleMs ?? d.instanceIdleMs, 1),
     recycleAfterExecutions: int('recycleAfterExecutions', input.recycleAfterExecutions ?? d.recycleAfterExecutions, 1),
     recycleHeapMb: int('recycleHeapMb', input.recycleHeapMb ?? d.recycleHeapMb, 1),
-    schedulingPolicy: oneOf('schedulingPolicy', input.schedulingPolicy ?? d.schedulingPolicy, ['round-robin', 'least-loaded'] as const),
+    schedulingPolicy: oneOf('schedulingPolicy', input.schedulingPolicy ?? d.schedulingPolicy, ['round-robin', 'least-loaded', 'warmest'] as const),
     isolation: oneOf('isolation', input.isolation ?? d.isolation, ['process', 'in-process'] as const),
     sandboxWorkers: int('sandboxWorkers', input.sandboxWorkers ?? d.sandboxWorkers, 1, 256),
     workerMemoryLimitMb: int('workerMemoryLimitMb', input.workerMemoryLimitMb ?? d.workerMemoryLimitMb, 256),

@@ -34,7 +34,7 @@ options:
   --recycle-heap-mb N                or once its heap is over this after a call (96)
   --prewarm-isolates N               blank isolates kept ready (2)
   --instance-idle-ms N               idle instances are disposed after this (300000)
-  --scheduling-policy P              least-loaded (default) or round-robin
+  --scheduling-policy P              warmest (default), least-loaded or round-robin
   --isolation MODE                   process (default: guest code runs in sandbox worker processes)
                                      or in-process
   --sandbox-workers N                shared sandbox worker processes (default: one per core)

@@ -9,6 +9,7 @@
 import { ErrorCodes, SpearletError } from '../errors.js';
 import { LeastLoadedScheduler } from './schedulers/least-loaded.js';
 import { RoundRobinScheduler } from './schedulers/round-robin.js';
+import { WarmestScheduler } from './schedulers/warmest.js';
 
 /** What a scheduler may know about an idle instance. */
 export interface SchedulingCandidate {
@@ -51,3 +52,4 @@ export function schedulingPolicies(): string[] {
 
 registerScheduler('round-robin', () => new RoundRobinScheduler());
 registerScheduler('least-loaded', () => new LeastLoadedScheduler());
+registerScheduler('warmest', () => new WarmestScheduler());

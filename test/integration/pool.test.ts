@@ -107,7 +107,7 @@ describe('warm instances', () => {
 });
 
 describe('scheduling policies', () => {
-  async function twoWarm(policy: 'round-robin' | 'least-loaded') {
+  async function twoWarm(policy: 'round-robin' | 'least-loaded' | 'warmest') {
     const t = await server({ schedulingPolicy: policy });
     const reg = await register(t, 'sched', { min_instances: '2', max_instances: '2' });
     await until(async () => (await systemInfo(t)).idle_instances === '2', 'two warm instances');
@@ -123,6 +123,11 @@ describe('scheduling policies', () => {
     expect(ids[0]).not.toBe(ids[1]);
     expect(ids[2]).toBe(ids[0]);
     expect(ids[3]).toBe(ids[1]);
+  });
+
+  it('warmest keeps sequential calls on one warm instance', async () => {
+    const ids = await twoWarm('warmest');
+    expect(new Set(ids).size).toBe(1);
   });
 
   it('least-loaded steers light calls away from the instance that ran heavy work', async () => {

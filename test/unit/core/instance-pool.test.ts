@@ -252,7 +252,7 @@ describe('InstancePool: global caps with least-recently-used eviction', () => {
 });
 
 describe('InstancePool: scheduling', () => {
-  async function threeIdle(policy: 'round-robin' | 'least-loaded', cpu: number[] = [10, 10, 10]) {
+  async function threeIdle(policy: 'round-robin' | 'least-loaded' | 'warmest', cpu: number[] = [10, 10, 10]) {
     const { pool } = setup({ schedulingPolicy: policy });
     const t = task('a', { maxInstances: 3 });
     const leases = [await pool.acquire(t), await pool.acquire(t), await pool.acquire(t)];
@@ -279,8 +279,18 @@ describe('InstancePool: scheduling', () => {
     expect(await call(pool, t)).toBe(ids[1]);
   });
 
+  it('warmest keeps calling the instance released last, and moves on when it is busy', async () => {
+    const { pool, t, ids } = await threeIdle('warmest');
+    const picks: string[] = [];
+    for (let i = 0; i < 3; i++) picks.push(await call(pool, t));
+    expect(picks).toEqual([ids[2], ids[2], ids[2]]);
+    const busy = await pool.acquire(t);
+    expect(idOf(busy)).toBe(ids[2]);
+    expect(await call(pool, t)).toBe(ids[1]);
+  });
+
   it('hands a call to an idle instance while another is busy, whatever the policy', async () => {
-    for (const policy of ['round-robin', 'least-loaded'] as const) {
+    for (const policy of ['round-robin', 'least-loaded', 'warmest'] as const) {
       const { pool, t, ids } = await threeIdle(policy);
       const busy = await pool.acquire(t);
       const next = await pool.acquire(t);

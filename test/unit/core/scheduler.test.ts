@@ -4,14 +4,15 @@ import { createScheduler, registerScheduler, schedulingPolicies } from '../../..
 const candidates = (...c: Array<[lastUseSeq: number, load: number]>) => c.map(([lastUseSeq, load]) => ({ lastUseSeq, load }));
 
 describe('scheduler registry', () => {
-  it('has round-robin and least-loaded registered', () => {
-    expect(schedulingPolicies()).toEqual(expect.arrayContaining(['least-loaded', 'round-robin']));
+  it('has round-robin, least-loaded and warmest registered', () => {
+    expect(schedulingPolicies()).toEqual(expect.arrayContaining(['least-loaded', 'round-robin', 'warmest']));
+    expect(createScheduler('warmest').policy).toBe('warmest');
     expect(createScheduler('round-robin').policy).toBe('round-robin');
     expect(createScheduler('least-loaded').policy).toBe('least-loaded');
   });
 
   it('refuses an unknown policy naming the registered ones', () => {
-    expect(() => createScheduler('random')).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringMatching(/'random'.*least-loaded, round-robin/) }));
+    expect(() => createScheduler('random')).toThrow(expect.objectContaining({ code: 'INVALID_CONFIG', message: expect.stringMatching(/'random'.*least-loaded, round-robin, warmest/) }));
   });
 
   it('refuses to register a policy twice', () => {
@@ -55,5 +56,28 @@ describe('least-loaded', () => {
 
   it('picks the only candidate', () => {
     expect(ll.pick(candidates([0, 0]))).toBe(0);
+  });
+});
+
+describe('warmest', () => {
+  const w = createScheduler('warmest');
+
+  it('picks the instance used most recently', () => {
+    expect(w.pick(candidates([5, 0], [9, 0], [2, 0]))).toBe(1);
+  });
+
+  it('ignores load: hot code stays on the instance that has it optimised', () => {
+    expect(w.pick(candidates([1, 0], [2, 90_000]))).toBe(1);
+  });
+
+  it('keeps taking the same instance while it is idle between calls', () => {
+    const pool = candidates([1, 0], [2, 0], [3, 0]);
+    const order: number[] = [];
+    for (let seq = 4; seq < 8; seq++) {
+      const i = w.pick(pool);
+      order.push(i);
+      pool[i] = { ...pool[i], lastUseSeq: seq };
+    }
+    expect(order).toEqual([2, 2, 2, 2]);
   });
 });
