@@ -2,8 +2,8 @@
  * The V8 isolate runtime: JavaScript artifacts (one ES module, no imports) run in isolated-vm
  * isolates, one isolate per instance, with a memory limit per instance and a deadline per call.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import type { ArtifactAnalysis, Instance, InstanceLimits, InstanceSpec, Runtime } from '../../src/core/runtime.js';
+import { randomBytes } from 'node:crypto';
+import type { ArtifactAnalysis, Instance, InstanceSpec, PreparedTask, Runtime } from '../../src/core/runtime.js';
 import { toSpearletError } from '../../src/errors.js';
 import { BlankIsolates } from './blank-isolates.js';
 import { CodeCache } from './code-cache.js';
@@ -68,23 +68,8 @@ export class V8Runtime implements Runtime {
     return this.blanks.spareCount;
   }
 
-  async analyze(code: Uint8Array, limits: InstanceLimits): Promise<ArtifactAnalysis> {
-    const source = decodeSource(code);
-    const digest = createHash('sha256').update(code).digest('hex');
-    const sandbox = await this.sandboxFor(limits.memoryLimitMb);
-    try {
-      const loaded = await loadModule(sandbox, source, { cache: { codeCache: this.codeCache, digest }, timeoutMs: this.options.topLevelTimeoutMs });
-      const analysis: ArtifactAnalysis = { exports: loaded.exports };
-      if (loaded.defaultExport !== undefined) analysis.defaultExport = loaded.defaultExport;
-      return analysis;
-    } catch (err) {
-      throw toSpearletError(err);
-    } finally {
-      sandbox.dispose();
-    }
-  }
-
-  async createInstance(spec: InstanceSpec): Promise<Instance> {
+  /** Loads the module once: the load that validates it and lists its exports is the first instance. */
+  async prepare(spec: InstanceSpec): Promise<PreparedTask> {
     const source = decodeSource(spec.code);
     const sandbox = await this.sandboxFor(spec.limits.memoryLimitMb);
     try {
@@ -99,11 +84,17 @@ export class V8Runtime implements Runtime {
         onDispose: (i) => this.live.delete(i),
       });
       this.live.add(instance);
-      return instance;
+      const analysis: ArtifactAnalysis = { exports: loaded.exports };
+      if (loaded.defaultExport !== undefined) analysis.defaultExport = loaded.defaultExport;
+      return { analysis, instance };
     } catch (err) {
       sandbox.dispose();
       throw toSpearletError(err);
     }
+  }
+
+  async createInstance(spec: InstanceSpec): Promise<Instance> {
+    return (await this.prepare(spec)).instance;
   }
 
   evict(digest: string): void {

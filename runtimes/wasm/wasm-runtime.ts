@@ -4,7 +4,7 @@
  * into their own isolate.
  */
 import ivm from 'isolated-vm';
-import type { ArtifactAnalysis, Instance, InstanceLimits, InstanceSpec, Runtime } from '../../src/core/runtime.js';
+import type { Instance, InstanceSpec, PreparedTask, Runtime } from '../../src/core/runtime.js';
 import { descriptor } from './descriptor.js';
 import { compileModule, inspectModule, limitPages } from './module-info.js';
 import { withMemoryMaximum } from './wasm-binary.js';
@@ -22,9 +22,11 @@ export class WasmRuntime implements Runtime {
 
   constructor(private readonly options: WasmInstanceOptions) {}
 
-  async analyze(code: Uint8Array, limits: InstanceLimits): Promise<ArtifactAnalysis> {
-    await compileModule(code);
-    return inspectModule(code, limits).analysis;
+  /** Validates the module as written, then builds the first instance from the capped compile. */
+  async prepare(spec: InstanceSpec): Promise<PreparedTask> {
+    await compileModule(spec.code);
+    const { analysis } = inspectModule(spec.code, spec.limits);
+    return { analysis, instance: await this.createInstance(spec) };
   }
 
   async createInstance(spec: InstanceSpec): Promise<Instance> {

@@ -110,6 +110,12 @@ export interface Instance {
   dispose(): void;
 }
 
+/** What `Runtime.prepare` gives back: the artifact's analysis and its first instance. */
+export interface PreparedTask {
+  analysis: ArtifactAnalysis;
+  instance: Instance;
+}
+
 /**
  * A sandbox implementation. Registered with RuntimeManager by its module's `setup()`.
  */
@@ -119,11 +125,13 @@ export interface Runtime {
   /** artifact_type values (lower case) this runtime serves. */
   readonly artifactTypes: readonly string[];
   /**
-   * Validates artifact bytes at task creation and reports the exports. Throws SpearletError
-   * INVALID_ARTIFACT (syntax error with line and column, invalid Wasm with the validator's message)
-   * or INVALID_ARGUMENT (e.g. initial memory over the limit). Must not leave anything running.
+   * Task creation: validates the artifact, reports its exports and builds the task's first
+   * instance, from one load of the code where the runtime can (a new task's first call then finds
+   * its instance ready). Throws SpearletError INVALID_ARTIFACT (syntax error with line and column,
+   * invalid Wasm with the validator's message) or INVALID_ARGUMENT (e.g. initial memory over the
+   * limit), and then leaves nothing running.
    */
-  analyze(code: Uint8Array, limits: InstanceLimits): Promise<ArtifactAnalysis>;
+  prepare(spec: InstanceSpec): Promise<PreparedTask>;
   /** Builds a ready-to-call instance. Throws SpearletError on failure. */
   createInstance(spec: InstanceSpec): Promise<Instance>;
   /** Forgets compile caches for a digest (task deleted). */

@@ -39,7 +39,7 @@ export class SpearletCore {
     observer?: ExecutionObserver,
   ) {
     this.registry = new TaskRegistry(store, runtimes, config, (task, first) => {
-      if (first) this.pool.adopt(task, first);
+      this.pool.adopt(task, first);
       this.pool.keepWarm(task);
     });
     this.pool = new InstancePool(

@@ -37,14 +37,14 @@ export class TaskRegistry {
   private readonly registering = new Map<string, Promise<{ task: TaskRecord; created: boolean }>>();
 
   /**
-   * @param onRegistered told about each task created, with the instance built alongside its
-   *   analysis when there is one (the pool adopts it and warms min_instances)
+   * @param onRegistered told about each task created, with the instance its analysis built (the
+   *   pool adopts it and warms min_instances)
    */
   constructor(
     private readonly store: Store,
     private readonly runtimes: RuntimeManager,
     private readonly config: Config,
-    private readonly onRegistered: (task: TaskRecord, first: Instance | undefined) => void = () => {},
+    private readonly onRegistered: (task: TaskRecord, first: Instance) => void = () => {},
   ) {}
 
   /** Loads every stored task. Called once at start-up. */
@@ -99,14 +99,11 @@ export class TaskRegistry {
         return { task: existing, created: false };
       }
       const taskId = input.taskId ?? newTaskId();
-      const instanceLimits = { memoryLimitMb: limits.memoryLimitMb, tenant };
-      // The task's first instance is built while its code is analysed (each in its own sandbox,
-      // so the two overlap): a new task's first call then does not load its code a second time.
-      // Wasted, and disposed, when the artifact is refused.
-      const first = runtime.createInstance({ taskId, digest, code: bytes, limits: instanceLimits }).catch(() => undefined);
+      // The load that validates the code is the task's first instance: a new task's first call
+      // finds it ready instead of loading the code a second time. Disposed when refused.
+      const { analysis, instance } = await runtime.prepare({ taskId, digest, code: bytes, limits: { memoryLimitMb: limits.memoryLimitMb, tenant } });
       let adopted = false;
       try {
-        const analysis = await runtime.analyze(bytes, instanceLimits);
         if (analysis.exports.length === 0) {
           throw new SpearletError(ErrorCodes.INVALID_ARTIFACT, 'artifact_spec.location: the artifact exports no function', {
             field: 'artifact_spec.location',
@@ -118,10 +115,10 @@ export class TaskRegistry {
         this.codeByDigest.set(digest, bytes);
         this.remember(task);
         adopted = true;
-        this.onRegistered(task, await first);
+        this.onRegistered(task, instance);
         return { task, created: true };
       } finally {
-        if (!adopted) void first.then((instance) => instance?.dispose());
+        if (!adopted) instance.dispose();
       }
     })();
     this.registering.set(key, work);

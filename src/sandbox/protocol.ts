@@ -6,19 +6,20 @@
  * JSON-encoded. A call costs one message each way (`execute` → `outcome`), plus one per log line or
  * chunk the guest produces; instance memory rides on the outcome so the server never has to ask.
  *
- * Requests that expect an answer carry an `id` unique per worker; the answer (`result`,
+ * Requests that expect an answer carry an `id` unique per worker; the answer (`prepared`,
  * `created`, `outcome`, `error`) and the `log`/`chunk` messages of a call carry the same id.
  */
 import type { Config } from '../config.js';
 import type { ErrorCode } from '../errors.js';
-import type { ArtifactAnalysis, InstanceLimits, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
+import type { ArtifactAnalysis, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
 import type { EncodedValue } from '../core/values.js';
 
 /** Server → worker. */
 export type ToWorker =
   /** First message: the worker builds its runtimes from this config. */
   | { type: 'init'; config: Config }
-  | { type: 'analyze'; id: number; runtime: string; code: Uint8Array; limits: InstanceLimits }
+  /** A new task: analyse its artifact and keep the instance that load built (`prepared`). */
+  | { type: 'prepare'; id: number; runtime: string; spec: InstanceSpec }
   | { type: 'create'; id: number; runtime: string; spec: InstanceSpec }
   | { type: 'execute'; id: number; instanceId: string; call: Invocation }
   /** Aborts the call started by the `execute` with this id (its outcome still comes back). */
@@ -30,7 +31,7 @@ export type ToWorker =
 export type FromWorker =
   /** Runtimes are built; `pid` for operators and tests. */
   | { type: 'ready'; pid: number }
-  | { type: 'analysis'; id: number; analysis: ArtifactAnalysis }
+  | { type: 'prepared'; id: number; instanceId: string; memoryUsedBytes: number; analysis: ArtifactAnalysis }
   | { type: 'created'; id: number; instanceId: string; memoryUsedBytes: number }
   | { type: 'outcome'; id: number; outcome: Outcome }
   | { type: 'error'; id: number; error: WireErrorInfo }

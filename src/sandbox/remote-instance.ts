@@ -7,7 +7,7 @@
  * A worker that dies during a call ends that call FAILED / INSTANCE_FAILED and the instance is
  * reported unusable, so the pool replaces it and the runner may retry.
  */
-import type { ExecutionHooks, Instance, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
+import type { ArtifactAnalysis, ExecutionHooks, Instance, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
 import { OutcomeCodes } from '../errors.js';
 import type { Supervisor } from './supervisor.js';
 import type { WorkerProcess } from './worker-process.js';
@@ -39,18 +39,28 @@ export class RemoteInstance implements Instance {
 
   /** Builds the sandbox on a worker the supervisor picks. Throws what the runtime throws. */
   async build(): Promise<void> {
+    await this.bind((worker) => worker.create(this.runtime, this.spec));
+  }
+
+  /** Builds it as a new task's first instance (Runtime.prepare) and gives back the analysis. */
+  async prepare(): Promise<ArtifactAnalysis> {
+    return (await this.bind((worker) => worker.prepare(this.runtime, this.spec))).analysis;
+  }
+
+  private async bind<T extends { instanceId: string; memoryUsedBytes: number }>(build: (worker: WorkerProcess) => Promise<T>): Promise<T> {
     const tenant = this.spec.limits.tenant;
     // No turn between choosing the worker and sending the request, so concurrent builds spread.
     const worker = this.supervisor.available(tenant) ?? (await this.supervisor.pick(tenant));
-    const created = await worker.create(this.runtime, this.spec);
+    const created = await build(worker);
     if (this.disposed) {
       worker.dispose(created.instanceId);
-      return;
+      return created;
     }
     this.worker = worker;
     this.remoteId = created.instanceId;
     this.memory = created.memoryUsedBytes;
     worker.liveInstances++;
+    return created;
   }
 
   async execute(call: Invocation, hooks: ExecutionHooks, signal: AbortSignal): Promise<Outcome> {

@@ -3,7 +3,7 @@
  * descriptor), whose work is done by sandbox worker processes. The core, the pool and the service
  * see an ordinary Runtime; guest code never runs in the server process.
  */
-import type { ArtifactAnalysis, Instance, InstanceLimits, InstanceSpec, Runtime } from '../core/runtime.js';
+import type { Instance, InstanceSpec, PreparedTask, Runtime } from '../core/runtime.js';
 import { ErrorCodes, SpearletError } from '../errors.js';
 import { RemoteInstance } from './remote-instance.js';
 import type { Supervisor } from './supervisor.js';
@@ -40,15 +40,16 @@ export class RemoteRuntime implements Runtime {
   }
 
   /**
-   * Validates on a worker (the tenant's own, if the limits name one). A worker that dies while it
-   * validates is forgiven once (it may have been killed for another reason); twice, and the
-   * artifact is refused as INVALID_ARTIFACT.
+   * Analyses on a worker (the tenant's own, if the limits name one), which keeps the instance that
+   * load built. A worker that dies meanwhile is forgiven once (it may have been killed for another
+   * reason); twice, and the artifact is refused as INVALID_ARTIFACT.
    */
-  async analyze(code: Uint8Array, limits: InstanceLimits): Promise<ArtifactAnalysis> {
+  async prepare(spec: InstanceSpec): Promise<PreparedTask> {
     for (let attempt = 1; ; attempt++) {
-      const worker = await this.supervisor.pick(limits.tenant);
+      const instance = new RemoteInstance(this.name, spec, this.supervisor);
       try {
-        return await worker.analyze(this.name, code, limits);
+        const analysis = await instance.prepare();
+        return { analysis, instance };
       } catch (err) {
         if (!(err instanceof WorkerGoneError)) throw err;
         if (attempt >= 2) {

@@ -107,9 +107,11 @@ async function handle(m: ToWorker, runtimes: RuntimeManager): Promise<void> {
         send({ type: 'error', id: m.id, error: wire(err) });
       }
       return;
-    case 'analyze':
+    case 'prepare':
       try {
-        send({ type: 'analysis', id: m.id, analysis: await runtimes.byRuntimeName(m.runtime).analyze(m.code, m.limits) });
+        const { analysis, instance } = await runtimes.byRuntimeName(m.runtime).prepare(m.spec);
+        instances.set(instance.id, instance);
+        send({ type: 'prepared', id: m.id, instanceId: instance.id, memoryUsedBytes: instance.memoryUsedBytes(), analysis });
       } catch (err) {
         send({ type: 'error', id: m.id, error: wire(err) });
       }

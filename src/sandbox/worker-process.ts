@@ -9,7 +9,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
-import type { ArtifactAnalysis, ExecutionHooks, InstanceLimits, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
+import type { ArtifactAnalysis, ExecutionHooks, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
 import { ErrorCodes, OutcomeCodes, SpearletError } from '../errors.js';
 import type { FromWorker, ToWorker, WireErrorInfo } from './protocol.js';
 
@@ -113,22 +113,13 @@ export class WorkerProcess {
     return this.state !== 'dead';
   }
 
-  analyze(runtime: string, code: Uint8Array, limits: InstanceLimits): Promise<ArtifactAnalysis> {
-    return this.request({ type: 'analyze', id: this.nextId++, runtime, code, limits }).then((m) => (m as { analysis: ArtifactAnalysis }).analysis);
+  /** A new task's analysis, and the instance that load built, kept in this worker. */
+  prepare(runtime: string, spec: InstanceSpec): Promise<{ instanceId: string; memoryUsedBytes: number; analysis: ArtifactAnalysis }> {
+    return this.build({ type: 'prepare', id: this.nextId++, runtime, spec }) as Promise<{ instanceId: string; memoryUsedBytes: number; analysis: ArtifactAnalysis }>;
   }
 
   create(runtime: string, spec: InstanceSpec): Promise<{ instanceId: string; memoryUsedBytes: number }> {
-    this.creating++;
-    return this.request({ type: 'create', id: this.nextId++, runtime, spec }).then(
-      (m) => {
-        this.creating--;
-        return m as { instanceId: string; memoryUsedBytes: number };
-      },
-      (err: unknown) => {
-        this.creating--;
-        throw err;
-      },
-    );
+    return this.build({ type: 'create', id: this.nextId++, runtime, spec }) as Promise<{ instanceId: string; memoryUsedBytes: number }>;
   }
 
   /**
@@ -190,6 +181,16 @@ export class WorkerProcess {
     return `sandbox worker ${this.pid}${this.tenant !== undefined ? ` (tenant '${this.tenant}')` : ''} ${what}`;
   }
 
+  /** A request that builds an instance here, counted in `creating` until it is answered. */
+  private async build(message: ToWorker & { id: number }): Promise<FromWorker> {
+    this.creating++;
+    try {
+      return await this.request(message);
+    } finally {
+      this.creating--;
+    }
+  }
+
   private request(message: ToWorker & { id: number }): Promise<FromWorker> {
     if (!this.alive) return Promise.reject(new WorkerGoneError(this.describe('is gone')));
     return new Promise<FromWorker>((resolve, reject) => {
@@ -223,7 +224,7 @@ export class WorkerProcess {
       }
       case 'outcome':
       case 'error':
-      case 'analysis':
+      case 'prepared':
       case 'created': {
         const p = this.pending.get(message.id);
         if (!p) return;

@@ -47,8 +47,8 @@ export class FakeRuntime implements Runtime {
   /** Creations that throw, in order (undefined = succeed). */
   readonly failures: Array<Error | undefined> = [];
 
-  async analyze() {
-    return { exports: [{ name: 'default', kind: 'function' as const }], defaultExport: 'default' };
+  async prepare(spec: InstanceSpec) {
+    return { analysis: { exports: [{ name: 'default', kind: 'function' as const }], defaultExport: 'default' }, instance: await this.createInstance(spec) };
   }
 
   async createInstance(spec: InstanceSpec): Promise<FakeInstance> {

@@ -2,7 +2,8 @@
  * Calling an Instance directly in runtime unit tests: one Invocation builder and one `run` that
  * collects what the instance reports, shared by every runtime's tests.
  */
-import type { Instance, Invocation, Outcome } from '../../../src/core/runtime.js';
+import { createHash } from 'node:crypto';
+import type { ArtifactAnalysis, Instance, InstanceLimits, Invocation, Outcome, Runtime } from '../../../src/core/runtime.js';
 import type { EncodedValue, ParamValue } from '../../../src/core/values.js';
 
 export interface RunOptions {
@@ -63,4 +64,12 @@ export async function run(instance: Instance, functionName: string, options: Run
     options.signal ?? new AbortController().signal,
   );
   return { outcome, logs, chunks, events };
+}
+
+/** A runtime's analysis of an artifact, as task creation gets it from `prepare`; the instance is disposed. */
+export async function analyze(runtime: Runtime, code: Uint8Array, limits: InstanceLimits): Promise<ArtifactAnalysis> {
+  const digest = createHash('sha256').update(code).digest('hex');
+  const { analysis, instance } = await runtime.prepare({ taskId: 'task-analysed', digest, code, limits });
+  instance.dispose();
+  return analysis;
 }

@@ -16,6 +16,7 @@ import { RemoteRuntime } from '../../../src/sandbox/remote-runtime.js';
 import { Supervisor } from '../../../src/sandbox/supervisor.js';
 import { descriptor as v8 } from '../../../runtimes/v8-isolate/descriptor.js';
 import { descriptor as wasm } from '../../../runtimes/wasm/descriptor.js';
+import { analyze } from '../runtimes/run-call.js';
 
 const supervisor = new Supervisor(resolveConfig({ sandboxWorkers: 2, prewarmIsolates: 1 }), silentLogger());
 const js = new RemoteRuntime(v8, supervisor);
@@ -71,14 +72,14 @@ describe('RemoteRuntime', () => {
   });
 
   it('analyzes in a worker, and refusals keep their code, field and message', async () => {
-    const analysis = await js.analyze(code, { memoryLimitMb: 64 });
+    const analysis = await analyze(js, code, { memoryLimitMb: 64 });
     expect(analysis.exports.map((e) => e.name)).toContain('count');
     expect(analysis.exports.find((e) => e.name === 'count')?.kind).toBe('generator');
-    const err = await js.analyze(new TextEncoder().encode('export function f( {'), { memoryLimitMb: 64 }).catch((e: unknown) => e);
+    const err = await analyze(js, new TextEncoder().encode('export function f( {'), { memoryLimitMb: 64 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SpearletError);
     expect((err as SpearletError).code).toBe('INVALID_ARTIFACT');
     expect((err as SpearletError).message).toMatch(/line 1/);
-    const wasmErr = await wasmRuntime.analyze(new Uint8Array([0, 1, 2, 3]), { memoryLimitMb: 64 }).catch((e: unknown) => e);
+    const wasmErr = await analyze(wasmRuntime, new Uint8Array([0, 1, 2, 3]), { memoryLimitMb: 64 }).catch((e: unknown) => e);
     expect((wasmErr as SpearletError).code).toBe('INVALID_ARTIFACT');
   });
 

@@ -6,14 +6,15 @@ import { resolveConfig } from '../../../../src/config.js';
 import { RuntimeManager } from '../../../../src/core/runtime-manager.js';
 import { ErrorCodes, SpearletError } from '../../../../src/errors.js';
 import { setup } from '../../../../runtimes/v8-isolate/index.js';
-import { bytesOf, MB, newRuntime } from './helpers.js';
+import { bytesOf, jsonOf, MB, newRuntime, run } from './helpers.js';
+import { analyze } from '../run-call.js';
 
 const runtime = newRuntime({ topLevelTimeoutMs: 300 });
 afterAll(() => runtime.close());
 
 async function analysisError(source: string | Uint8Array): Promise<SpearletError> {
   const code = typeof source === 'string' ? bytesOf(source) : source;
-  const err = await runtime.analyze(code, { memoryLimitMb: MB }).then(
+  const err = await analyze(runtime, code, { memoryLimitMb: MB }).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -30,9 +31,26 @@ describe('setup', () => {
   });
 });
 
+describe('prepare', () => {
+  it('gives back the analysis and a ready instance from one load of the module', async () => {
+    const code = bytesOf('let calls = 0;\nexport default function handler() { return ++calls; }\n');
+    const { analysis, instance } = await runtime.prepare({ taskId: 't', digest: 'prepare-1', code, limits: { memoryLimitMb: MB } });
+    expect(analysis.defaultExport).toBe('default');
+    expect(jsonOf((await run(instance, '')).outcome)).toBe(1);
+    expect(jsonOf((await run(instance, '')).outcome)).toBe(2);
+    instance.dispose();
+  });
+
+  it('leaves nothing running when it refuses the artifact', async () => {
+    const before = runtime.liveInstances;
+    await analysisError('export default 1;\nthrow new Error("top-level failure");\n');
+    expect(runtime.liveInstances).toBe(before);
+  });
+});
+
 describe('analyze', () => {
   it('lists exported functions and generators, sync and async', async () => {
-    const analysis = await runtime.analyze(
+    const analysis = await analyze(runtime, 
       bytesOf(`
         export function plain() {}
         export async function later() {}
@@ -50,9 +68,9 @@ describe('analyze', () => {
   });
 
   it('picks the default export when it is a function, else handler', async () => {
-    const withDefault = await runtime.analyze(bytesOf('export default function () {}\nexport function handler() {}'), { memoryLimitMb: MB });
+    const withDefault = await analyze(runtime, bytesOf('export default function () {}\nexport function handler() {}'), { memoryLimitMb: MB });
     expect(withDefault.defaultExport).toBe('default');
-    const withHandler = await runtime.analyze(bytesOf('export default 5;\nexport async function handler() {}'), { memoryLimitMb: MB });
+    const withHandler = await analyze(runtime, bytesOf('export default 5;\nexport async function handler() {}'), { memoryLimitMb: MB });
     expect(withHandler.defaultExport).toBe('handler');
     expect(withHandler.exports.map((e) => e.name)).toEqual(['handler']);
   });
@@ -87,7 +105,7 @@ describe('analyze', () => {
   });
 
   it('accepts top-level await that settles, refuses one that does not', async () => {
-    const ok = await runtime.analyze(bytesOf('const v = await Promise.resolve(2);\nexport default () => v;\n'), { memoryLimitMb: MB });
+    const ok = await analyze(runtime, bytesOf('const v = await Promise.resolve(2);\nexport default () => v;\n'), { memoryLimitMb: MB });
     expect(ok.defaultExport).toBe('default');
     const err = await analysisError('await new Promise(() => {});\nexport default () => 1;\n');
     expect(err.message).toMatch(/top-level await did not settle/);

@@ -6,6 +6,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Instance } from '../../../../src/core/runtime.js';
 import { OutcomeCodes } from '../../../../src/errors.js';
 import { expectFreshInstanceWorks, fixture, instanceOf, newRuntime, run, stdoutOf, valueOf } from './helpers.js';
+import { analyze } from '../run-call.js';
 
 const runtime = newRuntime();
 const instances: Instance[] = [];
@@ -74,7 +75,7 @@ describe('deadline', () => {
   });
 
   it('runs a start function only inside a call, under its deadline', async () => {
-    await runtime.analyze(fixture('start-loop.wasm'), { memoryLimitMb: 64 });
+    await analyze(runtime, fixture('start-loop.wasm'), { memoryLimitMb: 64 });
     const instance = await fresh('start-loop.wasm');
     const { outcome } = await run(instance, 'ok', { timeoutMs: 250 });
     expect(outcome).toMatchObject({ status: 'timeout', errorCode: OutcomeCodes.TIMEOUT, instanceUsable: false });
