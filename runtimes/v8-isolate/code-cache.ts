@@ -1,12 +1,15 @@
 /**
- * V8 code cache per artifact digest: the first compile of a task produces cached data, later
- * compiles (new instances of the same task) consume it and skip most of the parsing. Bounded;
- * the oldest entries go first.
+ * V8 code cache per artifact digest: a task's second compile produces cached data, later compiles
+ * (new instances of the same task) consume it and skip most of the parsing. Not the first: that is
+ * a new task's cold start, and most tasks only ever get one instance, so serialising their code
+ * there would be paid on the cold path for nothing. Bounded; the oldest entries go first.
  */
 import type ivm from 'isolated-vm';
 
 export class CodeCache {
   private readonly entries = new Map<string, ivm.ExternalCopy<ArrayBuffer>>();
+  /** Digests compiled once without producing data (insertion order: oldest first). */
+  private readonly seen = new Set<string>();
 
   constructor(private readonly maxEntries = 256) {}
 
@@ -18,6 +21,17 @@ export class CodeCache {
       this.entries.set(digest, entry);
     }
     return entry;
+  }
+
+  /**
+   * Whether a compile of this digest without cached data should produce it: false the first time a
+   * digest is asked about, true from then on.
+   */
+  wantsData(digest: string): boolean {
+    if (this.seen.has(digest)) return true;
+    this.seen.add(digest);
+    if (this.seen.size > this.maxEntries) this.seen.delete(this.seen.values().next().value as string);
+    return false;
   }
 
   set(digest: string, data: ivm.ExternalCopy<ArrayBuffer>): void {
@@ -41,6 +55,7 @@ export class CodeCache {
   }
 
   clear(): void {
+    this.seen.clear();
     for (const digest of [...this.entries.keys()]) this.delete(digest);
   }
 }

@@ -298,4 +298,16 @@ function call(id, name, params, ctx, streaming) {
     complete(id, isOutOfMemory(err) ? thrown(err) : failure('INSTANCE_FAILED', 'the sandbox failed: ' + errorText(err)));
   }
 }
+
+/**
+ * Host entry, once per blank isolate before any task code is in it: runs load and a call on a
+ * throwaway module, so the prelude's own code is compiled before a task's first call needs it (a
+ * task's first call was about 0.6 ms slower than its second without this). The answer goes to
+ * call id -1, which no host call has; nothing is left behind.
+ */
+function prime() {
+  load({ f(p) { return p.a + p.b; } });
+  call(-1, 'f', { a: 1, b: 2 }, { executionId: '', taskId: '', functionName: 'f', env: {}, headers: {}, sessionId: '', userId: '', deadline: 0 }, false);
+  moduleNamespace = null;
+}
 `;

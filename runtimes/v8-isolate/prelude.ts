@@ -77,7 +77,7 @@ defineGlobal('performance', performance);
 defineGlobal('DOMException', DOMException);
 // WebAssembly memory is allocated outside the isolate's memory limit; Wasm has its own runtime.
 delete global.WebAssembly;
-return { load, call, fire, sentinel };
+return { load, call, fire, sentinel, prime };
 `;
 
 /** Source of the prelude closure. */

@@ -2,11 +2,14 @@
  * A Sandbox is one isolate with one context and the prelude loaded: blank until a task module is
  * loaded into it (module-loader.ts). The host callbacks the prelude needs are created here, once
  * per isolate, and forward to whichever call is attached (`attach`), so a pre-created blank
- * sandbox can serve any instance later.
+ * sandbox can serve any instance later. Everything that does not depend on the task is done here,
+ * ahead of time for the pre-created ones: the prelude is primed (its code compiled by a throwaway
+ * call) and the loader module is compiled.
  */
 import { randomFillSync } from 'node:crypto';
 import ivm from 'isolated-vm';
 import type { EncodedValue } from '../../src/core/values.js';
+import { compileLoader } from './module-loader.js';
 import { PRELUDE_SOURCE } from './prelude.js';
 
 /** What the prelude reports when a call ends (see prelude-core.ts). */
@@ -38,6 +41,8 @@ type PreludeFn = (...args: unknown[]) => unknown;
 type PreludeEntries = { load: ivm.Reference<PreludeFn>; call: ivm.Reference<PreludeFn>; fire: ivm.Reference<PreludeFn> };
 
 const RANDOM_MAX = 65536;
+/** Bound on the prelude's priming call (it takes well under a millisecond). */
+const PRIME_TIMEOUT_MS = 1_000;
 
 /** The prelude as a function of its closure arguments (see prelude.ts). */
 const PRELUDE_FUNCTION = `(function ($0, $1, $2, $3, $4, $5, $6, $7) {${PRELUDE_SOURCE}\n})`;
@@ -66,6 +71,7 @@ export class Sandbox {
   private sink: CallSink | null = null;
   private ctx: ivm.Context | undefined;
   private entries: PreludeEntries | undefined;
+  private loader: ivm.Module | undefined;
   private disposing = false;
 
   private constructor(options: SandboxOptions) {
@@ -130,9 +136,20 @@ export class Sandbox {
         () => this.handleDeath(),
       );
       sentinel.release();
+      const prime = api.getSync('prime', { reference: true });
+      prime.applySync(undefined, [], { timeout: PRIME_TIMEOUT_MS });
+      prime.release();
     } finally {
       api.release();
     }
+    this.loader = compileLoader(this.isolate);
+  }
+
+  /** The loader module compiled for this sandbox; it can be taken once (one task per sandbox). */
+  takeLoader(): ivm.Module {
+    const loader = this.loader ?? compileLoader(this.isolate);
+    this.loader = undefined;
+    return loader;
   }
 
   get context(): ivm.Context {
@@ -173,6 +190,7 @@ export class Sandbox {
     this.disposing = true;
     this.entries = undefined;
     this.ctx = undefined;
+    this.loader = undefined;
     if (this.isolate.isDisposed) return;
     try {
       this.isolate.dispose();
