@@ -95,7 +95,7 @@ export class RocksDbStore implements Store {
     return this.exclusive('putTask', async (db) => {
       const ops = await this.taskOps(db, task);
       if (artifact) ops.push({ type: 'put', key: k.artifactKey(task.digest), value: artifact, valueEncoding: 'buffer' });
-      await db.batch(ops);
+      writeBatchSync(db, ops, false);
       this.taskIndexes.set(task.taskId, { name: task.name, digest: task.digest });
     });
   }
