@@ -1,8 +1,9 @@
 /**
  * The peers measured beside spearlet in the same run: a no-op grpc-js handler on the same proto
- * (the transport's floor), and four ways to run the same guest code in-process: raw isolated-vm,
- * quickjs-emscripten, node:vm and a worker_threads round trip. Each in-process peer runs `add`
- * (a trivial call) and `fib` (hot code).
+ * (the transport's floor), and four ways to run the same guest code in-process: raw isolated-vm
+ * (spearlet's task module itself), quickjs-emscripten, node:vm and a worker_threads round trip
+ * (the same functions as a script). Each in-process peer runs `add` (a trivial call) and `fib`
+ * (hot code).
  */
 import * as vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
@@ -10,7 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import ivm from 'isolated-vm';
 import { getQuickJS } from 'quickjs-emscripten';
 import { loadProto } from '../src/server/proto.js';
-import { PEER_SCRIPT } from './guests.js';
+import { FIB_N, JS_TASK_SOURCE, PEER_SCRIPT } from './guests.js';
 
 /** One way to run the guest functions in this process. */
 export interface InProcessPeer {
@@ -25,12 +26,24 @@ export interface NoopServer {
   close(): Promise<void>;
 }
 
-/** FunctionService whose InvokeFunction answers at once (the other RPCs are unimplemented). */
-export async function startNoopServer(): Promise<NoopServer> {
+/**
+ * FunctionService whose InvokeFunction answers at once (the other RPCs are unimplemented). With
+ * `compute`, a call of `fibonacci` first runs fib(FIB_N) on that in-process peer: raw isolated-vm
+ * behind the same transport, the like-for-like peer of a compute-heavy invoke through gRPC (a
+ * transport idle for the length of the computation wakes up slower on a shared VM).
+ */
+export async function startNoopServer(compute?: InProcessPeer): Promise<NoopServer> {
   const server = new grpc.Server();
   const service = loadProto().grpcObject.spearlet.FunctionService.service;
+  type Call = { request: { functionName?: string } };
   server.addService(service, {
-    InvokeFunction: (_call: unknown, callback: grpc.sendUnaryData<{ success: boolean }>) => callback(null, { success: true }),
+    InvokeFunction: (call: Call, callback: grpc.sendUnaryData<{ success: boolean }>) => {
+      if (compute === undefined || call.request.functionName !== 'fibonacci') return callback(null, { success: true });
+      compute.fib(FIB_N).then(
+        () => callback(null, { success: true }),
+        (err: Error) => callback(err),
+      );
+    },
   } as unknown as grpc.UntypedServiceImplementation);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
@@ -38,18 +51,30 @@ export async function startNoopServer(): Promise<NoopServer> {
   return { address: `127.0.0.1:${port}`, close: () => new Promise((resolve) => server.tryShutdown(() => resolve())) };
 }
 
-/** isolated-vm used directly: one isolate, the functions called with an async `apply`. */
+/** Name of the raw isolated-vm peer (the compute scenario measures it in turn with spearlet). */
+export const RAW_IVM = 'isolated-vm (raw)';
+
+/**
+ * isolated-vm used directly: one isolate running spearlet's own task module (the same source, an
+ * ES module), its exports called with an async `apply`. The same code matters: V8 runs fib about
+ * 10% slower as a module's top-level function than as a closure in a script, and that is the guest
+ * code's shape, not the sandbox's cost.
+ */
 export async function rawIsolatedVm(): Promise<InProcessPeer> {
   const isolate = new ivm.Isolate({ memoryLimit: 128 });
   const context = await isolate.createContext();
-  const api = (await context.eval(PEER_SCRIPT, { reference: true })) as ivm.Reference<{ add: unknown; fib: unknown }>;
-  type Fn = ivm.Reference<(...args: unknown[]) => number>;
-  const add = (await api.get('add', { reference: true })) as Fn;
-  const fib = (await api.get('fib', { reference: true })) as Fn;
+  const module = await isolate.compileModule(JS_TASK_SOURCE);
+  await module.instantiate(context, (specifier) => {
+    throw new Error(`the benchmark task imports nothing, not ${specifier}`);
+  });
+  await module.evaluate();
+  type Fn = ivm.Reference<(params: unknown) => number>;
+  const add = (await module.namespace.get('add', { reference: true })) as Fn;
+  const fib = (await module.namespace.get('fibonacci', { reference: true })) as Fn;
   return {
-    name: 'isolated-vm (raw)',
+    name: RAW_IVM,
     add: (a, b) => add.apply(undefined, [{ a, b }], { arguments: { copy: true }, result: { copy: true } }) as Promise<number>,
-    fib: (n) => fib.apply(undefined, [n], { result: { copy: true } }) as Promise<number>,
+    fib: (n) => fib.apply(undefined, [{ n }], { arguments: { copy: true }, result: { copy: true } }) as Promise<number>,
     close: async () => isolate.dispose(),
   };
 }

@@ -20,6 +20,10 @@ export interface BenchResults {
     compute?: LatencySummary;
     /** The same compute-heavy call through the core, without gRPC. */
     computeInServer?: LatencySummary;
+    /** The same computation on raw isolated-vm, measured in turn with the two above. */
+    computeRaw?: LatencySummary;
+    /** The same on raw isolated-vm behind a grpc-js handler, through gRPC, measured in turn. */
+    computeRawGrpc?: LatencySummary;
     wasm?: LatencySummary;
     /** Why the Wasm scenario did not run, when it did not. */
     wasmMissing?: string;

@@ -17,9 +17,9 @@ import { DEFAULTS, type IsolationMode } from '../src/config.js';
 import { LoadClient } from './client-process.js';
 import { COLD_TASK_TEMPLATE, FIB_N } from './guests.js';
 import { measureMemory } from './memory.js';
-import { type InProcessPeer, startInProcessPeers, startNoopServer } from './peers.js';
+import { type InProcessPeer, RAW_IVM, startInProcessPeers, startNoopServer } from './peers.js';
 import type { BenchResults } from './results.js';
-import { type Counts, coldGrpc, coldInServer, computeGrpc, computeInServer, noopGrpc, warmGrpc, warmInServer } from './scenarios.js';
+import { type Counts, coldGrpc, coldInServer, computeInterleaved, noopGrpc, warmGrpc, warmInServer } from './scenarios.js';
 import { type BenchServer, startSpearlet } from './spearlet.js';
 import { type LatencySummary, closedLoop, medianSummary } from './stats.js';
 import { renderTable } from './table.js';
@@ -85,14 +85,14 @@ async function main(): Promise<void> {
 
   const needServers = only.has('warm') || only.has('cold') || only.has('compute');
   const client = needServers ? await LoadClient.start() : undefined;
-  const noop = only.has('warm') || only.has('cold') ? await startNoopServer() : undefined;
   const servers = new Map<IsolationMode, BenchServer>();
-  let peers: InProcessPeer[] = [];
+  const peers: InProcessPeer[] = only.has('peers') || only.has('compute') ? await startInProcessPeers() : [];
+  const raw = peers.find((p) => p.name === RAW_IVM);
+  const noop = needServers ? await startNoopServer(raw) : undefined;
   try {
     if (needServers) for (const mode of only.has('warm') || only.has('cold') ? modes : [defaultIsolation]) servers.set(mode, await startSpearlet(mode));
     const def = servers.get(defaultIsolation);
     if (def && def.wasmTaskId === undefined) results.spearlet.wasmMissing = 'not measured: fixtures/wasm/add.wasm is missing (built by fixtures/wasm/build.mjs)';
-    if (only.has('peers') || only.has('compute')) peers = await startInProcessPeers();
 
     const r = new Runs();
     for (let run = 1; run <= runs; run++) {
@@ -112,9 +112,12 @@ async function main(): Promise<void> {
           r.add(`${peer.name}.fib`, await closedLoop(() => peer.fib(FIB_N), fibCount, 1, 1));
         }
       }
-      if (only.has('compute') && client && def) {
-        r.add('compute', await computeGrpc(client, def, counts));
-        r.add('computeInServer', await computeInServer(def, counts));
+      if (only.has('compute') && client && def && raw && noop) {
+        const series = await computeInterleaved(client, def, raw, noop.address, counts);
+        r.add('compute', series.grpc);
+        r.add('computeInServer', series.inServer);
+        r.add('computeRaw', series.raw);
+        r.add('computeRawGrpc', series.rawGrpc);
       }
       if (only.has('cold') && client) {
         for (const [mode, server] of servers) {
@@ -138,6 +141,8 @@ async function main(): Promise<void> {
     }
     s.compute = r.median('compute');
     s.computeInServer = r.median('computeInServer');
+    s.computeRaw = r.median('computeRaw');
+    s.computeRawGrpc = r.median('computeRawGrpc');
     s.wasm = r.median('wasm');
     const n1 = r.median('noop.c1');
     const n32 = r.median('noop.c32');

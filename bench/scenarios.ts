@@ -8,6 +8,7 @@ import { encodeAny } from '../src/core/codec.js';
 import type { InvokeInput } from '../src/core/invocation-plan.js';
 import type { InvokeFunctionRequest } from '../src/generated/spearlet/InvokeFunctionRequest.js';
 import type { LoadClient } from './client-process.js';
+import type { InProcessPeer } from './peers.js';
 import { COLD_TASK_TEMPLATE, FIB_N } from './guests.js';
 import type { BenchServer } from './spearlet.js';
 import { type LatencySummary, closedLoop, elapsedMs, summarize } from './stats.js';
@@ -45,21 +46,56 @@ export function noopGrpc(client: LoadClient, address: string, concurrency: numbe
   return client.invoke(address, invokeRequest('noop-task', 'add'), concurrency === 1 ? counts.warm1 : counts.warm32, concurrency, counts.warmup);
 }
 
-/** Compute-heavy invokes (recursive fib) through gRPC. */
-export function computeGrpc(client: LoadClient, server: BenchServer, counts: Counts): Promise<LatencySummary> {
-  const request = invokeRequest(server.jsTaskId, 'fibonacci', [{ name: 'n', value: encodeAny(FIB_N) }]);
-  return client.invoke(server.address, request, counts.fib, 1, 2);
+/** The compute-heavy scenario's three series, measured call by call in turn (see computeInterleaved). */
+export interface ComputeSeries {
+  grpc: LatencySummary;
+  inServer: LatencySummary;
+  /** The same fib on raw isolated-vm, between the spearlet calls. */
+  raw: LatencySummary;
+  /** The same fib on raw isolated-vm behind a grpc-js handler (the no-op server), through gRPC. */
+  rawGrpc: LatencySummary;
 }
 
-/** Compute-heavy invokes through the core (decode and gRPC left out). */
-export function computeInServer(server: BenchServer, counts: Counts): Promise<LatencySummary> {
+/**
+ * Compute-heavy invokes (recursive fib): one through gRPC, one through the core (decode and gRPC
+ * left out), one on raw isolated-vm, one on raw isolated-vm behind the no-op server's grpc-js
+ * handler (`noopAddress`, started with the raw peer), in turn, `counts.fib` times. On a shared
+ * machine the speed of a 10-30 ms computation drifts by 2x within a minute; taking the four side
+ * by side, call by call, compares them under the same conditions, which measuring each series in
+ * its own minute did not.
+ */
+export async function computeInterleaved(client: LoadClient, server: BenchServer, raw: InProcessPeer, noopAddress: string, counts: Counts): Promise<ComputeSeries> {
+  const request = invokeRequest(server.jsTaskId, 'fibonacci', [{ name: 'n', value: encodeAny(FIB_N) }]);
   const n = encodeAny(FIB_N);
   const input = inServerInput({
     taskId: server.jsTaskId,
     functionName: 'fibonacci',
     parameters: [{ name: 'n', type: '', required: false, description: '', value: { type_url: n.type_url, value: Buffer.from(n.value) } }],
   });
-  return closedLoop(() => invokeInServer(server, input), counts.fib, 1, 2);
+  const timed = async (call: () => Promise<unknown>): Promise<number> => {
+    const t = process.hrtime.bigint();
+    await call();
+    return elapsedMs(t);
+  };
+  // Warm-up: the instance's JIT and raw isolated-vm's both tier up fib first.
+  for (let i = 0; i < 2; i++) {
+    await client.invoke(server.address, request, 1, 1, 0);
+    await invokeInServer(server, input);
+    await raw.fib(FIB_N);
+    await client.invoke(noopAddress, request, 1, 1, 0);
+  }
+  const grpc: number[] = [];
+  const inServer: number[] = [];
+  const rawMs: number[] = [];
+  const rawGrpc: number[] = [];
+  for (let i = 0; i < counts.fib; i++) {
+    grpc.push((await client.invoke(server.address, request, 1, 1, 0)).p50);
+    inServer.push(await timed(() => invokeInServer(server, input)));
+    rawMs.push(await timed(() => raw.fib(FIB_N)));
+    rawGrpc.push((await client.invoke(noopAddress, request, 1, 1, 0)).p50);
+  }
+  const series = (xs: number[]) => summarize(xs, xs.reduce((a, b) => a + b, 0));
+  return { grpc: series(grpc), inServer: series(inServer), raw: series(rawMs), rawGrpc: series(rawGrpc) };
 }
 
 function inServerInput(overrides: Partial<InvokeInput>): InvokeInput {

@@ -5,6 +5,7 @@
 import type { IsolationMode } from '../src/config.js';
 import type { BenchResults } from './results.js';
 import type { LatencySummary } from './stats.js';
+import { RAW_IVM } from './peers.js';
 
 interface Row {
   scenario: string;
@@ -30,7 +31,7 @@ function isolationLabel(mode: IsolationMode, r: BenchResults): string {
 function spearletRows(r: BenchResults): Row[] {
   const rows: Row[] = [];
   const noop = r.peers.noopGrpc;
-  const raw = r.peers.inProcess['isolated-vm (raw)'];
+  const raw = r.peers.inProcess[RAW_IVM];
   const s = r.spearlet;
   const defaultFirst = (a: IsolationMode, b: IsolationMode) => (a === r.defaultIsolation ? -1 : b === r.defaultIsolation ? 1 : 0);
   for (const mode of (Object.keys(s.cold) as IsolationMode[]).sort(defaultFirst)) {
@@ -59,13 +60,17 @@ function spearletRows(r: BenchResults): Row[] {
   }
   rows.push(...latencyRow('Wasm warm invoke (`add`), gRPC, c=1', s.wasm, def && s.wasm ? `p50 ${ratio(s.wasm.p50, def.c1.p50)} JS warm invoke` : ''));
   if (!s.wasm && s.wasmMissing) rows.push({ scenario: 'Wasm warm invoke (`add`), gRPC, c=1', note: s.wasmMissing });
+  const inTurn = s.computeRaw;
+  const inTurnGrpc = s.computeRawGrpc;
   if (s.compute) {
-    const vs = Object.entries(r.peers.inProcess).map(([name, p]) => `${ratio(s.compute!.p50, p.fib.p50)} ${name}`).join(', ');
-    rows.push(...latencyRow(`compute-heavy invoke, fib(${r.fibN}), gRPC`, s.compute, vs, false));
+    const vs = Object.entries(r.peers.inProcess).map(([name, p]) => `${ratio(s.compute!.p50, p.fib.p50)} ${name}`);
+    if (inTurnGrpc) vs.unshift(`${ratio(s.compute.p50, inTurnGrpc.p50)} raw isolated-vm behind grpc-js in turn`);
+    rows.push(...latencyRow(`compute-heavy invoke, fib(${r.fibN}), gRPC`, s.compute, vs.join(', '), false));
   }
-  if (s.computeInServer && raw) {
-    rows.push(...latencyRow(`compute-heavy invoke, fib(${r.fibN}), in server (no gRPC)`, s.computeInServer, `${ratio(s.computeInServer.p50, raw.fib.p50)} isolated-vm (raw)`, false));
+  if (s.computeInServer && inTurn) {
+    rows.push(...latencyRow(`compute-heavy invoke, fib(${r.fibN}), in server (no gRPC)`, s.computeInServer, `${ratio(s.computeInServer.p50, inTurn.p50)} raw isolated-vm in turn`, false));
   }
+
   for (const [mode, m] of Object.entries(s.memory)) {
     rows.push({
       scenario: `memory per warm idle instance (${m.instances.toLocaleString('en')} instances), ${isolationLabel(mode as IsolationMode, r)}`,
@@ -81,6 +86,9 @@ function peerRows(r: BenchResults): Row[] {
   rows.push(...latencyRow('no-op grpc-js handler, c=1', noop?.c1, 'the transport floor'));
   rows.push(...latencyRow('no-op grpc-js handler, c=32', noop?.c32));
   rows.push(...latencyRow('no-op grpc-js handler, one call after each pause of the cold runs', r.peers.noopAfterPause, 'a machine waking from idle', false));
+  const s = r.spearlet;
+  rows.push(...latencyRow(`raw isolated-vm fib(${r.fibN}) behind a grpc-js handler, gRPC, in turn with spearlet's`, s.computeRawGrpc, '', false));
+  rows.push(...latencyRow(`raw isolated-vm fib(${r.fibN}), in turn with spearlet's`, s.computeRaw, '', false));
   for (const [name, p] of Object.entries(r.peers.inProcess)) {
     rows.push(...latencyRow(`${name}: \`add\` call`, p.add, 'in-process'));
     rows.push(...latencyRow(`${name}: fib(${r.fibN})`, p.fib, '', false));

@@ -30,10 +30,16 @@ export function evaluateTargets(r: BenchResults): TargetResult[] {
     targets.push({ name: 'cold first invoke of a new JS task, inside the server, p50', bar: '≤ 2 ms', measured: `${fmt(cold.inServer.p50)} ms`, met: cold.inServer.p50 <= 2 });
     targets.push({ name: 'cold first invoke of a new JS task, through gRPC, p50', bar: '≤ 3 ms', measured: `${fmt(cold.grpc.p50)} ms`, met: cold.grpc.p50 <= 3 });
   }
-  const raw = r.peers.inProcess['isolated-vm (raw)'];
-  if (compute && raw) {
-    const ratio = compute.p50 / raw.fib.p50;
-    targets.push({ name: `compute-heavy invoke (fib(${r.fibN}) through gRPC) vs raw isolated-vm`, bar: '≤ 1.2×', measured: `${fmt(ratio)}× (${fmt(compute.p50)} vs ${fmt(raw.fib.p50)} ms)`, met: ratio <= 1.2 });
+  const { computeInServer, computeRaw, computeRawGrpc } = r.spearlet;
+  if (compute && computeInServer && computeRaw && computeRawGrpc) {
+    const viaGrpc = compute.p50 / computeRawGrpc.p50;
+    const inServer = computeInServer.p50 / computeRaw.p50;
+    targets.push({
+      name: `compute-heavy invoke, fib(${r.fibN}), vs raw isolated-vm, measured in turn: through gRPC (raw behind a grpc-js handler) and in the server (raw in-process)`,
+      bar: '≤ 1.2× both',
+      measured: `${fmt(viaGrpc)}× (${fmt(compute.p50)} vs ${fmt(computeRawGrpc.p50)} ms); ${fmt(inServer)}× (${fmt(computeInServer.p50)} vs ${fmt(computeRaw.p50)} ms)`,
+      met: viaGrpc <= 1.2 && inServer <= 1.2,
+    });
   }
   const memory = r.spearlet.memory[r.defaultIsolation];
   if (memory) {
