@@ -3,7 +3,8 @@
  *
  * They travel over the child-process IPC channel with `serialization: 'advanced'` (V8 structured
  * clone), so Uint8Array, BigInt and nested objects arrive as they were sent and nothing is
- * JSON-encoded. A call costs one message each way (`execute` → `outcome`), plus one per log line or
+ * JSON-encoded. Each IPC message is an array: the messages one side sent during one turn of its
+ * event loop (batched-sender.ts). A call costs one message each way (`execute` → `outcome`), plus one per log line or
  * chunk the guest produces; instance memory rides on the outcome so the server never has to ask.
  *
  * Requests that expect an answer carry an `id` unique per worker; the answer (`prepared`,

@@ -14,6 +14,7 @@ import type { Instance } from '../core/runtime.js';
 import { RuntimeManager } from '../core/runtime-manager.js';
 import { OutcomeCodes, toSpearletError } from '../errors.js';
 import { registerInProcessRuntimes } from '../runtimes.js';
+import { BatchedSender } from './batched-sender.js';
 import { type FromWorker, HEARTBEAT_MS, type ToWorker, type WireErrorInfo } from './protocol.js';
 
 /** Makes the kernel's OOM killer pick a sandbox worker before the server (Linux; best effort). */
@@ -25,10 +26,14 @@ let manager: RuntimeManager | undefined;
 let starting: Promise<RuntimeManager> | undefined;
 const parentPid = process.ppid;
 
-function send(message: FromWorker): void {
+const outbox = new BatchedSender<FromWorker>((batch) => {
   // The server may close the channel at any moment (shutdown, or it died): a write that fails then
   // (EPIPE) is moot, and the 'disconnect' handler ends this process.
-  if (process.connected) process.send!(message, undefined, {}, () => undefined);
+  if (process.connected) process.send!(batch, undefined, {}, () => undefined);
+});
+
+function send(message: FromWorker): void {
+  outbox.send(message);
 }
 
 function wire(err: unknown): WireErrorInfo {
@@ -45,7 +50,7 @@ async function start(config: Config): Promise<RuntimeManager> {
   const m = new RuntimeManager();
   await registerInProcessRuntimes(m, config, {
     // The isolate's thread and memory are lost for good: tell the server, which replaces us.
-    onCatastrophicError: (message) => send({ type: 'fault', message: `isolated-vm catastrophic error: ${message}` }),
+    onCatastrophicError: (message) => outbox.sendNow({ type: 'fault', message: `isolated-vm catastrophic error: ${message}` }),
   });
   manager = m;
   send({ type: 'ready', pid: process.pid });
@@ -124,7 +129,11 @@ async function handle(m: ToWorker, runtimes: RuntimeManager): Promise<void> {
   }
 }
 
-process.on('message', (m: ToWorker) => {
+process.on('message', (batch: ToWorker[]) => {
+  for (const m of batch) receive(m);
+});
+
+function receive(m: ToWorker): void {
   if (m.type === 'init') {
     starting ??= start(m.config);
     starting.catch((err) => {
@@ -136,7 +145,7 @@ process.on('message', (m: ToWorker) => {
   // Calls are the hot path: no extra turn once the runtimes are up.
   if (manager) void handle(m, manager);
   else void starting?.then((runtimes) => handle(m, runtimes));
-});
+}
 
 // The server closed the channel (shutdown, drain) or died: nothing left to serve.
 process.on('disconnect', () => process.exit(0));

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
 import type { ArtifactAnalysis, ExecutionHooks, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
 import { ErrorCodes, OutcomeCodes, SpearletError } from '../errors.js';
+import { BatchedSender } from './batched-sender.js';
 import type { FromWorker, ToWorker, WireErrorInfo } from './protocol.js';
 
 /** The worker's entry module (TypeScript, run through tsx like the server). */
@@ -76,6 +77,7 @@ export class WorkerProcess {
   private readonly child: ChildProcess;
   private readonly events: WorkerEvents;
   private readonly pending = new Map<number, Pending>();
+  private readonly outbox = new BatchedSender<ToWorker>((batch) => this.writeBatch(batch));
   private nextId = 1;
   private exitReported = false;
   private readonly exited: Promise<void>;
@@ -92,7 +94,9 @@ export class WorkerProcess {
     });
     this.pid = this.child.pid ?? -1;
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
-    this.child.on('message', (message: FromWorker) => this.receive(message));
+    this.child.on('message', (batch: FromWorker[]) => {
+      for (const message of batch) this.receive(message);
+    });
     this.child.once('exit', (code, signal) => this.exit(signal ? `was killed by ${signal}` : `exited with code ${code}`));
     // The channel closes as the process dies, usually a moment before 'exit' (which says how it
     // died); if 'exit' does not follow at once the calls fail anyway.
@@ -200,9 +204,13 @@ export class WorkerProcess {
   }
 
   private send(message: ToWorker): void {
+    this.outbox.send(message);
+  }
+
+  private writeBatch(batch: ToWorker[]): void {
     if (!this.child.connected) return; // `gone` has ended (or is about to end) every request
     try {
-      this.child.send(message);
+      this.child.send(batch);
     } catch (err) {
       this.fail(`could not be written to: ${(err as Error).message}`);
     }

@@ -1,0 +1,36 @@
+/**
+ * Coalesces the messages one process sends the other during one turn of its event loop into one
+ * IPC write. Sent one by one, every call cost a pipe write and a wake-up of the other process, and
+ * on a 2-core machine the woken process preempts the sender: at 32 concurrent calls the server
+ * spent about 15% of its time inside those sends. A batch goes out in the same turn (setImmediate
+ * runs right after the turn's I/O callbacks), so a lone call waits for nothing.
+ */
+export class BatchedSender<T> {
+  private queue: T[] = [];
+  private scheduled = false;
+
+  /** @param write sends one batch (an array, in the order the messages were sent) */
+  constructor(private readonly write: (batch: T[]) => void) {}
+
+  /** Queues a message for this turn's batch. */
+  send(message: T): void {
+    this.queue.push(message);
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(this.flush);
+  }
+
+  /** Sends a message, and everything queued before it, at once (the process may not last the turn). */
+  sendNow(message: T): void {
+    this.queue.push(message);
+    this.flush();
+  }
+
+  private readonly flush = (): void => {
+    this.scheduled = false;
+    const batch = this.queue;
+    if (batch.length === 0) return;
+    this.queue = [];
+    this.write(batch);
+  };
+}
