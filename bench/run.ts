@@ -35,6 +35,18 @@ const QUICK: Counts = { warm1: 500, warm32: 1000, warmup: 300, cold: 8, coldGapM
 
 const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
+/** Blocks per run of the warm comparisons (see the warm scenario). */
+const BLOCKS = 4;
+
+/** Figures measured in turn: a key and the measurement of one block. */
+type Series = Array<[key: string, measure: () => Promise<LatencySummary>]>;
+
+/** `series` starting at its `shift`-th element. */
+function rotated(series: Series, shift: number): Series {
+  const k = shift % series.length;
+  return [...series.slice(k), ...series.slice(0, k)];
+}
+
 /** Collects one summary per run under a key and gives back the medians. */
 class Runs {
   private readonly byKey = new Map<string, LatencySummary[]>();
@@ -98,12 +110,19 @@ async function main(): Promise<void> {
     for (let run = 1; run <= runs; run++) {
       log(`run ${run} of ${runs}`);
       if (only.has('warm') && client && noop && def) {
-        r.add('noop.c1', await noopGrpc(client, noop.address, 1, counts));
-        for (const [mode, server] of servers) r.add(`warm.${mode}.c1`, await warmGrpc(client, server, 1, counts));
-        if (def.wasmTaskId) r.add('wasm', await warmGrpc(client, def, 1, counts, def.wasmTaskId));
+        // Series compared with each other take turns in blocks, in an order that rotates, so a
+        // drift in the shared machine's speed (2-3x within minutes here) weighs on all alike.
+        const block: Counts = { ...counts, warm1: counts.warm1 / BLOCKS, warm32: counts.warm32 / BLOCKS, warmup: counts.warmup / BLOCKS };
+        const c1: Series = [['noop.c1', () => noopGrpc(client, noop.address, 1, block)]];
+        const c32: Series = [['noop.c32', () => noopGrpc(client, noop.address, 32, block)]];
+        for (const [mode, server] of servers) {
+          c1.push([`warm.${mode}.c1`, () => warmGrpc(client, server, 1, block)]);
+          c32.push([`warm.${mode}.c32`, () => warmGrpc(client, server, 32, block)]);
+        }
+        if (def.wasmTaskId) c1.push(['wasm', () => warmGrpc(client, def, 1, block, def.wasmTaskId)]);
+        for (let b = 0; b < BLOCKS; b++) for (const [key, measure] of rotated(c1, b)) r.add(key, await measure());
         for (const [mode, server] of servers) r.add(`warm.${mode}.inServer`, await warmInServer(server, counts));
-        r.add('noop.c32', await noopGrpc(client, noop.address, 32, counts));
-        for (const [mode, server] of servers) r.add(`warm.${mode}.c32`, await warmGrpc(client, server, 32, counts));
+        for (let b = 0; b < BLOCKS; b++) for (const [key, measure] of rotated(c32, b)) r.add(key, await measure());
       }
       if (only.has('peers') || only.has('compute')) {
         for (const peer of peers) {

@@ -113,6 +113,6 @@ export function renderTable(r: BenchResults): string {
     r.targets.map((t) => [t.name, t.bar, t.measured, t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED']),
   );
   const m = r.machine;
-  const head = `${r.quick ? 'Quick run' : 'Full run'}, ${r.date}: median of ${r.runs} runs per figure. Node ${m.node}, ${m.platform}, ${m.cpus} × ${m.cpuModel}, load average at start ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}.`;
+  const head = `${r.quick ? 'Quick run' : 'Full run'}, ${r.date}: median of ${r.runs} runs per figure (warm gRPC figures: of ${r.runs} × 4 blocks, taken in turn with the no-op handler's). Node ${m.node}, ${m.platform}, ${m.cpus} × ${m.cpuModel}, load average at start ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}.`;
   return `${head}\n\n${main}\n\n${targets}\n`;
 }
