@@ -10,7 +10,7 @@
 import type { Config } from '../config.js';
 import { ErrorCodes, OutcomeCodes, SpearletError, executionNotFound } from '../errors.js';
 import type { Logger } from '../logger.js';
-import type { ExecutionRecord, ExecutionStatus, TaskRecord } from '../store/records.js';
+import type { ExecutionRecord, ExecutionStatus } from '../store/records.js';
 import { TERMINAL_STATUSES } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { Admission, Slot } from './admission.js';
@@ -20,7 +20,7 @@ import { runOnPool } from './execution-runner.js';
 import type { ExecutionObserver } from './execution-observer.js';
 import { newExecutionId, ulid } from './ids.js';
 import type { InstancePool } from './instance-pool.js';
-import { type InvocationPlan, type InvokeInput, planInvocation } from './invocation-plan.js';
+import { type InvocationPlan, type InvokeInput, planInvocation, requestedExecutionId } from './invocation-plan.js';
 import { LogBuffer } from './log-buffer.js';
 import type { Outcome } from './runtime.js';
 import type { TaskRegistry } from './task-registry.js';
@@ -35,7 +35,6 @@ export interface StreamSink {
 export interface Accepted {
   /** The record as accepted (PENDING or RUNNING), or the existing one for a repeated id. */
   execution: ExecutionRecord;
-  task: TaskRecord;
   /** True when execution_id named an existing execution and nothing new runs. */
   existing: boolean;
   /** Resolves with the terminal record once it is stored. */
@@ -146,11 +145,14 @@ export class TaskExecutionManager {
   }
 
   private async accept(input: InvokeInput, sink?: StreamSink): Promise<Accepted> {
-    const plan = await planInvocation(input, this.registry, this.config);
-    if (plan.executionId !== undefined) {
-      const repeated = await this.existing(plan.executionId);
+    // A repeated execution_id answers with its execution before anything else is looked at: the
+    // retry of a call gets its record even when the task has been deleted since.
+    const requestedId = requestedExecutionId(input);
+    if (requestedId !== undefined) {
+      const repeated = await this.existing(requestedId);
       if (repeated) return repeated;
     }
+    const plan = await planInvocation(input, this.registry, this.config);
     const { task } = plan;
     this.admission.check(task.taskId, task.limits.maxConcurrency);
     const queued = input.mode === 'ASYNC' && !input.wait;
@@ -191,7 +193,7 @@ export class TaskExecutionManager {
       abort.abort();
       throw err;
     }
-    return { execution: { ...record }, task, existing: false, done: live.done };
+    return { execution: { ...record }, existing: false, done: live.done };
   }
 
   private writeRunningRecord(live: LiveExecution): void {
@@ -205,11 +207,10 @@ export class TaskExecutionManager {
 
   private async existing(executionId: string): Promise<Accepted | undefined> {
     const live = this.live.get(executionId);
-    if (live) return { execution: { ...live.record }, task: this.registry.require(live.record.taskId), existing: true, done: live.done };
+    if (live) return { execution: { ...live.record }, existing: true, done: live.done };
     const record = await this.store.getExecution(executionId);
     if (!record) return undefined;
-    const task = this.registry.get(record.taskId) ?? this.registry.require(record.taskId);
-    return { execution: record, task, existing: true, done: Promise.resolve(record) };
+    return { execution: record, existing: true, done: Promise.resolve(record) };
   }
 
   private async run(live: LiveExecution, plan: InvocationPlan, input: InvokeInput, slot: Slot | undefined, sink?: StreamSink): Promise<ExecutionRecord> {

@@ -94,12 +94,18 @@ function resolveExport(task: TaskRecord, functionName: string): ExportInfo {
   throw new SpearletError(ErrorCodes.FUNCTION_NOT_FOUND, `function_name: ${problem}`, { field: 'function_name' });
 }
 
-/** Validates a request into a plan; throws coded errors, writes nothing but a new task. */
-export async function planInvocation(input: InvokeInput, registry: TaskRegistry, config: Config): Promise<InvocationPlan> {
+/** The caller-chosen execution id of a request, if any; INVALID_ARGUMENT when malformed. */
+export function requestedExecutionId(input: InvokeInput): string | undefined {
   const executionId = input.executionId ?? (input.context.executionId !== '' ? input.context.executionId : undefined);
   if (executionId !== undefined && !EXECUTION_ID_PATTERN.test(executionId)) {
     throw invalidArgument('execution_id', 'must be 1-128 characters of A-Z a-z 0-9 . _ : -');
   }
+  return executionId;
+}
+
+/** Validates a request into a plan; throws coded errors, writes nothing but a new task. */
+export async function planInvocation(input: InvokeInput, registry: TaskRegistry, config: Config): Promise<InvocationPlan> {
+  const executionId = requestedExecutionId(input);
   if (!Number.isInteger(input.context.timeoutMs) || input.context.timeoutMs < 0) {
     throw invalidArgument('context.timeout_ms', `must be 0 (the default) or a positive number of milliseconds, got ${input.context.timeoutMs}`);
   }

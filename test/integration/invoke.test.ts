@@ -157,6 +157,21 @@ describe('InvokeFunction ASYNC and idempotency', () => {
     expect(again.message).toMatch(/existing execution/);
   });
 
+  it('answers a repeated execution_id with its record after the task was deleted', async () => {
+    const spec = jsSpec('export default ({ n }) => n * 2;');
+    const first = await t.client.invoke({ invocationType: 'INVOCATION_TYPE_NEW_TASK', taskName: 'deleted-later', artifactSpec: spec, parameters: params({ n: 21 }), executionId: 'idem-deleted' });
+    expect(valueOf(first.result?.result)).toBe(42);
+    const deleted = await t.client.deleteTask({ taskId: first.taskId });
+    expect(deleted.success).toBe(true);
+    const again = await t.client.invoke({ invocationType: 'INVOCATION_TYPE_EXISTING_TASK', taskId: first.taskId, parameters: params({ n: 21 }), executionId: 'idem-deleted' });
+    expect(again.success).toBe(true);
+    expect(again.executionId).toBe('idem-deleted');
+    expect(valueOf(again.result?.result)).toBe(42);
+    expect(again.message).toMatch(/existing execution/);
+    // A new execution id on the deleted task is refused as before.
+    await expect(t.client.invoke({ invocationType: 'INVOCATION_TYPE_EXISTING_TASK', taskId: first.taskId, executionId: 'idem-deleted-2' })).rejects.toMatchObject({ code: 5 });
+  });
+
   it('returns the running execution for a repeated id while it runs', async () => {
     const first = await call('slowAdd', { a: 1, b: 1, ms: 150 }, { executionId: 'idem-async', executionMode: 'EXECUTION_MODE_ASYNC' });
     const again = await call('slowAdd', { a: 1, b: 1, ms: 150 }, { executionId: 'idem-async' });
