@@ -117,6 +117,7 @@ export async function runOnPool(pool: InstancePool, plan: InvocationPlan, req: R
       return { outcome: cancelled(), attempts, coldStart, instanceId: lease.pooled.instance.id };
     }
     const outcome = await executeGuarded(lease, req);
+    coldStart ||= outcome.rebuilt === true;
     pool.release(lease, outcome);
     const retry = outcome.status === 'failed' && RETRYABLE.has(outcome.errorCode ?? '') && attempts <= plan.maxRetries && !req.signal.aborted;
     if (!retry) return { outcome, attempts, coldStart, instanceId: lease.pooled.instance.id };

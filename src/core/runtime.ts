@@ -90,6 +90,11 @@ export interface Outcome {
   memoryUsedBytes: number;
   /** False when the sandbox was terminated or is in an unknown state (timeout, OOM, cancel, crash). */
   instanceUsable: boolean;
+  /**
+   * True when the instance had to rebuild its sandbox before this call (a process-isolated
+   * instance whose worker died): module state was lost, so the call was a cold start.
+   */
+  rebuilt?: boolean;
 }
 
 /**

@@ -65,6 +65,7 @@ export class RemoteInstance implements Instance {
 
   async execute(call: Invocation, hooks: ExecutionHooks, signal: AbortSignal): Promise<Outcome> {
     if (this.disposed) return failure('the instance has been disposed', this.memory);
+    let rebuilt = false;
     if (!this.worker?.accepting) {
       const from = this.worker?.describe(this.worker.alive ? 'is draining' : 'is gone') ?? 'no worker';
       this.unbind();
@@ -73,6 +74,7 @@ export class RemoteInstance implements Instance {
       } catch (err) {
         return failure(`${from} and the instance could not be rebuilt: ${(err as Error).message}`, this.memory);
       }
+      rebuilt = true;
     }
     const worker = this.worker;
     if (!worker) return failure('the instance was disposed while it was rebuilt', this.memory);
@@ -81,7 +83,7 @@ export class RemoteInstance implements Instance {
     }
     const outcome = await worker.execute(this.remoteId, call, hooks, signal);
     this.memory = outcome.memoryUsedBytes;
-    return outcome;
+    return rebuilt ? { ...outcome, rebuilt } : outcome;
   }
 
   /** The figure the worker reported with the last outcome: no round trip. */

@@ -271,8 +271,10 @@ describe('worker memory ceiling', () => {
     expect(sup.counters.drained).toBe(1);
     expect(sup.counters.crashed).toBe(0);
     expect(after).not.toBe(before);
-    // The instance was rebuilt on the new worker: module state starts over.
+    // The instance was rebuilt on the new worker: module state starts over, and the call says it
+    // was a cold start.
     expect(count.result?.status).toBe('EXECUTION_STATUS_COMPLETED');
     expect(valueOf(count.result?.result)).toBe(0);
+    expect(count.result?.metrics.cold_start).toBe('true');
   }, 60_000);
 });

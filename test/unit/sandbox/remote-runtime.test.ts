@@ -165,7 +165,9 @@ describe('RemoteRuntime', () => {
     const moved = await idle.execute(call('counter'), recorder(), never);
     expect(moved.status).toBe('completed');
     expect(moved.value).toEqual({ kind: 'json', value: '1' });
+    expect(moved.rebuilt).toBe(true);
     expect(idle.pid).not.toBe(victim);
+    expect((await idle.execute(call('counter'), recorder(), never)).rebuilt).toBeUndefined();
     idle.dispose();
     expect(supervisor.counters.crashed).toBeGreaterThanOrEqual(1);
   });
