@@ -63,9 +63,9 @@ function spearletRows(r: BenchResults): Row[] {
   const inTurn = s.computeRaw;
   const inTurnGrpc = s.computeRawGrpc;
   if (s.compute) {
-    const vs = Object.entries(r.peers.inProcess).map(([name, p]) => `${ratio(s.compute!.p50, p.fib.p50)} ${name}`);
-    if (inTurnGrpc) vs.unshift(`${ratio(s.compute.p50, inTurnGrpc.p50)} raw isolated-vm behind grpc-js in turn`);
-    rows.push(...latencyRow(`compute-heavy invoke, fib(${r.fibN}), gRPC`, s.compute, vs.join(', '), false));
+    const apart = Object.entries(r.peers.inProcess).map(([name, p]) => `${ratio(s.compute!.p50, p.fib.p50)} ${name}`);
+    const note = [inTurnGrpc ? `${ratio(s.compute.p50, inTurnGrpc.p50)} raw isolated-vm behind grpc-js in turn` : '', apart.length > 0 ? `measured apart: ${apart.join(', ')}` : ''];
+    rows.push(...latencyRow(`compute-heavy invoke, fib(${r.fibN}), gRPC`, s.compute, note.filter((n) => n !== '').join('; '), false));
   }
   if (s.computeInServer && inTurn) {
     rows.push(...latencyRow(`compute-heavy invoke, fib(${r.fibN}), in server (no gRPC)`, s.computeInServer, `${ratio(s.computeInServer.p50, inTurn.p50)} raw isolated-vm in turn`, false));
