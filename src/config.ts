@@ -41,6 +41,8 @@ export interface ConfigInput {
   isolation?: IsolationMode;
   sandboxWorkers?: number;
   workerMemoryLimitMb?: number;
+  /** CPU niceness of sandbox workers (0-19): guest code yields the CPU to the server's own work. */
+  workerNice?: number;
   /** Tenants (ArtifactSpec.metadata `tenant`) that may have a dedicated sandbox worker at once. */
   maxTenantWorkers?: number;
   shutdownGraceMs?: number;
@@ -84,6 +86,7 @@ export const DEFAULTS = {
   // One per core, up to 8: each idle worker costs ~90 MB, and a busy one uses a core anyway.
   sandboxWorkers: Math.max(1, Math.min(8, os.availableParallelism())),
   workerMemoryLimitMb: 4096,
+  workerNice: 10,
   maxTenantWorkers: 16,
   shutdownGraceMs: 10_000,
   syncWrites: false,
@@ -166,6 +169,7 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     isolation: oneOf('isolation', input.isolation ?? d.isolation, ['process', 'in-process'] as const),
     sandboxWorkers: int('sandboxWorkers', input.sandboxWorkers ?? d.sandboxWorkers, 1, 256),
     workerMemoryLimitMb: int('workerMemoryLimitMb', input.workerMemoryLimitMb ?? d.workerMemoryLimitMb, 256),
+    workerNice: int('workerNice', input.workerNice ?? d.workerNice, 0, 19),
     maxTenantWorkers: int('maxTenantWorkers', input.maxTenantWorkers ?? d.maxTenantWorkers, 0, 1024),
     shutdownGraceMs: int('shutdownGraceMs', input.shutdownGraceMs ?? d.shutdownGraceMs, 0),
     syncWrites: input.syncWrites ?? d.syncWrites,

@@ -39,6 +39,7 @@ options:
                                      or in-process
   --sandbox-workers N                shared sandbox worker processes (default: one per core)
   --worker-memory-limit-mb N         RSS over which a sandbox worker is drained and replaced (4096)
+  --worker-nice N                    CPU niceness of sandbox workers, 0-19 (10): guest code yields to the server
   --max-tenant-workers N             tenants with a dedicated sandbox worker at once (16)
   --shutdown-grace-ms N              how long SIGTERM waits for running executions (10000)
   --sync-writes                      fsync every terminal record

@@ -32,6 +32,7 @@ const OPTIONS = {
   isolation: ['isolation', 'string'],
   'sandbox-workers': ['sandboxWorkers', 'int'],
   'worker-memory-limit-mb': ['workerMemoryLimitMb', 'int'],
+  'worker-nice': ['workerNice', 'int'],
   'max-tenant-workers': ['maxTenantWorkers', 'int'],
   'shutdown-grace-ms': ['shutdownGraceMs', 'int'],
   'sync-writes': ['syncWrites', 'bool'],

@@ -9,6 +9,7 @@
  * another. Entry point: forked by worker-process.ts.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import type { Config } from '../config.js';
 import type { Instance } from '../core/runtime.js';
 import { RuntimeManager } from '../core/runtime-manager.js';
@@ -46,6 +47,14 @@ async function start(config: Config): Promise<RuntimeManager> {
     fs.writeFileSync('/proc/self/oom_score_adj', OOM_SCORE_ADJ);
   } catch {
     // Not Linux, or not allowed: the RSS watchdog still bounds the worker.
+  }
+  // Before isolated-vm starts its threads, which inherit it (Linux keeps niceness per thread):
+  // guest code then yields the CPU to the server's gRPC, store and health work, so a busy or
+  // hostile guest cannot starve the control plane.
+  try {
+    os.setPriority(config.workerNice);
+  } catch {
+    // Not allowed here: the worker runs at the server's priority.
   }
   const m = new RuntimeManager();
   await registerInProcessRuntimes(m, config, {

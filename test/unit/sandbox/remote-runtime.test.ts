@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/config.js';
 import type { ExecutionHooks, Instance, Invocation } from '../../../src/core/runtime.js';
@@ -69,6 +70,23 @@ describe('RemoteRuntime', () => {
     expect(js.name).toBe('v8-isolate');
     expect(js.artifactTypes).toContain('javascript');
     expect(wasmRuntime.artifactTypes).toEqual(['wasm', 'webassembly']);
+  });
+
+  it.runIf(process.platform === 'linux')('runs guest code at a lower CPU priority than the server (workerNice 10)', async () => {
+    const instance = (await js.createInstance(spec)) as Instance & { pid?: number };
+    try {
+      const pid = instance.pid!;
+      // Field 19 of /proc/PID/task/TID/stat is the nice value; the worker's threads made after it
+      // lowered its priority (isolated-vm's among them) carry the same.
+      const niceOf = (tid: string) => Number(fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[16]);
+      // (A test run that is itself niced above 10 may not go back up: the worker keeps the runner's.)
+      const expected = Math.max(10, os.getPriority());
+      expect(niceOf(String(pid))).toBe(expected);
+      const threads = fs.readdirSync(`/proc/${pid}/task`).map(niceOf);
+      expect(threads.filter((n) => n === expected).length).toBeGreaterThan(1);
+    } finally {
+      instance.dispose();
+    }
   });
 
   it('analyzes in a worker, and refusals keep their code, field and message', async () => {
