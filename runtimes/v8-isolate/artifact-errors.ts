@@ -46,6 +46,18 @@ export function topLevelError(err: unknown, opts: { disposed: boolean; timeoutMs
   return invalid(`top-level code threw Error: ${raw}`, err);
 }
 
+/**
+ * Describing the exports failed. Guest code runs there only through a Proxy's traps (a Proxy
+ * exported as a function); one that does not return within the time allowed refuses the artifact.
+ */
+export function exportsNotDescribed(err: unknown, opts: { disposed: boolean; timeoutMs: number; memoryLimitMb: number }): SpearletError {
+  const raw = err instanceof Error ? err.message : String(err);
+  if (/Script execution timed out/.test(raw)) {
+    return invalid(`describing the module's exports did not finish within ${opts.timeoutMs} ms (an exported Proxy whose traps do not return?)`, err);
+  }
+  return topLevelError(err, opts);
+}
+
 export function topLevelUnsettled(): SpearletError {
   return invalid(
     'top-level await did not settle while the module was evaluated (timers and pending promises cannot be awaited at top level)',

@@ -5,7 +5,7 @@
  */
 import type ivm from 'isolated-vm';
 import type { ArtifactAnalysis, ExportInfo } from '../../src/core/runtime.js';
-import { compileError, importRefused, notUtf8, topLevelError, topLevelUnsettled } from './artifact-errors.js';
+import { compileError, exportsNotDescribed, importRefused, notUtf8, topLevelError, topLevelUnsettled } from './artifact-errors.js';
 import type { CodeCache } from './code-cache.js';
 import type { Sandbox } from './sandbox.js';
 
@@ -28,6 +28,9 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * hold up the other calls of this process.
  */
 const SYNC_COMPILE_MAX_CHARS = 64 * 1024;
+
+/** Time describing a module's exports may take (guest code runs there only in Proxy traps). */
+const DESCRIBE_TIMEOUT_MS = 50;
 
 /** The loader module, compiled ahead of time in each blank sandbox (it does not depend on the task). */
 export function compileLoader(isolate: ivm.Isolate): ivm.Module {
@@ -104,12 +107,14 @@ export async function loadModule(
     }
     let described: { exports: ExportInfo[]; memory: number };
     try {
-      described = (await sandbox.prelude.load.apply(undefined, [namespace.derefInto()], {
+      // On this thread: listing the exports takes microseconds (a thread hop took longer), and
+      // the guest code that can run here (an exported Proxy's traps) is held to a short limit.
+      described = sandbox.prelude.load.applySync(undefined, [namespace.derefInto()], {
         result: { copy: true },
-        timeout: timeoutMs,
-      })) as { exports: ExportInfo[]; memory: number };
+        timeout: DESCRIBE_TIMEOUT_MS,
+      }) as { exports: ExportInfo[]; memory: number };
     } catch (err) {
-      throw topLevelError(err, limits());
+      throw exportsNotDescribed(err, { ...limits(), timeoutMs: DESCRIBE_TIMEOUT_MS });
     } finally {
       namespace.release();
     }

@@ -104,6 +104,14 @@ describe('analyze', () => {
     expect(err.message).toBe('top-level code threw TypeError: no config');
   });
 
+  it('refuses an exported Proxy whose traps do not return, and the runtime goes on', async () => {
+    const err = await analysisError('export default new Proxy(function () {}, { getPrototypeOf() { for (;;); } });\n');
+    expect(err.code).toBe('INVALID_ARTIFACT');
+    expect(err.message).toMatch(/describing the module's exports did not finish within 50 ms/);
+    const ok = await analyze(runtime, bytesOf('export default () => 1;'), { memoryLimitMb: MB });
+    expect(ok.defaultExport).toBe('default');
+  });
+
   it('accepts top-level await that settles, refuses one that does not', async () => {
     const ok = await analyze(runtime, bytesOf('const v = await Promise.resolve(2);\nexport default () => v;\n'), { memoryLimitMb: MB });
     expect(ok.defaultExport).toBe('default');
