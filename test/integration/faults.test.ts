@@ -278,3 +278,35 @@ describe('worker memory ceiling', () => {
     expect(count.result?.metrics.cold_start).toBe('true');
   }, 60_000);
 });
+
+describe('hung worker', () => {
+  let t: TestServer;
+  beforeAll(async () => {
+    t = await startTestServer({ isolation: 'process', sandboxWorkers: 1 });
+  });
+  afterAll(() => t?.stop());
+
+  it('a worker stopped with SIGSTOP misses its heartbeats, is killed and replaced; its call ends INSTANCE_FAILED', async () => {
+    const sup = supervisorOf(t);
+    const taskId = (await t.client.invoke({ taskName: 'hung', artifactSpec: jsSpec(SLOW), functionName: 'add', parameters: params({ a: 1, b: 2 }) })).taskId;
+    const [stopped] = sharedPids(sup);
+    const running = t.client.invoke({ taskId, functionName: 'nap', parameters: params({ ms: 200 }), context: { timeoutMs: 60_000 } });
+    await sleep(50);
+    process.kill(stopped, 'SIGSTOP');
+    const started = Date.now();
+    const health = await t.client.getHealth({});
+    const res = await running;
+    const endedAfterMs = Date.now() - started;
+    await until('a replacement worker', () => sharedPids(sup).some((pid) => pid !== stopped && alive(pid)), 10_000);
+    const after = await t.client.invoke({ taskId, functionName: 'add', parameters: params({ a: 2, b: 3 }) });
+    report('hung worker', { invocations: 3, faultsInjected: 1, hung: sup.counters.hung, endedAfterMs, healthDuringHang: health.status, recordsLost: 0, serverRestarts: 0 });
+    expect(health.status).not.toBe('');
+    expect(res.result?.status).toBe('EXECUTION_STATUS_FAILED');
+    expect(res.result?.errorCode).toBe('INSTANCE_FAILED');
+    expect(sup.counters.hung).toBe(1);
+    expect(alive(stopped)).toBe(false);
+    expect(after.result?.status).toBe('EXECUTION_STATUS_COMPLETED');
+    expect(valueOf(after.result?.result)).toBe(5);
+    expect(after.result?.metrics.cold_start).toBe('true');
+  }, 60_000);
+});
