@@ -1,7 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { createScheduler, registerScheduler, schedulingPolicies } from '../../../src/core/scheduler.js';
+import { type Scheduler, createScheduler, registerScheduler, schedulingPolicies } from '../../../src/core/scheduler.js';
 
 const candidates = (...c: Array<[lastUseSeq: number, load: number]>) => c.map(([lastUseSeq, load]) => ({ lastUseSeq, load }));
+
+/** The picks of `calls` sequential calls over three idle instances, each pick becoming the most recent. */
+function sequentialPicks(scheduler: Scheduler, calls: number): number[] {
+  const pool = candidates([1, 0], [2, 0], [3, 0]);
+  const order: number[] = [];
+  for (let seq = 4; seq < 4 + calls; seq++) {
+    const i = scheduler.pick(pool);
+    order.push(i);
+    pool[i] = { ...pool[i], lastUseSeq: seq };
+  }
+  return order;
+}
 
 describe('scheduler registry', () => {
   it('has round-robin, least-loaded and warmest registered', () => {
@@ -32,14 +44,7 @@ describe('round-robin', () => {
   });
 
   it('rotates over instances as each pick becomes the most recent', () => {
-    const pool = candidates([1, 0], [2, 0], [3, 0]);
-    const order: number[] = [];
-    for (let seq = 4; seq < 10; seq++) {
-      const i = rr.pick(pool);
-      order.push(i);
-      pool[i] = { ...pool[i], lastUseSeq: seq };
-    }
-    expect(order).toEqual([0, 1, 2, 0, 1, 2]);
+    expect(sequentialPicks(rr, 6)).toEqual([0, 1, 2, 0, 1, 2]);
   });
 });
 
@@ -71,13 +76,6 @@ describe('warmest', () => {
   });
 
   it('keeps taking the same instance while it is idle between calls', () => {
-    const pool = candidates([1, 0], [2, 0], [3, 0]);
-    const order: number[] = [];
-    for (let seq = 4; seq < 8; seq++) {
-      const i = w.pick(pool);
-      order.push(i);
-      pool[i] = { ...pool[i], lastUseSeq: seq };
-    }
-    expect(order).toEqual([2, 2, 2, 2]);
+    expect(sequentialPicks(w, 4)).toEqual([2, 2, 2, 2]);
   });
 });
