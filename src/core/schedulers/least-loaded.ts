@@ -1,10 +1,8 @@
 /**
  * least-loaded: the idle instance that has worked least recently (lowest decayed CPU time per
  * call) goes next, so calls steer away from instances that have been running heavy work (their
- * heap and GC debt are the largest). Among equal loads the instance idle longest goes first: an
- * instance released a moment ago may still be finishing its last task on its isolate's thread,
- * and a call handed to it waits for that (measured: about 30% less throughput at concurrency 32
- * when the most recently used instance was preferred).
+ * heap and GC debt are the largest). Among equal loads the instance idle longest goes first, so
+ * light calls take turns over the others.
  */
 import type { Scheduler, SchedulingCandidate } from '../scheduler.js';
 
