@@ -3,6 +3,7 @@
  * collects what the instance reports, shared by every runtime's tests.
  */
 import { createHash } from 'node:crypto';
+import { afterAll, afterEach } from 'vitest';
 import type { ArtifactAnalysis, Instance, InstanceLimits, Invocation, Outcome, Runtime } from '../../../src/core/runtime.js';
 import type { EncodedValue, ParamValue } from '../../../src/core/values.js';
 
@@ -72,4 +73,27 @@ export async function analyze(runtime: Runtime, code: Uint8Array, limits: Instan
   const { analysis, instance } = await runtime.prepare({ taskId: 'task-analysed', digest, code, limits });
   instance.dispose();
   return analysis;
+}
+
+/**
+ * For files of hostile cases: wraps `make` so that the instances it builds are disposed after
+ * each test, after which `stillWorks` must pass (a fresh instance of the runtime works); the
+ * runtime is closed after the file.
+ */
+export function disposedAfterEach<A extends unknown[]>(
+  runtime: Runtime,
+  make: (...args: A) => Promise<Instance>,
+  stillWorks: () => Promise<void>,
+): (...args: A) => Promise<Instance> {
+  const instances: Instance[] = [];
+  afterEach(async () => {
+    for (const instance of instances.splice(0)) instance.dispose();
+    await stillWorks();
+  });
+  afterAll(() => runtime.close?.());
+  return async (...args) => {
+    const instance = await make(...args);
+    instances.push(instance);
+    return instance;
+  };
 }

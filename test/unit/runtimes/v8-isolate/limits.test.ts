@@ -2,8 +2,8 @@
  * V8 runtime: deadlines, cancellation, memory limits and stack overflow. After every hostile case
  * the process must be fine and a fresh instance must still work.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Instance } from '../../../../src/core/runtime.js';
+import { describe, expect, it } from 'vitest';
+import { disposedAfterEach } from '../run-call.js';
 import { expectFreshInstanceWorks, instanceOf, newRuntime, run } from './helpers.js';
 
 const SOURCE = `
@@ -22,19 +22,7 @@ export function ok() { return 'ok'; }
 `;
 
 const runtime = newRuntime();
-const instances: Instance[] = [];
-
-async function fresh(memoryLimitMb?: number): Promise<Instance> {
-  const instance = await instanceOf(runtime, SOURCE, memoryLimitMb);
-  instances.push(instance);
-  return instance;
-}
-
-afterEach(async () => {
-  for (const instance of instances.splice(0)) instance.dispose();
-  await expectFreshInstanceWorks(runtime);
-});
-afterAll(() => runtime.close());
+const fresh = disposedAfterEach(runtime, (memoryLimitMb?: number) => instanceOf(runtime, SOURCE, memoryLimitMb), () => expectFreshInstanceWorks(runtime));
 
 describe('deadline', () => {
   it.each(['syncLoop', 'awaitThenLoop', 'timerThenLoop', 'neverSettles', 'loopInMicrotask'])('%s ends TIMEOUT at the deadline', async (fn) => {

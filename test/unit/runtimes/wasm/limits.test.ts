@@ -2,26 +2,13 @@
  * Wasm runtime: traps, deadlines, cancellation and the linear memory limit. After every hostile
  * case a fresh instance must still work.
  */
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import type { Instance } from '../../../../src/core/runtime.js';
+import { describe, expect, it } from 'vitest';
 import { OutcomeCodes } from '../../../../src/errors.js';
 import { expectFreshInstanceWorks, fixture, instanceOf, newRuntime, run, stdoutOf, valueOf } from './helpers.js';
-import { analyze } from '../run-call.js';
+import { analyze, disposedAfterEach } from '../run-call.js';
 
 const runtime = newRuntime();
-const instances: Instance[] = [];
-
-async function fresh(name: string, memoryLimitMb?: number): Promise<Instance> {
-  const instance = await instanceOf(runtime, name, memoryLimitMb);
-  instances.push(instance);
-  return instance;
-}
-
-afterEach(async () => {
-  for (const instance of instances.splice(0)) instance.dispose();
-  await expectFreshInstanceWorks(runtime);
-});
-afterAll(() => runtime.close());
+const fresh = disposedAfterEach(runtime, (name: string, memoryLimitMb?: number) => instanceOf(runtime, name, memoryLimitMb), () => expectFreshInstanceWorks(runtime));
 
 describe('traps', () => {
   it.each([
