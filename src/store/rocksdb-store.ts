@@ -58,7 +58,11 @@ export class RocksDbStore implements Store {
     if (this.db) return;
     const db = createLevel(this.location);
     try {
-      await db.open({ createIfMissing: true });
+      // WAL records are not compressed: @nxtedition/rocksdb compresses them with ZSTD by default,
+      // on the writing thread, which doubled the cost of every durable write (about 50 -> 22 µs
+      // for an execution's batch, measured). The WAL only holds what is not yet flushed to table
+      // files, and those stay compressed.
+      await db.open({ createIfMissing: true, walCompression: false });
     } catch (err) {
       throw openError(this.location, err);
     }
