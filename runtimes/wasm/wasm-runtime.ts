@@ -4,7 +4,7 @@
  * into their own isolate.
  */
 import ivm from 'isolated-vm';
-import type { Instance, InstanceSpec, PreparedTask, Runtime } from '../../src/core/runtime.js';
+import type { ArtifactAnalysis, Instance, InstanceSpec, PreparedTask, Runtime } from '../../src/core/runtime.js';
 import { descriptor } from './descriptor.js';
 import { compileModule, inspectModule, limitPages } from './module-info.js';
 import { withMemoryMaximum } from './wasm-binary.js';
@@ -22,11 +22,23 @@ export class WasmRuntime implements Runtime {
 
   constructor(private readonly options: WasmInstanceOptions) {}
 
-  /** Validates the module as written, then builds the first instance from the capped compile. */
+  /**
+   * Validates the module as written while the first instance is built from the capped compile
+   * (the two overlap); the instance is disposed when the module is refused.
+   */
   async prepare(spec: InstanceSpec): Promise<PreparedTask> {
+    const [validated, built] = await Promise.allSettled([this.validate(spec), this.createInstance(spec)]);
+    if (validated.status === 'rejected') {
+      if (built.status === 'fulfilled') built.value.dispose();
+      throw validated.reason;
+    }
+    if (built.status === 'rejected') throw built.reason;
+    return { analysis: validated.value, instance: built.value };
+  }
+
+  private async validate(spec: InstanceSpec): Promise<ArtifactAnalysis> {
     await compileModule(spec.code);
-    const { analysis } = inspectModule(spec.code, spec.limits);
-    return { analysis, instance: await this.createInstance(spec) };
+    return inspectModule(spec.code, spec.limits).analysis;
   }
 
   async createInstance(spec: InstanceSpec): Promise<Instance> {
