@@ -61,9 +61,8 @@ export class Admission {
    * the queue timeout, and with the signal's reason when `signal` aborts while waiting.
    */
   acquire(taskId: string, maxForTask: number, signal?: AbortSignal): Promise<Slot> {
-    // Queued waiters are only ever blocked by their own task's limit (pump grants the rest), so a
-    // call of another task with room runs at once: one busy task never blocks the others.
-    if (this.canRun(taskId, maxForTask) && !this.queue.some((w) => w.taskId === taskId)) return Promise.resolve(this.take(taskId, 0));
+    const now = this.tryAcquire(taskId, maxForTask);
+    if (now !== undefined) return Promise.resolve(now);
     if (this.queue.length >= this.limits.maxQueueLength) return Promise.reject(this.refusal(taskId, maxForTask));
     return new Promise<Slot>((resolve, reject) => {
       const waiter: Waiter = {
@@ -86,6 +85,13 @@ export class Admission {
       );
       this.queue.push(waiter);
     });
+  }
+
+  /** A slot right away, or undefined when the call would have to wait in the queue (or be refused). */
+  tryAcquire(taskId: string, maxForTask: number): Slot | undefined {
+    // Queued waiters are only ever blocked by their own task's limit (pump grants the rest), so a
+    // call of another task with room runs at once: one busy task never blocks the others.
+    return this.canRun(taskId, maxForTask) && !this.queue.some((w) => w.taskId === taskId) ? this.take(taskId, 0) : undefined;
   }
 
   private canRun(taskId: string, maxForTask: number): boolean {

@@ -4,8 +4,10 @@
  * Accepting: the request is planned (validated, task resolved), capacity is checked, and only then
  * is the execution recorded. SYNC and STREAM calls wait for an execution slot before they record
  * anything, so a refusal (queue full, queue timeout) leaves no trace; ASYNC calls are recorded
- * PENDING at once and answered, then wait for their slot. Every accepted execution ends with
- * exactly one terminal record written in one batch with its task's counters.
+ * PENDING at once and answered, then wait for their slot. A SYNC call of a task its own request
+ * registers takes a free slot during the registration and starts as soon as the code is loaded
+ * (RidingCall). Every accepted execution ends with exactly one terminal record written in one
+ * batch with its task's counters.
  */
 import type { Config } from '../config.js';
 import { ErrorCodes, OutcomeCodes, SpearletError, executionNotFound } from '../errors.js';
@@ -20,8 +22,9 @@ import { runOnPool } from './execution-runner.js';
 import type { ExecutionObserver } from './execution-observer.js';
 import { newExecutionId, ulid } from './ids.js';
 import type { InstancePool } from './instance-pool.js';
-import { type InvocationPlan, type InvokeInput, planInvocation, requestedExecutionId } from './invocation-plan.js';
+import { type InvocationPlan, type InvokeInput, invocationOf, planInvocation, requestedExecutionId } from './invocation-plan.js';
 import { LogBuffer } from './log-buffer.js';
+import { RidingCall, type StartedCall } from './riding-call.js';
 import type { Outcome } from './runtime.js';
 import type { TaskRegistry } from './task-registry.js';
 import type { EncodedValue } from './values.js';
@@ -152,16 +155,29 @@ export class TaskExecutionManager {
       const repeated = await this.existing(requestedId);
       if (repeated) return repeated;
     }
-    const plan = await planInvocation(input, this.registry, this.config);
-    const { task } = plan;
-    this.admission.check(task.taskId, task.limits.maxConcurrency);
     const queued = input.mode === 'ASYNC' && !input.wait;
     const abort = new AbortController();
-    let slot: Slot | undefined;
-    if (!queued) slot = await this.admission.acquire(task.taskId, task.limits.maxConcurrency);
-    const now = Date.now();
+    const logs = new LogBuffer(this.config.maxLogLinesPerExecution, this.config.maxLogLineBytes);
+    const executionId = requestedId ?? newExecutionId();
+    // A SYNC call of a task it registers starts as soon as the task's code is loaded.
+    const riding = queued || sink !== undefined ? undefined : new RidingCall(this.admission, { executionId, input, abort, logs });
+    let plan: InvocationPlan;
+    try {
+      plan = await planInvocation(input, this.registry, this.config, riding);
+    } catch (err) {
+      riding?.abandon();
+      throw err;
+    }
+    const { task } = plan;
+    const first = riding?.running;
+    let slot = riding?.slot;
+    if (first === undefined) {
+      this.admission.check(task.taskId, task.limits.maxConcurrency);
+      if (!queued) slot = await this.admission.acquire(task.taskId, task.limits.maxConcurrency);
+    }
+    const now = first !== undefined && riding ? riding.startedAt : Date.now();
     const record: ExecutionRecord = {
-      executionId: plan.executionId ?? newExecutionId(),
+      executionId,
       seq: ulid(now),
       taskId: task.taskId,
       functionName: plan.functionName,
@@ -176,16 +192,15 @@ export class TaskExecutionManager {
       logsTruncated: false,
       metadata: { ...input.metadata },
     };
-    const logs = new LogBuffer(this.config.maxLogLinesPerExecution, this.config.maxLogLineBytes);
     // ASYNC and STREAM callers are answered with the execution id before it ends: its record must
     // be stored first. A SYNC caller only hears the end.
     const deferRecord = slot !== undefined && sink === undefined;
-    const fresh = plan.executionId === undefined;
+    const fresh = requestedId === undefined;
     const firstWrite = deferRecord ? Promise.resolve() : this.store.putExecution(record, undefined, { fresh });
     const live: LiveExecution = { record, abort, logs, firstWrite, fresh: fresh && deferRecord, done: undefined as unknown as Promise<ExecutionRecord> };
     if (deferRecord) live.recordTimer = setTimeout(() => this.writeRunningRecord(live), RUNNING_RECORD_DELAY_MS);
     this.live.set(record.executionId, live);
-    live.done = this.run(live, plan, input, slot, sink).finally(() => this.live.delete(record.executionId));
+    live.done = this.run(live, plan, input, slot, sink, first).finally(() => this.live.delete(record.executionId));
     // Nothing is answered before the acceptance is stored; a failed first write fails the call.
     try {
       await firstWrite;
@@ -213,7 +228,7 @@ export class TaskExecutionManager {
     return { execution: record, existing: true, done: Promise.resolve(record) };
   }
 
-  private async run(live: LiveExecution, plan: InvocationPlan, input: InvokeInput, slot: Slot | undefined, sink?: StreamSink): Promise<ExecutionRecord> {
+  private async run(live: LiveExecution, plan: InvocationPlan, input: InvokeInput, slot: Slot | undefined, sink?: StreamSink, first?: StartedCall): Promise<ExecutionRecord> {
     const { record, abort } = live;
     let outcome: Outcome;
     let queueMs = slot?.queueMs ?? 0;
@@ -237,19 +252,16 @@ export class TaskExecutionManager {
       metrics.queue_ms = String(queueMs);
       const started = record.startedAt ?? Date.now();
       const run = await runOnPool(this.pool, plan, {
-        call: {
+        call: invocationOf(input, {
           executionId: record.executionId,
           taskId: plan.task.taskId,
           functionName: plan.functionName,
           params: plan.params,
           paramList: plan.paramList,
-          env: input.context.environment,
-          headers: input.context.headers,
-          sessionId: input.context.sessionId,
-          userId: input.context.userId,
           deadline: started + plan.timeoutMs,
           streaming: sink !== undefined,
-        },
+        }),
+        first,
         hooks: {
           onLog: (line) => {
             const stored = live.logs.push(line);

@@ -6,13 +6,19 @@
 import { OutcomeCodes } from '../errors.js';
 import type { InstancePool, Lease } from './instance-pool.js';
 import type { InvocationPlan } from './invocation-plan.js';
-import type { ExecutionHooks, Invocation, Outcome } from './runtime.js';
+import type { StartedCall } from './riding-call.js';
+import type { ExecutionHooks, Instance, Invocation, Outcome } from './runtime.js';
 
 export interface RunRequest {
   call: Invocation;
   hooks: ExecutionHooks;
   forceNewInstance: boolean;
   signal: AbortSignal;
+  /**
+   * The first attempt, already running on a new task's first instance (see FirstCall); the pool
+   * takes that instance in. Later attempts run the ordinary way.
+   */
+  first?: StartedCall;
 }
 
 export interface RunResult {
@@ -73,11 +79,11 @@ class StuckCalls {
 const stuckCalls = new StuckCalls(WATCHDOG_GRACE_MS / 4);
 
 /**
- * Executes on a lease, with a last-resort watchdog: a runtime must end a call by its deadline,
- * but if its sandbox stops answering the call still ends (TIMEOUT) and the instance is disposed.
+ * Waits for a call running on `instance`, with a last-resort watchdog: a runtime must end a call
+ * by its deadline, but if its sandbox stops answering the call still ends (TIMEOUT) and the
+ * instance is disposed.
  */
-function executeGuarded(lease: Lease, req: RunRequest): Promise<Outcome> {
-  const instance = lease.pooled.instance;
+function guarded(instance: Instance, deadline: number, running: Promise<Outcome>): Promise<Outcome> {
   return new Promise<Outcome>((resolve) => {
     let settled = false;
     const settle = (outcome: Outcome) => {
@@ -86,11 +92,11 @@ function executeGuarded(lease: Lease, req: RunRequest): Promise<Outcome> {
       unwatch();
       resolve(outcome);
     };
-    const unwatch = stuckCalls.watch(req.call.deadline + WATCHDOG_GRACE_MS, () => {
+    const unwatch = stuckCalls.watch(deadline + WATCHDOG_GRACE_MS, () => {
       instance.dispose();
       settle({ status: 'timeout', errorCode: OutcomeCodes.TIMEOUT, errorMessage: 'the sandbox did not stop at the deadline', cpuTimeUs: 0, memoryUsedBytes: 0, instanceUsable: false });
     });
-    instance.execute(req.call, req.hooks, req.signal).then(settle, (err: unknown) => {
+    running.then(settle, (err: unknown) => {
       // Runtimes report guest behaviour as outcomes; a throw means the sandbox itself broke.
       settle(instanceFailure(`the sandbox failed: ${(err as Error).message}`));
     });
@@ -102,6 +108,16 @@ export async function runOnPool(pool: InstancePool, plan: InvocationPlan, req: R
   let coldStart = false;
   for (;;) {
     attempts++;
+    if (attempts === 1 && req.first) {
+      const { instance, outcome: running } = req.first;
+      const lease = pool.adoptLeased(plan.task, instance);
+      const outcome = await guarded(instance, req.call.deadline, running);
+      coldStart = true;
+      if (lease) pool.release(lease, outcome);
+      else instance.dispose();
+      if (!retryable(outcome, attempts, plan, req)) return { outcome, attempts, coldStart, instanceId: instance.id };
+      continue;
+    }
     let lease: Lease;
     try {
       lease = await pool.acquire(plan.task, { forceNew: req.forceNewInstance || attempts > 1, signal: req.signal });
@@ -116,10 +132,23 @@ export async function runOnPool(pool: InstancePool, plan: InvocationPlan, req: R
       pool.release(lease, undefined);
       return { outcome: cancelled(), attempts, coldStart, instanceId: lease.pooled.instance.id };
     }
-    const outcome = await executeGuarded(lease, req);
+    const instance = lease.pooled.instance;
+    const outcome = await guarded(instance, req.call.deadline, startCall(instance, req));
     coldStart ||= outcome.rebuilt === true;
     pool.release(lease, outcome);
-    const retry = outcome.status === 'failed' && RETRYABLE.has(outcome.errorCode ?? '') && attempts <= plan.maxRetries && !req.signal.aborted;
-    if (!retry) return { outcome, attempts, coldStart, instanceId: lease.pooled.instance.id };
+    if (!retryable(outcome, attempts, plan, req)) return { outcome, attempts, coldStart, instanceId: instance.id };
   }
+}
+
+function startCall(instance: Instance, req: RunRequest): Promise<Outcome> {
+  try {
+    return instance.execute(req.call, req.hooks, req.signal);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}
+
+/** A failure of the instance itself, with attempts left under max_retries and the call not cancelled. */
+function retryable(outcome: Outcome, attempts: number, plan: InvocationPlan, req: RunRequest): boolean {
+  return outcome.status === 'failed' && RETRYABLE.has(outcome.errorCode ?? '') && attempts <= plan.maxRetries && !req.signal.aborted;
 }

@@ -306,6 +306,23 @@ export class InstancePool {
   }
 
   /**
+   * Takes in, leased, a new task's first instance on which its first call is already running (it
+   * started as soon as the instance was built, see FirstCall), then warms the task's
+   * min_instances. Undefined when the pool has no room for it: the caller lets the call end and
+   * disposes the instance.
+   */
+  adoptLeased(task: TaskRecord, instance: Instance): Lease | undefined {
+    const e = this.entry(task);
+    const memoryBytes = instance.memoryUsedBytes();
+    let lease: Lease | undefined;
+    if (!this.closed && e.all.size + e.creating < task.limits.maxInstances && this.makeRoom(memoryBytes)) {
+      lease = { pooled: this.join(e, instance, true, false), cold: true };
+    }
+    this.keepWarm(task);
+    return lease;
+  }
+
+  /**
    * Keeps `task`'s min_instances warm: creates the missing ones in the background, one at a time,
    * while they fit under the global caps (never evicting other tasks' instances for them). Called
    * when a task is registered or loaded at start-up; the pool calls it again after recycling and

@@ -7,10 +7,10 @@ import type { Config } from '../config.js';
 import { ErrorCodes, SpearletError, invalidArgument, taskNotFound } from '../errors.js';
 import type { ArtifactSpec__Output } from '../generated/spearlet/ArtifactSpec.js';
 import type { FunctionParameter__Output } from '../generated/spearlet/FunctionParameter.js';
-import type { ExecutionMode, TaskRecord } from '../store/records.js';
+import type { ExecutionMode, TaskLimits, TaskRecord } from '../store/records.js';
 import { decodeParameters } from './codec.js';
-import type { ExportInfo } from './runtime.js';
-import type { TaskRegistry } from './task-registry.js';
+import type { ExportInfo, FirstCall, Instance, Invocation, Outcome } from './runtime.js';
+import type { FirstCallRider, TaskRegistry } from './task-registry.js';
 import type { ParamValue } from './values.js';
 
 export type InvocationTypeName = 'UNKNOWN' | 'NEW_TASK' | 'EXISTING_TASK';
@@ -59,8 +59,18 @@ export interface InvocationPlan {
 const EXECUTION_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 const MAX_RETRIES_CAP = 5;
 
+/**
+ * The request's call, for a plan that registers a new task: built once the task's id and limits
+ * are known, with the plan's parameters and timeout, it starts on the task's first instance as soon
+ * as that is built (see FirstCall). Only a registration that creates the task asks for it.
+ */
+export interface FirstCallSource {
+  make(taskId: string, limits: TaskLimits, call: { params: Record<string, ParamValue>; paramList: ParamValue[]; timeoutMs: number }): FirstCall | undefined;
+  started(instance: Instance, outcome: Promise<Outcome>): void;
+}
+
 /** Resolves the task of a request per the invocation type rules of the contract. */
-async function resolveTask(input: InvokeInput, registry: TaskRegistry, check: (task: TaskRecord) => void): Promise<TaskRecord> {
+async function resolveTask(input: InvokeInput, registry: TaskRegistry, check: (task: TaskRecord) => void, first?: FirstCallRider): Promise<TaskRecord> {
   let type = input.invocationType;
   if (type === 'UNKNOWN') {
     if (input.taskId !== '') type = 'EXISTING_TASK';
@@ -69,7 +79,7 @@ async function resolveTask(input: InvokeInput, registry: TaskRegistry, check: (t
   }
   if (type === 'NEW_TASK') {
     if (!input.artifactSpec) throw invalidArgument('artifact_spec', 'is required for a NEW_TASK invocation');
-    const { task } = await registry.register({ name: input.taskName, description: input.taskDescription, spec: input.artifactSpec, check });
+    const { task } = await registry.register({ name: input.taskName, description: input.taskDescription, spec: input.artifactSpec, check, first });
     return task;
   }
   if (input.taskId === '') throw invalidArgument('task_id', 'is required for an EXISTING_TASK invocation');
@@ -77,7 +87,7 @@ async function resolveTask(input: InvokeInput, registry: TaskRegistry, check: (t
   if (task) return task;
   if (input.createIfNotExists && input.artifactSpec) {
     const name = input.taskName !== '' ? input.taskName : input.taskId;
-    return (await registry.register({ name, description: input.taskDescription, spec: input.artifactSpec, taskId: input.taskId, check })).task;
+    return (await registry.register({ name, description: input.taskDescription, spec: input.artifactSpec, taskId: input.taskId, check, first })).task;
   }
   throw taskNotFound(input.taskId);
 }
@@ -104,24 +114,48 @@ export function requestedExecutionId(input: InvokeInput): string | undefined {
 }
 
 /** Validates a request into a plan; throws coded errors, writes nothing but a new task. */
-export async function planInvocation(input: InvokeInput, registry: TaskRegistry, config: Config): Promise<InvocationPlan> {
+export async function planInvocation(input: InvokeInput, registry: TaskRegistry, config: Config, firstCall?: FirstCallSource): Promise<InvocationPlan> {
   const executionId = requestedExecutionId(input);
   if (!Number.isInteger(input.context.timeoutMs) || input.context.timeoutMs < 0) {
     throw invalidArgument('context.timeout_ms', `must be 0 (the default) or a positive number of milliseconds, got ${input.context.timeoutMs}`);
   }
   if (input.context.maxRetries < 0) throw invalidArgument('context.max_retries', `must not be negative, got ${input.context.maxRetries}`);
   const { byName, list } = decodeParameters(input.parameters);
-  const task = await resolveTask(input, registry, (t) => resolveExport(t, input.functionName));
+  const timeoutFor = (limits: TaskLimits) => Math.min(input.context.timeoutMs === 0 ? limits.timeoutMs : input.context.timeoutMs, config.maxTimeoutMs);
+  const first: FirstCallRider | undefined = firstCall && {
+    make: (taskId, limits) => firstCall.make(taskId, limits, { params: byName, paramList: list, timeoutMs: timeoutFor(limits) }),
+    started: (instance, outcome) => firstCall.started(instance, outcome),
+  };
+  const task = await resolveTask(input, registry, (t) => resolveExport(t, input.functionName), first);
   const exportInfo = resolveExport(task, input.functionName);
-  const requested = input.context.timeoutMs === 0 ? task.limits.timeoutMs : input.context.timeoutMs;
   return {
     task,
     functionName: exportInfo.name,
     exportInfo,
     params: byName,
     paramList: list,
-    timeoutMs: Math.min(requested, config.maxTimeoutMs),
+    timeoutMs: timeoutFor(task.limits),
     maxRetries: Math.min(input.context.maxRetries, MAX_RETRIES_CAP),
     executionId,
+  };
+}
+
+/** The call a request makes, as a runtime receives it. */
+export function invocationOf(
+  input: InvokeInput,
+  call: { executionId: string; taskId: string; functionName: string; params: Record<string, ParamValue>; paramList: ParamValue[]; deadline: number; streaming: boolean },
+): Invocation {
+  return {
+    executionId: call.executionId,
+    taskId: call.taskId,
+    functionName: call.functionName,
+    params: call.params,
+    paramList: call.paramList,
+    env: input.context.environment,
+    headers: input.context.headers,
+    sessionId: input.context.sessionId,
+    userId: input.context.userId,
+    deadline: call.deadline,
+    streaming: call.streaming,
   };
 }

@@ -115,10 +115,33 @@ export interface Instance {
   dispose(): void;
 }
 
+/**
+ * A new task's first call, handed to `prepare` so that it can start on the first instance as soon
+ * as that is built (a runtime whose sandboxes live in another process sends it along with the
+ * code: one round trip instead of two). The runtime starts it only when the analysis lists the
+ * function; the caller still checks everything and disposes the instance if it refuses the task.
+ */
+export interface FirstCall {
+  call: Invocation;
+  hooks: ExecutionHooks;
+  signal: AbortSignal;
+}
+
+/** The call with an empty function_name pointed at the artifact's default export, as a plan does. */
+export function withDefaultExport(call: Invocation, analysis: ArtifactAnalysis): Invocation {
+  return call.functionName !== '' || analysis.defaultExport === undefined ? call : { ...call, functionName: analysis.defaultExport };
+}
+
 /** What `Runtime.prepare` gives back: the artifact's analysis and its first instance. */
 export interface PreparedTask {
   analysis: ArtifactAnalysis;
   instance: Instance;
+  /**
+   * The outcome of the FirstCall given to `prepare`, when the runtime started it (runtimes may
+   * leave it to the caller, who then calls `instance.execute`). Rejects as `execute` would, e.g.
+   * FUNCTION_NOT_FOUND.
+   */
+  firstOutcome?: Promise<Outcome>;
 }
 
 /**
@@ -136,7 +159,7 @@ export interface Runtime {
    * invalid Wasm with the validator's message) or INVALID_ARGUMENT (e.g. initial memory over the
    * limit), and then leaves nothing running.
    */
-  prepare(spec: InstanceSpec): Promise<PreparedTask>;
+  prepare(spec: InstanceSpec, first?: FirstCall): Promise<PreparedTask>;
   /** Builds a ready-to-call instance. Throws SpearletError on failure. */
   createInstance(spec: InstanceSpec): Promise<Instance>;
   /** Forgets compile caches for a digest (task deleted). */

@@ -39,6 +39,8 @@ export class SpearletCore {
     observer?: ExecutionObserver,
   ) {
     this.registry = new TaskRegistry(store, runtimes, config, (task, first) => {
+      // Without it, the task's first call runs on it, and its caller hands it to the pool.
+      if (!first) return;
       this.pool.adopt(task, first);
       this.pool.keepWarm(task);
     });

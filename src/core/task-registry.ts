@@ -9,10 +9,10 @@ import type { Config } from '../config.js';
 import { ErrorCodes, SpearletError, invalidArgument, taskNotFound } from '../errors.js';
 import type { ArtifactSpec__Output } from '../generated/spearlet/ArtifactSpec.js';
 import type { Store } from '../store/store.js';
-import type { ExecutionStatus, TaskRecord } from '../store/records.js';
+import type { ExecutionStatus, TaskLimits, TaskRecord } from '../store/records.js';
 import { resolveArtifact } from './artifact-resolver.js';
 import { newTaskId } from './ids.js';
-import type { ArtifactAnalysis, Instance } from './runtime.js';
+import { type ArtifactAnalysis, type FirstCall, type Instance, type Outcome, withDefaultExport } from './runtime.js';
 import type { RuntimeManager } from './runtime-manager.js';
 import { resolveTaskLimits, tenantOf } from './task-limits.js';
 
@@ -24,6 +24,20 @@ export interface RegisterInput {
   taskId?: string;
   /** Checks the request against the task before anything is stored; throws to refuse. */
   check?: (task: TaskRecord) => void;
+  /** The request's own call, to start on the new task's first instance as soon as it is built. */
+  first?: FirstCallRider;
+}
+
+/**
+ * The caller's side of a first call riding on a registration (see FirstCall). Only the caller
+ * whose registration creates the task is asked; a concurrent equal registration that shares it
+ * runs its call the ordinary way.
+ */
+export interface FirstCallRider {
+  /** The call, once the task id and limits are known; undefined to run it the ordinary way. */
+  make(taskId: string, limits: TaskLimits): FirstCall | undefined;
+  /** The call started; the caller owns the instance it runs on from now (the pool has not seen it). */
+  started(instance: Instance, outcome: Promise<Outcome>): void;
 }
 
 const TASK_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -38,13 +52,14 @@ export class TaskRegistry {
 
   /**
    * @param onRegistered told about each task created, with the instance its analysis built (the
-   *   pool adopts it and warms min_instances)
+   *   pool adopts it and warms min_instances), or without it when the task's first call runs on it
+   *   (the caller hands it to the pool)
    */
   constructor(
     private readonly store: Store,
     private readonly runtimes: RuntimeManager,
     private readonly config: Config,
-    private readonly onRegistered: (task: TaskRecord, first: Instance) => void = () => {},
+    private readonly onRegistered: (task: TaskRecord, first: Instance | undefined) => void = () => {},
   ) {}
 
   /** Loads every stored task. Called once at start-up. */
@@ -100,9 +115,13 @@ export class TaskRegistry {
       }
       const taskId = input.taskId ?? newTaskId();
       // The load that validates the code is the task's first instance: a new task's first call
-      // finds it ready instead of loading the code a second time. Disposed when refused.
-      const { analysis, instance } = await runtime.prepare({ taskId, digest, code: bytes, limits: { memoryLimitMb: limits.memoryLimitMb, tenant } });
+      // finds it ready instead of loading the code a second time, and may even start on it right
+      // away. Disposed when refused (ending that call, whose outcome nobody then waits for).
+      const first = input.first?.make(taskId, limits);
+      const prepared = await runtime.prepare({ taskId, digest, code: bytes, limits: { memoryLimitMb: limits.memoryLimitMb, tenant } }, first);
+      const { analysis, instance } = prepared;
       let adopted = false;
+      let firstOutcome = prepared.firstOutcome;
       try {
         if (analysis.exports.length === 0) {
           throw new SpearletError(ErrorCodes.INVALID_ARTIFACT, 'artifact_spec.location: the artifact exports no function', {
@@ -111,14 +130,21 @@ export class TaskRegistry {
         }
         const task = this.newTask(taskId, name, input, bytes, digest, runtime.name, analysis, limits);
         input.check?.(task);
+        // A runtime in this process leaves the first call to us: it runs on isolated-vm's thread
+        // while the task is written here.
+        if (first) firstOutcome ??= instance.execute(withDefaultExport(first.call, analysis), first.hooks, first.signal);
         await this.store.putTask(task, bytes);
         this.codeByDigest.set(digest, bytes);
         this.remember(task);
         adopted = true;
-        this.onRegistered(task, instance);
+        if (firstOutcome) input.first?.started(instance, firstOutcome);
+        this.onRegistered(task, firstOutcome ? undefined : instance);
         return { task, created: true };
       } finally {
-        if (!adopted) instance.dispose();
+        if (!adopted) {
+          instance.dispose();
+          firstOutcome?.catch(() => undefined);
+        }
       }
     })();
     this.registering.set(key, work);

@@ -19,8 +19,12 @@ import type { EncodedValue } from '../core/values.js';
 export type ToWorker =
   /** First message: the worker builds its runtimes from this config. */
   | { type: 'init'; config: Config }
-  /** A new task: analyse its artifact and keep the instance that load built (`prepared`). */
-  | { type: 'prepare'; id: number; runtime: string; spec: InstanceSpec }
+  /**
+   * A new task: analyse its artifact and keep the instance that load built (`prepared`). With
+   * `first`, the task's first call then runs on that instance at once, answered like an `execute`
+   * with `first.id` (an `error` for it when the load fails).
+   */
+  | { type: 'prepare'; id: number; runtime: string; spec: InstanceSpec; first?: { id: number; call: Invocation } }
   | { type: 'create'; id: number; runtime: string; spec: InstanceSpec }
   | { type: 'execute'; id: number; instanceId: string; call: Invocation }
   /** Aborts the call started by the `execute` with this id (its outcome still comes back). */

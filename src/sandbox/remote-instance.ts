@@ -7,7 +7,7 @@
  * A worker that dies during a call ends that call FAILED / INSTANCE_FAILED and the instance is
  * reported unusable, so the pool replaces it and the runner may retry.
  */
-import type { ArtifactAnalysis, ExecutionHooks, Instance, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
+import type { ArtifactAnalysis, ExecutionHooks, FirstCall, Instance, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
 import { OutcomeCodes } from '../errors.js';
 import type { Supervisor } from './supervisor.js';
 import type { WorkerProcess } from './worker-process.js';
@@ -42,9 +42,25 @@ export class RemoteInstance implements Instance {
     await this.bind((worker) => worker.create(this.runtime, this.spec));
   }
 
-  /** Builds it as a new task's first instance (Runtime.prepare) and gives back the analysis. */
-  async prepare(): Promise<ArtifactAnalysis> {
-    return (await this.bind((worker) => worker.prepare(this.runtime, this.spec))).analysis;
+  /**
+   * Builds it as a new task's first instance (Runtime.prepare) and gives back the analysis. With
+   * `first`, that call travels with the code and starts as soon as the instance is built.
+   */
+  async prepare(first?: FirstCall): Promise<{ analysis: ArtifactAnalysis; firstOutcome?: Promise<Outcome> }> {
+    let firstOutcome: Promise<Outcome> | undefined;
+    const { analysis } = await this.bind((worker) => {
+      const sent = worker.prepare(this.runtime, this.spec, first);
+      if (sent.firstOutcome) {
+        firstOutcome = sent.firstOutcome.then((outcome) => {
+          this.memory = outcome.memoryUsedBytes;
+          return outcome;
+        });
+        // A load that fails rejects it too; the caller hears of that from this method instead.
+        firstOutcome.catch(() => undefined);
+      }
+      return sent.prepared;
+    });
+    return { analysis, firstOutcome };
   }
 
   private async bind<T extends { instanceId: string; memoryUsedBytes: number }>(build: (worker: WorkerProcess) => Promise<T>): Promise<T> {

@@ -3,7 +3,7 @@
  * descriptor), whose work is done by sandbox worker processes. The core, the pool and the service
  * see an ordinary Runtime; guest code never runs in the server process.
  */
-import type { Instance, InstanceSpec, PreparedTask, Runtime } from '../core/runtime.js';
+import type { FirstCall, Instance, InstanceSpec, PreparedTask, Runtime } from '../core/runtime.js';
 import { ErrorCodes, SpearletError } from '../errors.js';
 import { RemoteInstance } from './remote-instance.js';
 import type { Supervisor } from './supervisor.js';
@@ -41,15 +41,16 @@ export class RemoteRuntime implements Runtime {
 
   /**
    * Analyses on a worker (the tenant's own, if the limits name one), which keeps the instance that
-   * load built. A worker that dies meanwhile is forgiven once (it may have been killed for another
-   * reason); twice, and the artifact is refused as INVALID_ARTIFACT.
+   * load built and starts the first call on it, if one is given, without another round trip. A
+   * worker that dies meanwhile is forgiven once (it may have been killed for another reason);
+   * twice, and the artifact is refused as INVALID_ARTIFACT.
    */
-  async prepare(spec: InstanceSpec): Promise<PreparedTask> {
+  async prepare(spec: InstanceSpec, first?: FirstCall): Promise<PreparedTask> {
     for (let attempt = 1; ; attempt++) {
       const instance = new RemoteInstance(this.name, spec, this.supervisor);
       try {
-        const analysis = await instance.prepare();
-        return { analysis, instance };
+        const { analysis, firstOutcome } = await instance.prepare(first);
+        return firstOutcome ? { analysis, instance, firstOutcome } : { analysis, instance };
       } catch (err) {
         if (!(err instanceof WorkerGoneError)) throw err;
         if (attempt >= 2) {

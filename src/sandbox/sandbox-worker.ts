@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { Config } from '../config.js';
-import type { Instance } from '../core/runtime.js';
+import { type Instance, type PreparedTask, withDefaultExport } from '../core/runtime.js';
 import { RuntimeManager } from '../core/runtime-manager.js';
 import { OutcomeCodes, toSpearletError } from '../errors.js';
 import { registerInProcessRuntimes } from '../runtimes.js';
@@ -76,11 +76,13 @@ function execute(m: Extract<ToWorker, { type: 'execute' }>): void {
   const instance = instances.get(m.instanceId);
   if (!instance) {
     const outcome = { status: 'failed', errorCode: OutcomeCodes.INSTANCE_FAILED, errorMessage: `no instance ${m.instanceId} in this sandbox worker`, cpuTimeUs: 0, memoryUsedBytes: 0, instanceUsable: false } as const;
+    calls.delete(m.id);
     send({ type: 'outcome', id: m.id, outcome });
     return;
   }
   const id = m.id;
-  const abort = new AbortController();
+  // A first call has had its controller since its `prepare` arrived (a cancel may have come since).
+  const abort = calls.get(id) ?? new AbortController();
   calls.set(id, abort);
   const hooks = {
     onLog: (line: string) => send({ type: 'log', id, line }),
@@ -121,15 +123,26 @@ async function handle(m: ToWorker, runtimes: RuntimeManager): Promise<void> {
         send({ type: 'error', id: m.id, error: wire(err) });
       }
       return;
-    case 'prepare':
+    case 'prepare': {
+      const first = m.first;
+      if (first) calls.set(first.id, new AbortController());
+      let prepared: PreparedTask;
       try {
-        const { analysis, instance } = await runtimes.byRuntimeName(m.runtime).prepare(m.spec);
-        instances.set(instance.id, instance);
-        send({ type: 'prepared', id: m.id, instanceId: instance.id, memoryUsedBytes: instance.memoryUsedBytes(), analysis });
+        prepared = await runtimes.byRuntimeName(m.runtime).prepare(m.spec);
       } catch (err) {
         send({ type: 'error', id: m.id, error: wire(err) });
+        if (first) {
+          calls.delete(first.id);
+          send({ type: 'error', id: first.id, error: wire(err) });
+        }
+        return;
       }
+      const { analysis, instance } = prepared;
+      instances.set(instance.id, instance);
+      send({ type: 'prepared', id: m.id, instanceId: instance.id, memoryUsedBytes: instance.memoryUsedBytes(), analysis });
+      if (first) execute({ type: 'execute', id: first.id, instanceId: instance.id, call: withDefaultExport(first.call, analysis) });
       return;
+    }
     case 'evict':
       runtimes.byRuntimeName(m.runtime).evict?.(m.digest);
       return;

@@ -9,7 +9,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
-import type { ArtifactAnalysis, ExecutionHooks, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
+import type { ArtifactAnalysis, ExecutionHooks, FirstCall, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
 import { ErrorCodes, OutcomeCodes, SpearletError } from '../errors.js';
 import { BatchedSender } from './batched-sender.js';
 import type { FromWorker, ToWorker, WireErrorInfo } from './protocol.js';
@@ -55,6 +55,13 @@ export interface WorkerProcessOptions {
 type Pending =
   | { kind: 'call'; hooks: ExecutionHooks; settle: (outcome: Outcome | undefined, error?: Error) => void }
   | { kind: 'request'; resolve: (message: FromWorker) => void; reject: (err: Error) => void };
+
+/** A `prepare` answered: the instance built in the worker, and the artifact's analysis. */
+export interface Prepared {
+  instanceId: string;
+  memoryUsedBytes: number;
+  analysis: ArtifactAnalysis;
+}
 
 export class WorkerProcess {
   readonly pid: number;
@@ -117,9 +124,20 @@ export class WorkerProcess {
     return this.state !== 'dead';
   }
 
-  /** A new task's analysis, and the instance that load built, kept in this worker. */
-  prepare(runtime: string, spec: InstanceSpec): Promise<{ instanceId: string; memoryUsedBytes: number; analysis: ArtifactAnalysis }> {
-    return this.build({ type: 'prepare', id: this.nextId++, runtime, spec }) as Promise<{ instanceId: string; memoryUsedBytes: number; analysis: ArtifactAnalysis }>;
+  /**
+   * A new task's analysis, and the instance that load built, kept in this worker. With `first`,
+   * the task's first call goes in the same message and runs there as soon as the instance is
+   * built; `firstOutcome` settles as `execute`'s promise does (rejecting with the load's error
+   * when the load fails).
+   */
+  prepare(runtime: string, spec: InstanceSpec, first?: FirstCall): { prepared: Promise<Prepared>; firstOutcome?: Promise<Outcome> } {
+    const id = this.nextId++;
+    if (!first) return { prepared: this.build({ type: 'prepare', id, runtime, spec }) as Promise<Prepared> };
+    const callId = this.nextId++;
+    // Tracked before the request goes out: both answers come in the same batch.
+    const firstOutcome = this.track(callId, first.hooks, first.signal);
+    const prepared = this.build({ type: 'prepare', id, runtime, spec, first: { id: callId, call: first.call } }) as Promise<Prepared>;
+    return { prepared, firstOutcome };
   }
 
   create(runtime: string, spec: InstanceSpec): Promise<{ instanceId: string; memoryUsedBytes: number }> {
@@ -134,6 +152,14 @@ export class WorkerProcess {
   execute(instanceId: string, call: Invocation, hooks: ExecutionHooks, signal: AbortSignal): Promise<Outcome> {
     if (!this.alive) return Promise.resolve(workerFailure(this.describe('is gone')));
     const id = this.nextId++;
+    const outcome = this.track(id, hooks, signal);
+    this.send({ type: 'execute', id, instanceId, call });
+    return outcome;
+  }
+
+  /** Waits for the answer to the call with this id: its log lines and chunks go to `hooks`. */
+  private track(id: number, hooks: ExecutionHooks, signal: AbortSignal): Promise<Outcome> {
+    if (!this.alive) return Promise.resolve(workerFailure(this.describe('is gone')));
     return new Promise<Outcome>((resolve, reject) => {
       const onAbort = () => this.send({ type: 'cancel', id });
       signal.addEventListener('abort', onAbort, { once: true });
@@ -149,7 +175,6 @@ export class WorkerProcess {
           this.events.callEnded(this);
         },
       });
-      this.send({ type: 'execute', id, instanceId, call });
     });
   }
 

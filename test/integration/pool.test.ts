@@ -106,6 +106,55 @@ describe('warm instances', () => {
   });
 });
 
+describe("a new task's first call", () => {
+  it('runs on the instance its registration loads, with its log lines; that instance serves the next call warm', async () => {
+    const t = await server();
+    const source = `let calls = 0;\nexport function hello({ name }) { calls += 1; console.log('hello ' + name); return calls; }`;
+    const first = await t.client.invoke({ taskName: 'first-logs', artifactSpec: jsSpec(source), functionName: 'hello', parameters: params({ name: 'x' }) });
+    expect(first.result).toMatchObject({ status: 'EXECUTION_STATUS_COMPLETED', metrics: { cold_start: 'true', attempts: '1' } });
+    expect(valueOf(first.result?.result)).toBe(1);
+    const status = await t.client.getExecutionStatus({ executionId: first.executionId, includeLogs: true });
+    expect(status.logs.join('\n')).toMatch(/hello x/);
+    const second = await call(t, first.taskId, 'hello', {}, { name: 'y' });
+    expect(second.result?.metrics).toMatchObject({ cold_start: 'false', instance_id: first.instanceId });
+    expect(valueOf(second.result?.result)).toBe(2);
+  });
+
+  it('is held to its timeout like any call', async () => {
+    const t = await server();
+    const res = await t.client.invoke({ taskName: 'first-spin', artifactSpec: jsSpec(SOURCE), functionName: 'spin', context: { timeoutMs: 200 } });
+    expect(res.result).toMatchObject({ status: 'EXECUTION_STATUS_TIMEOUT', errorCode: 'TIMEOUT' });
+    expect((await call(t, res.taskId, 'state')).result?.status).toBe('EXECUTION_STATUS_COMPLETED');
+  });
+
+  it('refused (no such export), it leaves no task and gives its execution slot back', async () => {
+    const t = await server({ maxConcurrentExecutions: 1 });
+    const refused = await t.client.invoke({ taskName: 'first-missing', artifactSpec: jsSpec(SOURCE), functionName: 'missing' }).catch((err: grpc.ServiceError) => err);
+    expect((refused as grpc.ServiceError).code).toBe(grpc.status.INVALID_ARGUMENT);
+    expect((refused as grpc.ServiceError).metadata.get('spearlet-error-code')).toEqual(['FUNCTION_NOT_FOUND']);
+    expect((refused as grpc.ServiceError).details).toMatch(/'missing' is not an exported function/);
+    expect((await t.client.listTasks({})).tasks).toEqual([]);
+    expect((await systemInfo(t)).running_slots).toBe('0/1');
+    const served = await register(t, 'first-after');
+    expect(served.result?.status).toBe('EXECUTION_STATUS_COMPLETED');
+  });
+
+  it('waits in the queue when no execution slot is free, then runs', async () => {
+    const t = await server({ maxConcurrentExecutions: 1, maxQueueLength: 4, queueTimeoutMs: 60_000 });
+    const { taskId } = await register(t, 'busy');
+    const running = call(t, taskId, 'hold', { executionId: 'first-busy' }, { ms: 60_000 });
+    await until(async () => (await systemInfo(t)).running_slots === '1/1', 'one execution running');
+    const fresh = register(t, 'queued-new');
+    await until(async () => (await systemInfo(t)).queue_depth === '1', 'the new task queued');
+    await t.client.cancelExecution({ executionId: 'first-busy', reason: 'make room' });
+    await running;
+    const res = await fresh;
+    expect(res.result).toMatchObject({ status: 'EXECUTION_STATUS_COMPLETED', metrics: { cold_start: 'true' } });
+    expect(Number(res.result?.metrics.queue_ms)).toBeGreaterThan(0);
+    expect(valueOf(res.result?.result)).toBe(1);
+  });
+});
+
 describe('scheduling policies', () => {
   async function twoWarm(policy: 'round-robin' | 'least-loaded' | 'warmest') {
     const t = await server({ schedulingPolicy: policy });

@@ -114,3 +114,35 @@ describe('runOnPool: instances', () => {
     pool.release(busy, ok());
   });
 });
+
+describe('runOnPool: a first call already running (FirstCall)', () => {
+  it('counts it as the first, cold attempt and takes its instance into the pool for the next calls', async () => {
+    const { pool, runtime } = setup();
+    const instance = await runtime.createInstance({ taskId: 'a', digest: 'd', code: new Uint8Array(0), limits: { memoryLimitMb: 64 } });
+    const run = await runOnPool(pool, plan(0), { ...request(), first: { instance, outcome: Promise.resolve(ok({ value: { kind: 'json', value: '7' } })) } });
+    expect(run).toMatchObject({ attempts: 1, coldStart: true, instanceId: instance.id, outcome: { status: 'completed', value: { value: '7' } } });
+    expect(pool.snapshot()).toMatchObject({ live: 1, idle: 1 });
+    const warm = await runOnPool(pool, plan(0), request());
+    expect(warm).toMatchObject({ coldStart: false, instanceId: instance.id });
+  });
+
+  it('retries a failure of that instance on a fresh one under max_retries, and disposes it', async () => {
+    const { pool, runtime } = setup();
+    const instance = await runtime.createInstance({ taskId: 'a', digest: 'd', code: new Uint8Array(0), limits: { memoryLimitMb: 64 } });
+    const run = await runOnPool(pool, plan(1), { ...request(), first: { instance, outcome: Promise.resolve(broken) } });
+    expect(run).toMatchObject({ attempts: 2, coldStart: true, outcome: { status: 'completed' } });
+    expect(run.instanceId).not.toBe(instance.id);
+    expect(instance.disposed).toBe(true);
+  });
+
+  it('lets the call end and disposes the instance when the pool has no room for it', async () => {
+    const { pool, runtime } = setup();
+    const held = await pool.acquire(task('a', { maxInstances: 1 }));
+    const instance = await runtime.createInstance({ taskId: 'a', digest: 'd', code: new Uint8Array(0), limits: { memoryLimitMb: 64 } });
+    const run = await runOnPool(pool, plan(0, { maxInstances: 1 }), { ...request(), first: { instance, outcome: Promise.resolve(ok()) } });
+    expect(run.outcome.status).toBe('completed');
+    expect(instance.disposed).toBe(true);
+    expect(pool.snapshot().live).toBe(1);
+    pool.release(held, ok());
+  });
+});

@@ -101,6 +101,50 @@ describe('RemoteRuntime', () => {
     expect((wasmErr as SpearletError).code).toBe('INVALID_ARTIFACT');
   });
 
+  it('runs a first call given to prepare on the instance it builds, in the same round trip', async () => {
+    const hooks = recorder();
+    const { analysis, instance, firstOutcome } = await js.prepare(spec, { call: call('count', { n: 2 }), hooks, signal: never });
+    try {
+      expect(analysis.exports.map((e) => e.name)).toContain('counter');
+      expect(firstOutcome).toBeDefined();
+      const first = await firstOutcome!;
+      expect(first).toMatchObject({ status: 'completed', instanceUsable: true });
+      expect(jsonOf(first.value)).toEqual([0, 1]);
+      expect(hooks.events).toEqual(['log:at 0', 'log:at 1']);
+      // The same instance: module state carries on from that call.
+      expect((await instance.execute(call('counter'), recorder(), never)).value).toEqual({ kind: 'json', value: '1' });
+      expect((await instance.execute(call('counter'), recorder(), never)).value).toEqual({ kind: 'json', value: '2' });
+    } finally {
+      instance.dispose();
+    }
+  });
+
+  it('a first call answers FUNCTION_NOT_FOUND when the module lacks it; a failed load rejects both', async () => {
+    const { instance, firstOutcome } = await js.prepare(spec, { call: call('missing'), hooks: recorder(), signal: never });
+    const err = await firstOutcome!.catch((e: unknown) => e);
+    expect((err as SpearletError).code).toBe('FUNCTION_NOT_FOUND');
+    expect((await instance.execute(call('counter'), recorder(), never)).value).toEqual({ kind: 'json', value: '1' });
+    instance.dispose();
+    const broken = new TextEncoder().encode('export function f( {');
+    const refused = await js
+      .prepare({ ...spec, code: broken, digest: createHash('sha256').update(broken).digest('hex') }, { call: call('f'), hooks: recorder(), signal: never })
+      .catch((e: unknown) => e);
+    expect((refused as SpearletError).code).toBe('INVALID_ARTIFACT');
+  });
+
+  it('a first call cancelled while its module still loads ends cancelled', async () => {
+    const slow = new TextEncoder().encode(`const until = Date.now() + 300; while (Date.now() < until) {}\n${SOURCE}`);
+    const abort = new AbortController();
+    const preparing = js.prepare({ ...spec, code: slow, digest: createHash('sha256').update(slow).digest('hex') }, { call: call('nap', { ms: 5_000 }), hooks: recorder(), signal: abort.signal });
+    setTimeout(() => abort.abort(), 50);
+    const { instance, firstOutcome } = await preparing;
+    try {
+      expect(await firstOutcome).toMatchObject({ status: 'cancelled', errorCode: 'CANCELLED' });
+    } finally {
+      instance.dispose();
+    }
+  });
+
   it('passes bytes and BigInt in and bytes out without loss', async () => {
     const instance = await js.createInstance(spec);
     try {

@@ -1,0 +1,64 @@
+/**
+ * A SYNC request's call riding on the registration of the new task it creates (see FirstCall): it
+ * takes its execution slot the moment the task's id and limits are known, without waiting (with
+ * no slot free it runs the ordinary way, queued after the registration), and starts on the task's
+ * first instance as soon as that instance is built. With sandbox worker processes that saves a
+ * round trip to the worker on every new task's first call.
+ */
+import type { Admission, Slot } from './admission.js';
+import { type FirstCallSource, type InvokeInput, invocationOf } from './invocation-plan.js';
+import type { LogBuffer } from './log-buffer.js';
+import type { FirstCall, Instance, Outcome } from './runtime.js';
+
+/** The first call, started on the instance it runs on. */
+export interface StartedCall {
+  instance: Instance;
+  outcome: Promise<Outcome>;
+}
+
+export class RidingCall implements FirstCallSource {
+  /** Held from `make` until the execution ends (or `abandon`). */
+  slot: Slot | undefined;
+  /** When the slot was taken: the execution's start. */
+  startedAt = 0;
+  /** Set once the registration succeeded with the call running. */
+  running: StartedCall | undefined;
+
+  constructor(
+    private readonly admission: Admission,
+    private readonly request: { executionId: string; input: InvokeInput; abort: AbortController; logs: LogBuffer },
+  ) {}
+
+  make(taskId: string, limits: { maxConcurrency: number }, call: Parameters<FirstCallSource['make']>[2]): FirstCall | undefined {
+    const slot = this.admission.tryAcquire(taskId, limits.maxConcurrency);
+    if (slot === undefined) return undefined;
+    this.slot = slot;
+    this.startedAt = Date.now();
+    const { executionId, input, abort, logs } = this.request;
+    return {
+      call: invocationOf(input, {
+        executionId,
+        taskId,
+        functionName: input.functionName,
+        params: call.params,
+        paramList: call.paramList,
+        deadline: this.startedAt + call.timeoutMs,
+        streaming: false,
+      }),
+      hooks: { onLog: (line) => logs.push(line), onChunk: () => {} },
+      signal: abort.signal,
+    };
+  }
+
+  started(instance: Instance, outcome: Promise<Outcome>): void {
+    this.running = { instance, outcome };
+  }
+
+  /** The plan was refused: ends the call, if it started, and gives the slot back. */
+  abandon(): void {
+    this.running?.instance.dispose();
+    this.running = undefined;
+    this.slot?.release();
+    this.slot = undefined;
+  }
+}
