@@ -8,7 +8,7 @@ import { toSpearletError } from '../../src/errors.js';
 import { BlankIsolates } from './blank-isolates.js';
 import { CodeCache } from './code-cache.js';
 import { descriptor } from './descriptor.js';
-import { decodeSource, loadModule } from './module-loader.js';
+import { SYNC_TOP_LEVEL_MS, TopLevelTooSlow, decodeSource, loadModule } from './module-loader.js';
 import { Sandbox, type SandboxOptions } from './sandbox.js';
 import { V8Instance } from './v8-instance.js';
 
@@ -68,12 +68,28 @@ export class V8Runtime implements Runtime {
     return this.blanks.spareCount;
   }
 
-  /** Loads the module once: the load that validates it and lists its exports is the first instance. */
+  /**
+   * Loads the module once: the load that validates it and lists its exports is the first instance.
+   * Its top-level code runs on this thread if it is quick, else again on isolated-vm's thread.
+   */
   async prepare(spec: InstanceSpec): Promise<PreparedTask> {
     const source = decodeSource(spec.code);
+    try {
+      return await this.load(spec, source, SYNC_TOP_LEVEL_MS);
+    } catch (err) {
+      if (!(err instanceof TopLevelTooSlow)) throw err;
+      return this.load(spec, source, undefined);
+    }
+  }
+
+  private async load(spec: InstanceSpec, source: string, syncTopLevelMs: number | undefined): Promise<PreparedTask> {
     const sandbox = await this.sandboxFor(spec.limits.memoryLimitMb);
     try {
-      const loaded = await loadModule(sandbox, source, { cache: { codeCache: this.codeCache, digest: spec.digest }, timeoutMs: this.options.topLevelTimeoutMs });
+      const loaded = await loadModule(sandbox, source, {
+        cache: { codeCache: this.codeCache, digest: spec.digest },
+        timeoutMs: this.options.topLevelTimeoutMs,
+        syncTopLevelMs,
+      });
       const instance = new V8Instance({
         id: `${this.idPrefix}${this.nextId++}`,
         taskId: spec.taskId,
@@ -89,7 +105,7 @@ export class V8Runtime implements Runtime {
       return { analysis, instance };
     } catch (err) {
       sandbox.dispose();
-      throw toSpearletError(err);
+      throw err instanceof TopLevelTooSlow ? err : toSpearletError(err);
     }
   }
 

@@ -99,6 +99,20 @@ describe('analyze', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
+  it('loads a module whose top-level code outlasts the quick path on the calling thread, once', async () => {
+    // Past SYNC_TOP_LEVEL_MS the load starts over in a fresh isolate on isolated-vm's thread.
+    const source = `let loads = 0;\nloads += 1;\nconst end = Date.now() + 30;\nwhile (Date.now() < end) {}\nexport default () => loads;\n`;
+    const spec = { taskId: 'slow-top', digest: 'slow-top', code: bytesOf(source), limits: { memoryLimitMb: MB } };
+    const { analysis, instance } = await runtime.prepare(spec);
+    try {
+      expect(analysis.defaultExport).toBe('default');
+      const { outcome } = await run(instance, '');
+      expect(jsonOf(outcome)).toBe(1);
+    } finally {
+      instance.dispose();
+    }
+  });
+
   it('refuses top-level code that throws, with the error', async () => {
     const err = await analysisError("throw new TypeError('no config');\n");
     expect(err.message).toBe('top-level code threw TypeError: no config');
