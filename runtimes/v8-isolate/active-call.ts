@@ -16,12 +16,13 @@ import {
   type Termination,
   type Usage,
 } from './outcome.js';
+import { ivmThreads } from '../ivm-thread-gate.js';
 import type { CallRecord, CallSink, Sandbox } from './sandbox.js';
 
 /**
- * Arguments are copied in; nothing comes back from the apply itself (`applyIgnored` saves a
- * cross-thread round trip): the prelude answers through the `done` callback, and the sandbox's
- * sentinel reports an isolate that died.
+ * Arguments are copied in; the apply's own promise only says the entry is over (the prelude
+ * answers through the `done` callback, and the sandbox's sentinel reports an isolate that died).
+ * Entries go through the process's IvmThreadGate.
  */
 const APPLY_OPTIONS = { arguments: { copy: true } } as const;
 /** setTimeout's ceiling; longer delays would fire at once. */
@@ -59,18 +60,29 @@ export class ActiveCall implements CallSink {
     this.watchdog = setTimeout(() => this.terminate('timeout'), remaining);
     this.signal.addEventListener('abort', this.onAbort, { once: true });
     this.sandbox.attach(this);
+    const args = [this.seq, request.name, request.params, request.ctx, request.streaming];
+    ivmThreads.enter(() => this.enter(() => this.sandbox.prelude.call.apply(undefined, args, APPLY_OPTIONS), true));
+  }
+
+  /**
+   * Enters the isolate unless the call has ended meanwhile (it may have waited at the gate).
+   * A failed entry of the call itself is reported: the isolate died, or its arguments could not
+   * be copied in (nothing ran).
+   */
+  private enter(apply: () => Promise<unknown>, isCall: boolean): Promise<unknown> | undefined {
+    if (this.settled || this.sandbox.isDisposed) return undefined;
+    let entered: Promise<unknown>;
     try {
-      this.sandbox.prelude.call.applyIgnored(
-        undefined,
-        [this.seq, request.name, request.params, request.ctx, request.streaming],
-        APPLY_OPTIONS,
-      );
+      entered = apply();
     } catch (err) {
+      entered = Promise.reject(err);
+    }
+    return entered.catch((err: unknown) => {
+      if (this.settled || !isCall) return;
       if (this.sandbox.isDisposed) {
         this.died();
         return;
       }
-      // Copying the arguments in failed: nothing ran.
       const message = err instanceof Error ? err.message : String(err);
       this.settle({
         status: 'failed',
@@ -79,7 +91,7 @@ export class ActiveCall implements CallSink {
         instanceUsable: true,
         ...this.usage(),
       });
-    }
+    });
   }
 
   log(line: string): void {
@@ -113,8 +125,7 @@ export class ActiveCall implements CallSink {
     if (this.settled) return;
     const handle = setTimeout(() => {
       this.timers.delete(handle);
-      if (this.settled || this.sandbox.isDisposed) return;
-      this.sandbox.prelude.fire.applyIgnored(undefined, [this.seq, timerId], APPLY_OPTIONS);
+      ivmThreads.enter(() => this.enter(() => this.sandbox.prelude.fire.apply(undefined, [this.seq, timerId], APPLY_OPTIONS), false));
     }, Math.min(ms, MAX_TIMER_MS));
     this.timers.add(handle);
   }
