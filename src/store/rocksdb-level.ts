@@ -47,8 +47,13 @@ export interface Level {
    */
   _getManySync(keys: string[], options: { valueEncoding: 'utf8' }): Array<string | undefined>;
   batch(ops: BatchOp[], options?: { sync?: boolean }): Promise<void>;
-  /** A new native batch, without abstract-level's checks (for `writeBatchSync`). */
+  /**
+   * A new native batch, without abstract-level's checks (for `writeBatchSync`). The database
+   * keeps it among its open resources until `detachResource`.
+   */
   _chainedBatch(): LevelChainedBatch;
+  /** Forgets a resource the database would otherwise close with itself (abstract-level API). */
+  detachResource(resource: object): void;
   iterator(options: RangeOptions): LevelIterator;
 }
 
@@ -74,6 +79,9 @@ export function writeBatchSync(db: Level, ops: BatchOp[], sync: boolean): void {
     batch._writeSync({ sync });
   } finally {
     batch._closeSync();
+    // The synchronous close frees the native batch but, unlike `close()`, leaves it in the
+    // database's set of open resources: without this every write kept ~1 KiB of heap for good.
+    db.detachResource(batch);
   }
 }
 
