@@ -108,34 +108,36 @@ export async function runOnPool(pool: InstancePool, plan: InvocationPlan, req: R
   let coldStart = false;
   for (;;) {
     attempts++;
+    // The first call may already be running on a new task's first instance, which the pool
+    // takes in now (or, with no room for it, which goes once the call ends).
+    let lease: Lease | undefined;
+    let instance: Instance;
+    let running: Promise<Outcome>;
     if (attempts === 1 && req.first) {
-      const { instance, outcome: running } = req.first;
-      const lease = pool.adoptLeased(plan.task, instance);
-      const outcome = await guarded(instance, req.call.deadline, running);
+      ({ instance, outcome: running } = req.first);
+      lease = pool.adoptLeased(plan.task, instance);
       coldStart = true;
-      if (lease) pool.release(lease, outcome);
-      else instance.dispose();
-      if (!retryable(outcome, attempts, plan, req)) return { outcome, attempts, coldStart, instanceId: instance.id };
-      continue;
+    } else {
+      try {
+        lease = await pool.acquire(plan.task, { forceNew: req.forceNewInstance || attempts > 1, signal: req.signal });
+      } catch (err) {
+        if (req.signal.aborted) return { outcome: cancelled(), attempts, coldStart, instanceId: '' };
+        const outcome = instanceFailure(`could not start an instance: ${(err as Error).message}`);
+        if (attempts <= plan.maxRetries) continue;
+        return { outcome, attempts, coldStart: true, instanceId: '' };
+      }
+      coldStart ||= lease.cold;
+      instance = lease.pooled.instance;
+      if (req.signal.aborted) {
+        pool.release(lease, undefined);
+        return { outcome: cancelled(), attempts, coldStart, instanceId: instance.id };
+      }
+      running = startCall(instance, req);
     }
-    let lease: Lease;
-    try {
-      lease = await pool.acquire(plan.task, { forceNew: req.forceNewInstance || attempts > 1, signal: req.signal });
-    } catch (err) {
-      if (req.signal.aborted) return { outcome: cancelled(), attempts, coldStart, instanceId: '' };
-      const outcome = instanceFailure(`could not start an instance: ${(err as Error).message}`);
-      if (attempts <= plan.maxRetries) continue;
-      return { outcome, attempts, coldStart: true, instanceId: '' };
-    }
-    coldStart ||= lease.cold;
-    if (req.signal.aborted) {
-      pool.release(lease, undefined);
-      return { outcome: cancelled(), attempts, coldStart, instanceId: lease.pooled.instance.id };
-    }
-    const instance = lease.pooled.instance;
-    const outcome = await guarded(instance, req.call.deadline, startCall(instance, req));
+    const outcome = await guarded(instance, req.call.deadline, running);
     coldStart ||= outcome.rebuilt === true;
-    pool.release(lease, outcome);
+    if (lease) pool.release(lease, outcome);
+    else instance.dispose();
     if (!retryable(outcome, attempts, plan, req)) return { outcome, attempts, coldStart, instanceId: instance.id };
   }
 }
