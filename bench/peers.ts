@@ -3,14 +3,18 @@
  * (the transport's floor), and four ways to run the same guest code in-process: raw isolated-vm
  * (spearlet's task module itself), quickjs-emscripten, node:vm and a worker_threads round trip
  * (the same functions as a script). Each in-process peer runs `add` (a trivial call) and `fib`
- * (hot code).
+ * (hot code). The no-op handler also serves each isolation mode's floor (FLOOR_TASK).
  */
+import { type ChildProcess, fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import * as grpc from '@grpc/grpc-js';
 import ivm from 'isolated-vm';
 import { getQuickJS } from 'quickjs-emscripten';
+import type { IsolationMode } from '../src/config.js';
 import { loadProto } from '../src/server/proto.js';
+import type { FloorReply, FloorRequest } from './floor-child.js';
 import { FIB_N, JS_TASK_SOURCE, PEER_SCRIPT } from './guests.js';
 
 /** One way to run the guest functions in this process. */
@@ -27,28 +31,102 @@ export interface NoopServer {
 }
 
 /**
+ * Task ids the no-op server answers only after doing the work no implementation of that
+ * isolation mode can skip: one call of the task's `add` on raw isolated-vm, in a child process over
+ * IPC (process isolation) or in this process (in-process isolation). The floor under spearlet's
+ * warm invoke in each mode, measured like it.
+ */
+export const FLOOR_TASK: Record<IsolationMode, string> = { process: 'floor-process', 'in-process': 'floor-in-process' };
+
+/** A pool of floor-child.ts processes, one isolate each, taking calls in turn. */
+class FloorChildren {
+  private readonly pending = new Map<number, { resolve: (v: number) => void; reject: (e: Error) => void }>();
+  private nextId = 1;
+  private turn = 0;
+
+  private constructor(private readonly children: ChildProcess[]) {
+    for (const child of children) {
+      child.on('message', (m: FloorReply) => {
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        if (m.error !== undefined) p?.reject(new Error(m.error));
+        else p?.resolve(m.value ?? NaN);
+      });
+    }
+  }
+
+  static async start(count: number): Promise<FloorChildren> {
+    const children = await Promise.all(
+      Array.from({ length: count }, async () => {
+        const child = fork(fileURLToPath(new URL('./floor-child.ts', import.meta.url)), [], {
+          execArgv: ['--no-node-snapshot', '--import', 'tsx'],
+          serialization: 'advanced',
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+        });
+        await new Promise<void>((resolve, reject) => {
+          child.once('message', () => resolve());
+          child.once('exit', (code) => reject(new Error(`floor child exited with ${code} before it was ready`)));
+        });
+        return child;
+      }),
+    );
+    return new FloorChildren(children);
+  }
+
+  add(a: number, b: number): Promise<number> {
+    const id = this.nextId++;
+    const child = this.children[this.turn++ % this.children.length];
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      child.send({ id, a, b } satisfies FloorRequest);
+    });
+  }
+
+  close(): void {
+    for (const child of this.children) child.kill();
+  }
+}
+
+/**
  * FunctionService whose InvokeFunction answers at once (the other RPCs are unimplemented). With
  * `compute`, a call of `fibonacci` first runs fib(FIB_N) on that in-process peer: raw isolated-vm
  * behind the same transport, the like-for-like peer of a compute-heavy invoke through gRPC (a
- * transport idle for the length of the computation wakes up slower on a shared VM).
+ * transport idle for the length of the computation wakes up slower on a shared VM). With
+ * `floorChildren` (as many as spearlet's sandbox workers), calls of the FLOOR_TASK ids do their
+ * floor's work first.
  */
-export async function startNoopServer(compute?: InProcessPeer): Promise<NoopServer> {
+export async function startNoopServer(options: { compute?: InProcessPeer; floorChildren?: number } = {}): Promise<NoopServer> {
+  const { compute, floorChildren } = options;
+  const children = floorChildren ? await FloorChildren.start(floorChildren) : undefined;
+  const local = floorChildren ? await rawIsolatedVm() : undefined;
   const server = new grpc.Server();
   const service = loadProto().grpcObject.spearlet.FunctionService.service;
-  type Call = { request: { functionName?: string } };
+  type Call = { request: { functionName?: string; taskId?: string } };
+  const answer = (work: Promise<unknown>, callback: grpc.sendUnaryData<{ success: boolean }>) =>
+    work.then(
+      () => callback(null, { success: true }),
+      (err: Error) => callback(err),
+    );
   server.addService(service, {
     InvokeFunction: (call: Call, callback: grpc.sendUnaryData<{ success: boolean }>) => {
-      if (compute === undefined || call.request.functionName !== 'fibonacci') return callback(null, { success: true });
-      compute.fib(FIB_N).then(
-        () => callback(null, { success: true }),
-        (err: Error) => callback(err),
-      );
+      const { functionName, taskId } = call.request;
+      if (compute !== undefined && functionName === 'fibonacci') return answer(compute.fib(FIB_N), callback);
+      if (children !== undefined && taskId === FLOOR_TASK.process) return answer(children.add(2, 3), callback);
+      if (local !== undefined && taskId === FLOOR_TASK['in-process']) return answer(local.add(2, 3), callback);
+      callback(null, { success: true });
     },
   } as unknown as grpc.UntypedServiceImplementation);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
-  return { address: `127.0.0.1:${port}`, close: () => new Promise((resolve) => server.tryShutdown(() => resolve())) };
+  return {
+    address: `127.0.0.1:${port}`,
+    close: async () => {
+      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      children?.close();
+      await local?.close();
+    },
+  };
 }
 
 /** Name of the raw isolated-vm peer (the compute scenario measures it in turn with spearlet). */

@@ -34,6 +34,8 @@ export interface BenchResults {
     /** The no-op handler answering the cold scenario's requests, with the same pause before each. */
     noopAfterPause?: LatencySummary;
     inProcess: Record<string, { add: LatencySummary; fib: LatencySummary }>;
+    /** By isolation mode: the no-op handler plus that mode's unavoidable work (FLOOR_TASK in peers.ts). */
+    floors: Partial<Record<IsolationMode, { c1: LatencySummary; c32: LatencySummary }>>;
   };
   targets: TargetResult[];
 }

@@ -7,7 +7,8 @@
  * A script, not a test: nothing here asserts, it reports.
  *
  * The servers (spearlet with the default isolation, spearlet in-process when that is not the
- * default, and a no-op grpc-js handler) and the in-process peers live in this process; the gRPC
+ * default, and a no-op grpc-js handler, which also serves each isolation mode's floor: see
+ * FLOOR_TASK) and the in-process peers live in this process; the gRPC
  * load comes from a child process; the memory scenario runs in a fresh process of its own.
  */
 import * as fs from 'node:fs/promises';
@@ -19,7 +20,7 @@ import { COLD_TASK_TEMPLATE, FIB_N } from './guests.js';
 import { measureMemory } from './memory.js';
 import { type InProcessPeer, RAW_IVM, startInProcessPeers, startNoopServer } from './peers.js';
 import type { BenchResults } from './results.js';
-import { type Counts, coldGrpc, coldInServer, computeInterleaved, noopGrpc, warmGrpc, warmInServer } from './scenarios.js';
+import { type Counts, coldGrpc, coldInServer, computeInterleaved, floorGrpc, noopGrpc, warmGrpc, warmInServer } from './scenarios.js';
 import { type BenchServer, startSpearlet } from './spearlet.js';
 import { type LatencySummary, closedLoop, medianSummary } from './stats.js';
 import { renderTable } from './table.js';
@@ -90,7 +91,7 @@ async function main(): Promise<void> {
     defaultIsolation,
     fibN: FIB_N,
     spearlet: { cold: {}, warm: {}, memory: {} },
-    peers: { inProcess: {} },
+    peers: { inProcess: {}, floors: {} },
     targets: [],
   };
   log(`${quick ? 'quick' : 'full'} run, ${runs} runs per figure, scenarios: ${[...only].join(', ')}; default isolation: ${defaultIsolation}`);
@@ -100,7 +101,7 @@ async function main(): Promise<void> {
   const servers = new Map<IsolationMode, BenchServer>();
   const peers: InProcessPeer[] = only.has('peers') || only.has('compute') ? await startInProcessPeers() : [];
   const raw = peers.find((p) => p.name === RAW_IVM);
-  const noop = needServers ? await startNoopServer(raw) : undefined;
+  const noop = needServers ? await startNoopServer({ compute: raw, floorChildren: only.has('warm') ? DEFAULTS.sandboxWorkers : undefined }) : undefined;
   try {
     if (needServers) for (const mode of only.has('warm') || only.has('cold') ? modes : [defaultIsolation]) servers.set(mode, await startSpearlet(mode));
     const def = servers.get(defaultIsolation);
@@ -118,6 +119,8 @@ async function main(): Promise<void> {
         for (const [mode, server] of servers) {
           c1.push([`warm.${mode}.c1`, () => warmGrpc(client, server, 1, block)]);
           c32.push([`warm.${mode}.c32`, () => warmGrpc(client, server, 32, block)]);
+          c1.push([`floor.${mode}.c1`, () => floorGrpc(client, noop.address, mode, 1, block)]);
+          c32.push([`floor.${mode}.c32`, () => floorGrpc(client, noop.address, mode, 32, block)]);
         }
         if (def.wasmTaskId) c1.push(['wasm', () => warmGrpc(client, def, 1, block, def.wasmTaskId)]);
         for (let b = 0; b < BLOCKS; b++) for (const [key, measure] of rotated(c1, b)) r.add(key, await measure());
@@ -157,6 +160,9 @@ async function main(): Promise<void> {
       const c32 = r.median(`warm.${mode}.c32`);
       const warmIn = r.median(`warm.${mode}.inServer`);
       if (c1 && c32 && warmIn) s.warm[mode] = { c1, c32, inServer: warmIn };
+      const f1 = r.median(`floor.${mode}.c1`);
+      const f32 = r.median(`floor.${mode}.c32`);
+      if (f1 && f32) results.peers.floors[mode] = { c1: f1, c32: f32 };
     }
     s.compute = r.median('compute');
     s.computeInServer = r.median('computeInServer');

@@ -4,11 +4,12 @@
  * gRPC), compute-heavy invokes and Wasm invokes. Each function measures one run; run.ts repeats
  * them and keeps the medians.
  */
+import type { IsolationMode } from '../src/config.js';
 import { encodeAny } from '../src/core/codec.js';
 import type { InvokeInput } from '../src/core/invocation-plan.js';
 import type { InvokeFunctionRequest } from '../src/generated/spearlet/InvokeFunctionRequest.js';
 import type { LoadClient } from './client-process.js';
-import type { InProcessPeer } from './peers.js';
+import { FLOOR_TASK, type InProcessPeer } from './peers.js';
 import { COLD_TASK_TEMPLATE, FIB_N } from './guests.js';
 import type { BenchServer } from './spearlet.js';
 import { type LatencySummary, closedLoop, elapsedMs, summarize } from './stats.js';
@@ -44,6 +45,11 @@ export function warmGrpc(client: LoadClient, server: BenchServer, concurrency: n
 /** The same call against the no-op handler. */
 export function noopGrpc(client: LoadClient, address: string, concurrency: number, counts: Counts): Promise<LatencySummary> {
   return client.invoke(address, invokeRequest('noop-task', 'add'), concurrency === 1 ? counts.warm1 : counts.warm32, concurrency, counts.warmup);
+}
+
+/** The same call against the no-op handler doing `mode`'s floor work first (FLOOR_TASK). */
+export function floorGrpc(client: LoadClient, address: string, mode: IsolationMode, concurrency: number, counts: Counts): Promise<LatencySummary> {
+  return client.invoke(address, invokeRequest(FLOOR_TASK[mode], 'add'), concurrency === 1 ? counts.warm1 : counts.warm32, concurrency, counts.warmup);
 }
 
 /** The compute-heavy scenario's three series, measured call by call in turn (see computeInterleaved). */

@@ -43,11 +43,15 @@ function spearletRows(r: BenchResults): Row[] {
   const modes = (Object.keys(s.warm) as IsolationMode[]).sort(defaultFirst);
   for (const mode of modes) {
     const w = s.warm[mode]!;
-    rows.push(...latencyRow(`warm invoke, gRPC, c=1, ${isolationLabel(mode, r)}`, w.c1, noop ? `p50 ${ratio(w.c1.p50, noop.c1.p50)} no-op handler` : ''));
+    const floor = r.peers.floors[mode];
+    const notes = [noop ? `p50 ${ratio(w.c1.p50, noop.c1.p50)} no-op handler` : '', floor ? `${ratio(w.c1.p50, floor.c1.p50)} its floor` : ''];
+    rows.push(...latencyRow(`warm invoke, gRPC, c=1, ${isolationLabel(mode, r)}`, w.c1, notes.filter((n) => n !== '').join(', ')));
   }
   for (const mode of modes) {
     const w = s.warm[mode]!;
-    rows.push(...latencyRow(`warm invoke, gRPC, c=32, ${isolationLabel(mode, r)}`, w.c32, noop ? `${percent(w.c32.opsPerSec, noop.c32.opsPerSec)} of no-op handler calls/s` : ''));
+    const floor = r.peers.floors[mode];
+    const notes = [noop ? `${percent(w.c32.opsPerSec, noop.c32.opsPerSec)} of no-op handler calls/s` : '', floor ? `${percent(w.c32.opsPerSec, floor.c32.opsPerSec)} of its floor's` : ''];
+    rows.push(...latencyRow(`warm invoke, gRPC, c=32, ${isolationLabel(mode, r)}`, w.c32, notes.filter((n) => n !== '').join(', ')));
   }
   const def = s.warm[r.defaultIsolation];
   const inProc = s.warm['in-process'];
@@ -86,6 +90,14 @@ function peerRows(r: BenchResults): Row[] {
   rows.push(...latencyRow('no-op grpc-js handler, c=1', noop?.c1, 'the transport floor'));
   rows.push(...latencyRow('no-op grpc-js handler, c=32', noop?.c32));
   rows.push(...latencyRow('no-op grpc-js handler, one call after each pause of the cold runs', r.peers.noopAfterPause, 'a machine waking from idle', false));
+  const floorLabel: Record<IsolationMode, string> = {
+    process: 'floor of process isolation: no-op handler + raw isolated-vm `add` in a child process over IPC',
+    'in-process': 'floor of in-process isolation: no-op handler + raw isolated-vm `add` in-process',
+  };
+  for (const [mode, f] of Object.entries(r.peers.floors) as Array<[IsolationMode, { c1: LatencySummary; c32: LatencySummary }]>) {
+    rows.push(...latencyRow(`${floorLabel[mode]}, c=1`, f.c1, noop ? `p50 ${ratio(f.c1.p50, noop.c1.p50)} no-op handler` : ''));
+    rows.push(...latencyRow(`${floorLabel[mode]}, c=32`, f.c32, noop ? `${percent(f.c32.opsPerSec, noop.c32.opsPerSec)} of no-op handler calls/s` : ''));
+  }
   const s = r.spearlet;
   rows.push(...latencyRow(`raw isolated-vm fib(${r.fibN}) behind a grpc-js handler, gRPC, in turn with spearlet's`, s.computeRawGrpc, '', false));
   rows.push(...latencyRow(`raw isolated-vm fib(${r.fibN}), in turn with spearlet's`, s.computeRaw, '', false));

@@ -19,10 +19,24 @@ export function evaluateTargets(r: BenchResults): TargetResult[] {
   const warm = r.spearlet.warm[r.defaultIsolation];
   const noop = r.peers.noopGrpc;
   if (warm && noop) {
+    // The floor of the isolation mode (the no-op handler plus the hop and isolate entry no
+    // implementation of it can skip), where measured, is shown beside the figure.
+    const floor = r.peers.floors[r.defaultIsolation];
+    const floorNote = (figure: string) => (floor ? `; ${r.defaultIsolation} isolation's floor alone: ${figure}` : '');
     const ratio = warm.c1.p50 / noop.c1.p50;
-    targets.push({ name: 'warm invoke through gRPC, p50 vs the no-op handler', bar: '≤ 1.5×', measured: `${fmt(ratio)}× (${fmt(warm.c1.p50, 3)} vs ${fmt(noop.c1.p50, 3)} ms)`, met: ratio <= 1.5 });
+    targets.push({
+      name: 'warm invoke through gRPC, p50 vs the no-op handler',
+      bar: '≤ 1.5×',
+      measured: `${fmt(ratio)}× (${fmt(warm.c1.p50, 3)} vs ${fmt(noop.c1.p50, 3)} ms)${floorNote(`${fmt(floor ? floor.c1.p50 / noop.c1.p50 : NaN)}×`)}`,
+      met: ratio <= 1.5,
+    });
     const share = warm.c32.opsPerSec / noop.c32.opsPerSec;
-    targets.push({ name: 'warm invoke through gRPC, throughput at c=32 vs the no-op handler', bar: '≥ 70%', measured: `${fmt(100 * share, 0)}% (${fmt(warm.c32.opsPerSec, 0)} vs ${fmt(noop.c32.opsPerSec, 0)} calls/s)`, met: share >= 0.7 });
+    targets.push({
+      name: 'warm invoke through gRPC, throughput at c=32 vs the no-op handler',
+      bar: '≥ 70%',
+      measured: `${fmt(100 * share, 0)}% (${fmt(warm.c32.opsPerSec, 0)} vs ${fmt(noop.c32.opsPerSec, 0)} calls/s)${floorNote(`${fmt(floor ? (100 * floor.c32.opsPerSec) / noop.c32.opsPerSec : NaN, 0)}%`)}`,
+      met: share >= 0.7,
+    });
   }
   const { compute, wasm } = r.spearlet;
   const cold = r.spearlet.cold[r.defaultIsolation];

@@ -1,0 +1,38 @@
+/**
+ * A child process of the no-op server (peers.ts) that runs the benchmark task's `add` on raw
+ * isolated-vm for each IPC message: the parts of a process-isolated call no design can skip (the
+ * hop to another process and back, and one asynchronous isolate entry), with nothing else around
+ * them. Forked with the IPC serialization spearlet's sandbox workers use.
+ */
+import ivm from 'isolated-vm';
+import { JS_TASK_SOURCE } from './guests.js';
+
+export interface FloorRequest {
+  id: number;
+  a: number;
+  b: number;
+}
+
+export interface FloorReply {
+  id: number;
+  value?: number;
+  error?: string;
+}
+
+const isolate = new ivm.Isolate({ memoryLimit: 128 });
+const context = await isolate.createContext();
+const module = await isolate.compileModule(JS_TASK_SOURCE);
+await module.instantiate(context, (specifier) => {
+  throw new Error(`the benchmark task imports nothing, not ${specifier}`);
+});
+await module.evaluate();
+const add = (await module.namespace.get('add', { reference: true })) as ivm.Reference<(p: unknown) => number>;
+
+process.on('message', (m: FloorRequest) => {
+  add.apply(undefined, [{ a: m.a, b: m.b }], { arguments: { copy: true }, result: { copy: true } }).then(
+    (value) => process.send!({ id: m.id, value } satisfies FloorReply),
+    (err: Error) => process.send!({ id: m.id, error: err.message } satisfies FloorReply),
+  );
+});
+process.on('disconnect', () => process.exit(0));
+process.send!({ id: 0 } satisfies FloorReply);
