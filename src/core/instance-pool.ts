@@ -21,7 +21,7 @@ import { shouldRecycle } from './recycle-policy.js';
 import type { Instance, Outcome } from './runtime.js';
 import type { RuntimeManager } from './runtime-manager.js';
 import { type Scheduler, createScheduler } from './scheduler.js';
-import { PoolWaiters } from './pool-waiters.js';
+import { PoolWaiters, ROOM } from './pool-waiters.js';
 import { tenantOf } from './task-limits.js';
 
 export type { AcquireOptions, Lease, PoolCounters, PoolSnapshot, PooledInstance } from './pool-types.js';
@@ -103,9 +103,15 @@ export class InstancePool {
    */
   async acquire(task: TaskRecord, options: AcquireOptions = {}): Promise<Lease> {
     const e = this.entry(task);
+    // The queue this call was last woken from: it keeps its turn if it must wait again, and passes
+    // the wake-up on if it gives up.
+    let wokenFrom: string | undefined;
     for (;;) {
       if (this.closed) throw new SpearletError(ErrorCodes.SHUTTING_DOWN, 'the instance pool is closed');
-      options.signal?.throwIfAborted();
+      if (options.signal?.aborted) {
+        if (wokenFrom !== undefined) this.passOn(wokenFrom);
+        options.signal.throwIfAborted();
+      }
       if (!options.forceNew && e.idle.length > 0) {
         const p = this.take(e);
         const cold = p.coldOnFirstUse;
@@ -116,13 +122,15 @@ export class InstancePool {
         // A fresh instance within max_instances: the warm one used longest ago makes way.
         const oldest = options.forceNew ? this.leastRecentlyUsed(e.idle) : undefined;
         if (oldest === undefined) {
-          await this.waiters.wait(options.signal);
+          await this.waiters.wait(task.taskId, options.signal, wokenFrom !== undefined);
+          wokenFrom = task.taskId;
           continue;
         }
         this.dispose(oldest, 'recycled');
       }
       if (!this.makeRoom(e.memoryEstimate)) {
-        await this.waiters.wait(options.signal);
+        await this.waiters.wait(ROOM, options.signal, wokenFrom !== undefined);
+        wokenFrom = ROOM;
         continue;
       }
       return { pooled: await this.create(e, true), cold: true };
@@ -160,15 +168,16 @@ export class InstancePool {
       this.live--;
       this.memory -= reserved;
       e.creating--;
-      this.waiters.notify();
+      this.slotFreed(e);
       throw err;
     }
     e.creating--;
     this.live--;
     this.memory -= reserved;
     const p = this.join(e, instance, forCall, false);
-    // It was charged an estimate; measured, it may not fit after all.
+    // It was charged an estimate; measured, it may not fit after all, or leave room for another.
     if (p.memoryBytes > reserved) this.shrinkToMemoryCap();
+    else if (p.memoryBytes < reserved) this.waiters.wakeOne(ROOM);
     return p;
   }
 
@@ -206,11 +215,13 @@ export class InstancePool {
     const e = p.entry;
     p.busy = false;
     p.lastUsed = Date.now();
+    let shrank = false;
     if (outcome) {
       p.executions++;
       p.load = p.executions === 1 ? outcome.cpuTimeUs : p.load + LOAD_WEIGHT * (outcome.cpuTimeUs - p.load);
       const memoryBytes = outcome.instanceUsable ? outcome.memoryUsedBytes : p.memoryBytes;
       this.memory += memoryBytes - p.memoryBytes;
+      shrank = memoryBytes < p.memoryBytes;
       p.memoryBytes = memoryBytes;
       if (memoryBytes > 0) e.memoryEstimate = memoryBytes;
     }
@@ -223,8 +234,24 @@ export class InstancePool {
       e.idle.push(p);
       // A heap that grew may have pushed the pool past its memory cap.
       this.shrinkToMemoryCap();
+      if (!this.idleAppeared(e) && shrank) this.waiters.wakeOne(ROOM);
     }
-    this.waiters.notify();
+  }
+
+  /** An idle instance of `e` appeared: a call of its task takes it, or one waiting for room may evict it. */
+  private idleAppeared(e: TaskEntry): boolean {
+    return this.waiters.wakeOne(e.task.taskId) || this.waiters.wakeOne(ROOM);
+  }
+
+  /** An instance of `e` went (or was never built): a slot of its task and room under the caps. */
+  private slotFreed(e: TaskEntry): void {
+    this.waiters.wakeOne(e.task.taskId);
+    this.waiters.wakeOne(ROOM);
+  }
+
+  /** A call woken from `key` gave up: the next one in line gets its chance. */
+  private passOn(key: string): void {
+    if (!this.waiters.wakeOne(key) && key !== ROOM) this.waiters.wakeOne(ROOM);
   }
 
   private dispose(p: Member, why: 'recycled' | 'evictedIdle' | 'evictedForCapacity' | 'discarded'): void {
@@ -237,7 +264,7 @@ export class InstancePool {
     this.counters[why]++;
     p.instance.dispose();
     if (e.deleted && e.all.size === 0 && e.creating === 0 && this.tasks.get(e.task.taskId) === e) this.tasks.delete(e.task.taskId);
-    this.waiters.notify();
+    this.slotFreed(e);
   }
 
   private fits(extraBytes: number): boolean {
@@ -302,7 +329,7 @@ export class InstancePool {
       return;
     }
     this.join(e, instance, false, true);
-    this.waiters.notify();
+    this.idleAppeared(e);
   }
 
   /**
@@ -345,7 +372,7 @@ export class InstancePool {
       while (!e.deleted && !this.closed && e.all.size + e.creating < e.task.limits.minInstances && this.fits(e.memoryEstimate)) {
         const p = await this.create(e, false);
         if (e.deleted || this.closed) this.dispose(p, 'discarded');
-        this.waiters.notify();
+        else this.idleAppeared(e);
       }
     } catch (err) {
       this.counters.warmFailures++;
@@ -405,6 +432,6 @@ export class InstancePool {
     this.closed = true;
     clearInterval(this.sweeper);
     for (const e of this.tasks.values()) for (const p of [...e.idle]) this.dispose(p, 'discarded');
-    this.waiters.notify();
+    this.waiters.wakeAll();
   }
 }

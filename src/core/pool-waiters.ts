@@ -1,41 +1,90 @@
 /**
- * Calls waiting in the InstancePool for an instance: their task is at max_instances, or the pool
- * is at its global caps with nothing idle to evict. Any change in the pool (a release, a disposal,
- * a failed creation) wakes them all and each checks again; waits are rare (admission bounds
- * concurrency first), so simplicity beats precision here.
+ * Calls waiting in the InstancePool, in queues by what they wait for: an instance of their task
+ * (the task is at max_instances: key = its task id) or room under the global caps (key = ROOM).
+ *
+ * Each change in the pool frees one thing (an idle instance, a slot of a task, room under the
+ * caps), so it wakes the longest-waiting call that could use it, not every waiter: with many calls
+ * queued for a few instances, waking them all on every release made each release cost as much as
+ * the queue was long. A woken call that finds the thing already taken waits again at the front of
+ * its queue; one that gives up after being woken (cancelled) passes the wake-up on.
  */
-export class PoolWaiters {
-  private readonly waiting = new Set<() => void>();
 
+/** Queue key of calls waiting for room under the pool's global caps. */
+export const ROOM = '';
+
+interface Waiter {
+  readonly wake: () => void;
+  /** Woken or cancelled. */
+  settled: boolean;
+}
+
+export class PoolWaiters {
+  private readonly queues = new Map<string, Waiter[]>();
+  private waiting = 0;
+
+  /** Calls waiting now, all queues together. */
   get size(): number {
-    return this.waiting.size;
+    return this.waiting;
   }
 
-  /** Resolves at the next `notify`; rejects with the signal's reason if it aborts first. */
-  wait(signal?: AbortSignal): Promise<void> {
+  /**
+   * Resolves when woken under `key`; rejects with the signal's reason if it aborts first. `front`
+   * puts the call ahead of the others (it was woken before and keeps its turn).
+   */
+  wait(key: string, signal?: AbortSignal, front = false): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const onAbort = () => {
-        this.waiting.delete(wake);
-        reject(signal!.reason);
-      };
-      const wake = () => {
-        signal?.removeEventListener('abort', onAbort);
-        resolve();
-      };
       if (signal?.aborted) {
         reject(signal.reason);
         return;
       }
+      const onAbort = () => {
+        if (waiter.settled) return;
+        waiter.settled = true;
+        this.waiting--;
+        this.remove(key, waiter);
+        reject(signal!.reason);
+      };
+      const waiter: Waiter = {
+        settled: false,
+        wake: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiting.add(wake);
+      let queue = this.queues.get(key);
+      if (queue === undefined) {
+        queue = [];
+        this.queues.set(key, queue);
+      }
+      if (front) queue.unshift(waiter);
+      else queue.push(waiter);
+      this.waiting++;
     });
   }
 
-  /** Wakes every waiter. */
-  notify(): void {
-    if (this.waiting.size === 0) return;
-    const woken = [...this.waiting];
-    this.waiting.clear();
-    for (const wake of woken) wake();
+  /** Wakes the longest-waiting call under `key`; false when none waits there. */
+  wakeOne(key: string): boolean {
+    const queue = this.queues.get(key);
+    if (queue === undefined) return false;
+    const waiter = queue.shift()!;
+    if (queue.length === 0) this.queues.delete(key);
+    waiter.settled = true;
+    this.waiting--;
+    waiter.wake();
+    return true;
+  }
+
+  private remove(key: string, waiter: Waiter): void {
+    const queue = this.queues.get(key);
+    const i = queue?.indexOf(waiter) ?? -1;
+    if (i >= 0) queue!.splice(i, 1);
+    if (queue?.length === 0) this.queues.delete(key);
+  }
+
+  /** Wakes every waiting call (the pool is closing). */
+  wakeAll(): void {
+    const queues = [...this.queues.keys()];
+    for (const key of queues) while (this.wakeOne(key));
   }
 }

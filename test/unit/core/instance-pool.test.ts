@@ -77,6 +77,56 @@ describe('InstancePool: warm reuse and limits', () => {
     expect(pool.snapshot().waiting).toBe(0);
   });
 
+  it('wakes one waiting call per release, in the order they came', async () => {
+    const { pool } = setup();
+    const t = task('a', { maxInstances: 1 });
+    let lease = await pool.acquire(t);
+    const order: number[] = [];
+    const waiting = [1, 2, 3].map((n) => pool.acquire(t).then((l) => (order.push(n), l)));
+    await until(() => pool.snapshot().waiting === 3);
+    for (const [i, next] of waiting.entries()) {
+      pool.release(lease, ok());
+      // The others were not woken (to find the instance taken and queue again).
+      expect(pool.snapshot().waiting).toBe(2 - i);
+      lease = await next;
+      expect(pool.snapshot().waiting).toBe(2 - i);
+    }
+    expect(order).toEqual([1, 2, 3]);
+  });
+
+  it('wakes a call of the released task, not the calls waiting for other tasks', async () => {
+    const { pool } = setup();
+    const a = task('a', { maxInstances: 1 });
+    const b = task('b', { maxInstances: 1 });
+    const busyA = await pool.acquire(a);
+    await pool.acquire(b);
+    let gotB: Lease | undefined;
+    // Still waiting when the pool closes after the test.
+    pool.acquire(b).then((l) => (gotB = l), () => undefined);
+    const waitingA = pool.acquire(a);
+    await until(() => pool.snapshot().waiting === 2);
+    pool.release(busyA, ok());
+    expect(pool.snapshot().waiting).toBe(1);
+    expect(idOf(await waitingA)).toBe(idOf(busyA));
+    expect(gotB).toBeUndefined();
+    expect(pool.snapshot().waiting).toBe(1);
+  });
+
+  it('passes the wake-up on when the woken call was cancelled before it could take the instance', async () => {
+    const { pool } = setup();
+    const t = task('a', { maxInstances: 1 });
+    const busy = await pool.acquire(t);
+    const ac = new AbortController();
+    const first = pool.acquire(t, { signal: ac.signal });
+    const second = pool.acquire(t);
+    await until(() => pool.snapshot().waiting === 2);
+    pool.release(busy, ok());
+    ac.abort(new Error('cancelled by test'));
+    await expect(first).rejects.toThrow('cancelled by test');
+    expect(idOf(await second)).toBe(idOf(busy));
+    expect(pool.snapshot().waiting).toBe(0);
+  });
+
   it('gives force_new_instance a fresh instance, retiring a warm one at max_instances', async () => {
     const { pool, runtime } = setup();
     const t = task('a', { maxInstances: 1 });
