@@ -27,14 +27,19 @@ export interface InProcessPeer {
 
 export interface NoopServer {
   readonly address: string;
+  /**
+   * What calls of the FLOOR_TASK ids are answered with: set to a response spearlet gave, so the
+   * floor sends what the contract makes any implementation send (`{ success: true }` until set).
+   */
+  floorResponse: object;
   close(): Promise<void>;
 }
 
 /**
  * Task ids the no-op server answers only after doing the work no implementation of that
  * isolation mode can skip: one call of the task's `add` on raw isolated-vm, in a child process over
- * IPC (process isolation) or in this process (in-process isolation). The floor under spearlet's
- * warm invoke in each mode, measured like it.
+ * IPC (process isolation) or in this process (in-process isolation), answered with a full
+ * InvokeFunctionResponse. The floor under spearlet's warm invoke in each mode, measured like it.
  */
 export const FLOOR_TASK: Record<IsolationMode, string> = { process: 'floor-process', 'in-process': 'floor-in-process' };
 
@@ -102,31 +107,33 @@ export async function startNoopServer(options: { compute?: InProcessPeer; floorC
   const server = new grpc.Server();
   const service = loadProto().grpcObject.spearlet.FunctionService.service;
   type Call = { request: { functionName?: string; taskId?: string } };
-  const answer = (work: Promise<unknown>, callback: grpc.sendUnaryData<{ success: boolean }>) =>
+  const noop: NoopServer = { address: '', floorResponse: { success: true }, close: async () => {} };
+  const answer = (work: Promise<unknown>, callback: grpc.sendUnaryData<object>, response: () => object = () => ({ success: true })) =>
     work.then(
-      () => callback(null, { success: true }),
+      () => callback(null, response()),
       (err: Error) => callback(err),
     );
+  const floorResponse = () => noop.floorResponse;
   server.addService(service, {
-    InvokeFunction: (call: Call, callback: grpc.sendUnaryData<{ success: boolean }>) => {
+    InvokeFunction: (call: Call, callback: grpc.sendUnaryData<object>) => {
       const { functionName, taskId } = call.request;
       if (compute !== undefined && functionName === 'fibonacci') return answer(compute.fib(FIB_N), callback);
-      if (children !== undefined && taskId === FLOOR_TASK.process) return answer(children.add(2, 3), callback);
-      if (local !== undefined && taskId === FLOOR_TASK['in-process']) return answer(local.add(2, 3), callback);
+      if (children !== undefined && taskId === FLOOR_TASK.process) return answer(children.add(2, 3), callback, floorResponse);
+      if (local !== undefined && taskId === FLOOR_TASK['in-process']) return answer(local.add(2, 3), callback, floorResponse);
       callback(null, { success: true });
     },
   } as unknown as grpc.UntypedServiceImplementation);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
   );
-  return {
+  return Object.assign(noop, {
     address: `127.0.0.1:${port}`,
     close: async () => {
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       children?.close();
       await local?.close();
     },
-  };
+  });
 }
 
 /** Name of the raw isolated-vm peer (the compute scenario measures it in turn with spearlet). */

@@ -21,7 +21,7 @@ import { measureMemory } from './memory.js';
 import { type InProcessPeer, RAW_IVM, startInProcessPeers, startNoopServer } from './peers.js';
 import type { BenchResults } from './results.js';
 import { type Counts, coldGrpc, coldInServer, computeInterleaved, floorGrpc, noopGrpc, warmGrpc, warmInServer } from './scenarios.js';
-import { type BenchServer, startSpearlet } from './spearlet.js';
+import { type BenchServer, sampleResponse, startSpearlet } from './spearlet.js';
 import { type LatencySummary, closedLoop, medianSummary } from './stats.js';
 import { renderTable } from './table.js';
 import { evaluateTargets } from './targets.js';
@@ -105,6 +105,7 @@ async function main(): Promise<void> {
   try {
     if (needServers) for (const mode of only.has('warm') || only.has('cold') ? modes : [defaultIsolation]) servers.set(mode, await startSpearlet(mode));
     const def = servers.get(defaultIsolation);
+    if (def && noop) noop.floorResponse = await sampleResponse(def);
     if (def && def.wasmTaskId === undefined) results.spearlet.wasmMissing = 'not measured: fixtures/wasm/add.wasm is missing (built by fixtures/wasm/build.mjs)';
 
     const r = new Runs();

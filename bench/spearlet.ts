@@ -10,6 +10,7 @@ import { type RunningServer, startServer } from '../src/app.js';
 import { FunctionClient } from '../src/client/function-client.js';
 import { type ConfigInput, type IsolationMode, resolveConfig } from '../src/config.js';
 import { FIXTURES_DIR, JS_TASK_SOURCE, WASM_ADD_PATH } from './guests.js';
+import { invokeRequest } from './scenarios.js';
 
 export interface BenchServer {
   readonly isolation: IsolationMode;
@@ -68,5 +69,17 @@ export async function startSpearlet(isolation: IsolationMode, options: ConfigInp
     throw err;
   } finally {
     setup.close();
+  }
+}
+
+/** A warm `add` call's whole InvokeFunctionResponse, as a client decodes it (the floors answer with it). */
+export async function sampleResponse(server: BenchServer): Promise<object> {
+  const client = new FunctionClient(server.address);
+  try {
+    const res = await client.invoke(invokeRequest(server.jsTaskId, 'add'));
+    if (!res.success) throw new Error(`the sample call failed: ${res.message}`);
+    return res;
+  } finally {
+    client.close();
   }
 }

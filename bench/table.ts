@@ -91,8 +91,8 @@ function peerRows(r: BenchResults): Row[] {
   rows.push(...latencyRow('no-op grpc-js handler, c=32', noop?.c32));
   rows.push(...latencyRow('no-op grpc-js handler, one call after each pause of the cold runs', r.peers.noopAfterPause, 'a machine waking from idle', false));
   const floorLabel: Record<IsolationMode, string> = {
-    process: 'floor of process isolation: no-op handler + raw isolated-vm `add` in a child process over IPC',
-    'in-process': 'floor of in-process isolation: no-op handler + raw isolated-vm `add` in-process',
+    process: "floor of process isolation: raw isolated-vm `add` in a child process over IPC, behind grpc-js, answering spearlet's response",
+    'in-process': "floor of in-process isolation: raw isolated-vm `add` in-process, behind grpc-js, answering spearlet's response",
   };
   for (const [mode, f] of Object.entries(r.peers.floors) as Array<[IsolationMode, { c1: LatencySummary; c32: LatencySummary }]>) {
     rows.push(...latencyRow(`${floorLabel[mode]}, c=1`, f.c1, noop ? `p50 ${ratio(f.c1.p50, noop.c1.p50)} no-op handler` : ''));
