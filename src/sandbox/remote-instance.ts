@@ -1,11 +1,13 @@
 /**
  * RemoteInstance: an Instance whose sandbox lives in a sandbox worker process.
  *
- * It is bound to one worker at a time. When that worker has died or is being drained, the next call
- * first rebuilds the instance on a live worker (a cold start, module state lost, as with any
- * replaced instance), so the warm instances the pool holds never point at a dead process for long.
- * A worker that dies during a call ends that call FAILED / INSTANCE_FAILED and the instance is
- * reported unusable, so the pool replaces it and the runner may retry.
+ * It is bound to one worker at a time. When that worker dies or is drained, an idle instance is
+ * rebuilt on a live worker at once, in the background (module state lost, as with any replaced
+ * instance), so the warm instances the pool holds stay warm; one in a call moves when the call
+ * ends. A call that finds it still moving waits for the move; one that finds its worker gone (the
+ * move failed) rebuilds it first and reports a cold start. A worker that dies during a call ends
+ * that call FAILED / INSTANCE_FAILED and the instance is reported unusable, so the pool replaces
+ * it and the runner may retry.
  */
 import type { ArtifactAnalysis, ExecutionHooks, FirstCall, Instance, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
 import { OutcomeCodes } from '../errors.js';
@@ -18,6 +20,14 @@ export class RemoteInstance implements Instance {
   private remoteId = '';
   private memory = 0;
   private disposed = false;
+  /** A call is running on it. */
+  private busy = false;
+  /** The background rebuild after its worker went, while it runs. */
+  private moving: Promise<void> | undefined;
+  /** Its worker went: move now if idle, else when the running call ends. */
+  private readonly workerLeaving = (): void => {
+    if (!this.busy) this.moveSoon();
+  };
 
   constructor(
     private readonly runtime: string,
@@ -76,12 +86,49 @@ export class RemoteInstance implements Instance {
     this.remoteId = created.instanceId;
     this.memory = created.memoryUsedBytes;
     worker.liveInstances++;
+    worker.onLeaving(this.workerLeaving);
     return created;
+  }
+
+  private moveSoon(): void {
+    if (this.disposed || this.moving) return;
+    let moved!: () => void;
+    this.moving = new Promise<void>((resolve) => (moved = resolve));
+    this.supervisor.rebuildSoon(async () => {
+      try {
+        if (this.disposed || this.worker?.accepting) return;
+        this.unbind();
+        await this.build();
+      } catch {
+        // No worker took it: the next call tries again, and reports why if it cannot.
+      } finally {
+        this.moving = undefined;
+        moved();
+      }
+    });
   }
 
   async execute(call: Invocation, hooks: ExecutionHooks, signal: AbortSignal): Promise<Outcome> {
     if (this.disposed) return failure('the instance has been disposed', this.memory);
+    this.busy = true;
+    try {
+      return await this.run(call, hooks, signal);
+    } finally {
+      this.busy = false;
+      // Drained during the call: move now. (A worker that died during it failed the call, and the
+      // pool replaces the instance.)
+      if (!this.disposed && this.worker?.alive === true && !this.worker.accepting) this.moveSoon();
+    }
+  }
+
+  private async run(call: Invocation, hooks: ExecutionHooks, signal: AbortSignal): Promise<Outcome> {
+    // Waiting for a move makes this call pay for the rebuild: it is reported as one.
     let rebuilt = false;
+    if (this.moving) {
+      await this.moving;
+      rebuilt = true;
+    }
+    if (this.disposed) return failure('the instance was disposed while it was rebuilt', this.memory);
     if (!this.worker?.accepting) {
       const from = this.worker?.describe(this.worker.alive ? 'is draining' : 'is gone') ?? 'no worker';
       this.unbind();
@@ -118,6 +165,7 @@ export class RemoteInstance implements Instance {
     if (!w) return;
     this.worker = undefined;
     w.liveInstances--;
+    w.offLeaving(this.workerLeaving);
     w.dispose(this.remoteId);
   }
 }

@@ -7,10 +7,11 @@
  *   instances being built and running calls), or on the tenant's own worker.
  * - A worker that exits without being asked is replaced, with exponential back-off while it keeps
  *   dying young. Its running calls have already ended INSTANCE_FAILED (worker-process.ts) and its
- *   instances rebuild themselves on live workers when next used (remote-instance.ts).
+ *   idle instances rebuild themselves on live workers at once, a few at a time (`rebuildSoon`,
+ *   remote-instance.ts), so warm instances stay warm.
  * - A worker whose RSS passes `config.workerMemoryLimitMb`, or that reports a catastrophic isolate
- *   failure, is drained: it takes no new instances, a replacement starts at once, its idle
- *   instances move on their next call, and it is retired when its running calls end (or DRAIN_MS).
+ *   failure, is drained: it takes no new instances, a replacement starts at once, its instances
+ *   move as they become idle, and it is retired when its running calls end (or DRAIN_MS).
  * - A worker silent for HUNG_MS (no heartbeat) is killed and replaced.
  */
 import type { Config } from '../config.js';
@@ -32,6 +33,8 @@ const RETIRE_GRACE_MS = 2_000;
 /** How long `pick` waits for a worker to come back before giving up. */
 const PICK_WAIT_MS = 10_000;
 const TICK_MS = 1_000;
+/** Instances rebuilt at once after their worker went (the rest wait their turn). */
+const REBUILDS_AT_ONCE = 2;
 
 /** A place for one worker: shared, or dedicated to a tenant. */
 interface Slot {
@@ -70,6 +73,8 @@ export class Supervisor {
   /** Drained workers still finishing calls, with when their drain began. */
   private readonly draining = new Map<WorkerProcess, number>();
   private readonly waiters = new Set<() => void>();
+  private readonly rebuilds: Array<() => Promise<void>> = [];
+  private rebuilding = 0;
   private readonly heapMb: number;
   private readonly ticker: NodeJS.Timeout;
   private closing: Promise<void> | undefined;
@@ -117,6 +122,29 @@ export class Supervisor {
   available(tenant?: string): WorkerProcess | undefined {
     if (this.closing) throw new SpearletError(ErrorCodes.SHUTTING_DOWN, 'the sandbox workers are shutting down');
     return tenant === undefined ? this.leastLoaded() : this.tenantWorker(tenant);
+  }
+
+  /**
+   * Runs `rebuild` (an instance moving off a worker that went) when fewer than REBUILDS_AT_ONCE
+   * are running: a worker's instances then arrive gradually, spread over the workers up by then
+   * (the dead one's replacement among them), instead of all at once on the survivors.
+   */
+  rebuildSoon(rebuild: () => Promise<void>): void {
+    this.rebuilds.push(rebuild);
+    // Off the turn that reported the loss, so the supervisor has taken note of it first.
+    setImmediate(() => this.nextRebuild());
+  }
+
+  private nextRebuild(): void {
+    // Also while closing: each ends at once then (no worker to take it), freeing whoever waits on it.
+    while (this.rebuilding < REBUILDS_AT_ONCE && this.rebuilds.length > 0) {
+      const rebuild = this.rebuilds.shift()!;
+      this.rebuilding++;
+      void rebuild().finally(() => {
+        this.rebuilding--;
+        this.nextRebuild();
+      });
+    }
   }
 
   /** Every worker process alive, shared, tenant and draining. */
@@ -230,7 +258,7 @@ export class Supervisor {
   /** Stops placing instances on `w`, starts its replacement and retires it once its calls end. */
   private drain(w: WorkerProcess, why: string): void {
     if (!w.accepting) return;
-    w.state = 'draining';
+    w.markDraining();
     this.counters.drained++;
     this.draining.set(w, Date.now());
     this.log.warn({ pid: w.pid, tenant: w.tenant, running: w.running }, `draining sandbox worker ${w.pid}: ${why}`);

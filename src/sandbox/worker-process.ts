@@ -77,6 +77,8 @@ export class WorkerProcess {
   running = 0;
   /** Instances being built (they count towards the load before they exist). */
   creating = 0;
+  /** Told once when this worker stops hosting instances (died, or drained): see RemoteInstance. */
+  private readonly leaving = new Set<() => void>();
   /** Set when the server asked the process to go (drained, idle, shutdown): not a crash. */
   retiring = false;
   /** How the process ended, once it has. */
@@ -284,6 +286,27 @@ export class WorkerProcess {
     }
   }
 
+  /** `listener` is told, once, when this worker dies or is drained (unless it was asked to go). */
+  onLeaving(listener: () => void): void {
+    this.leaving.add(listener);
+  }
+
+  offLeaving(listener: () => void): void {
+    this.leaving.delete(listener);
+  }
+
+  /** Takes no new instances from now on; the instances it hosts are told to move. */
+  markDraining(): void {
+    this.state = 'draining';
+    this.announceLeaving();
+  }
+
+  private announceLeaving(): void {
+    const listeners = [...this.leaving];
+    this.leaving.clear();
+    for (const listener of listeners) listener();
+  }
+
   /** The worker can no longer answer: end everything waiting on it, once, and make sure it goes. */
   private fail(reason: string): void {
     if (this.state === 'dead') return;
@@ -296,6 +319,8 @@ export class WorkerProcess {
       if (p.kind === 'call') p.settle(workerFailure(`${message} while the call ran`));
       else p.reject(new WorkerGoneError(message));
     }
+    // A crash, not a retirement: its instances rebuild elsewhere (a retired worker hosts none).
+    if (!this.retiring) this.announceLeaving();
   }
 
   private exit(reason: string): void {

@@ -106,6 +106,25 @@ describe('sandbox worker faults', () => {
     expect(valueOf(res.result?.result)).toBe(1500);
   }, 30_000);
 
+  it('warm instances of a worker killed while idle are rebuilt on its replacement before the next call', async () => {
+    const sup = supervisorOf(t);
+    // A tenant of its own, so that one worker holds exactly this task's instances.
+    const reg = await t.client.invoke({ taskName: 'movers', artifactSpec: jsSpec(SLOW, { tenant: 'movers', min_instances: '2' }), functionName: 'add', parameters: params({ a: 1, b: 2 }) });
+    const moversWorker = () => sup.describe().find((w) => w.tenant === 'movers' && w.state === 'ready');
+    await until('both warm instances built', () => moversWorker()?.liveInstances === 2);
+    const victim = moversWorker()!.pid;
+    process.kill(victim, 'SIGKILL');
+    await until('both rebuilt on the replacement, no call made', () => {
+      const w = moversWorker();
+      return w !== undefined && w.pid !== victim && w.liveInstances === 2;
+    });
+    const after = await t.client.invoke({ taskId: reg.taskId, functionName: 'add', parameters: params({ a: 2, b: 3 }) });
+    report('warm instances after a worker death', { faultsInjected: 1, rebuiltBeforeTheCall: 2, coldStart: after.result?.metrics.cold_start, recordsLost: 0, serverRestarts: 0 });
+    expect(after.result?.status).toBe('EXECUTION_STATUS_COMPLETED');
+    expect(valueOf(after.result?.result)).toBe(5);
+    expect(after.result?.metrics.cold_start).toBe('false');
+  }, 30_000);
+
   it('hostile guests at concurrency are contained without losing a worker', async () => {
     const sup = supervisorOf(t);
     const hostile = (await t.client.invoke({ taskName: 'hostile', artifactSpec: await fixtureSpec('js/hostile.js', 'javascript', { memory_limit_mb: '64', max_instances: '16' }), functionName: 'escape' })).taskId;
