@@ -23,6 +23,8 @@ export interface CallSink {
   log(line: string): void;
   chunk(value: EncodedValue): void;
   done(record: CallRecord): void;
+  /** The call did not end within its entry (it awaits something): the entry is over. */
+  parked(): void;
   timer(timerId: number, ms: number): void;
   catastrophic(message: string): void;
   /** The isolate was disposed without the host asking (isolated-vm: memory limit). */
@@ -45,7 +47,7 @@ const RANDOM_MAX = 65536;
 const PRIME_TIMEOUT_MS = 1_000;
 
 /** The prelude as a function of its closure arguments (see prelude.ts). */
-const PRELUDE_FUNCTION = `(function ($0, $1, $2, $3, $4, $5, $6, $7) {${PRELUDE_SOURCE}\n})`;
+const PRELUDE_FUNCTION = `(function ($0, $1, $2, $3, $4, $5, $6, $7, $8) {${PRELUDE_SOURCE}\n})`;
 /** V8 code cache of the prelude, shared by every isolate of the process (compiles ~3x faster). */
 let preludeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
@@ -118,6 +120,7 @@ export class Sandbox {
         this.isolate,
         options.maxLogLines,
         options.maxLogLineChars,
+        forSink((sink) => sink.parked()),
       ],
       { result: { reference: true } },
     )) as ivm.Reference<Record<string, PreludeFn>>;
