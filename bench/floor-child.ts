@@ -4,8 +4,7 @@
  * hop to another process and back, and one asynchronous isolate entry), with nothing else around
  * them. Forked with the IPC serialization spearlet's sandbox workers use.
  */
-import ivm from 'isolated-vm';
-import { JS_TASK_SOURCE } from './guests.js';
+import { rawTaskModule } from './raw-task-module.js';
 
 export interface FloorRequest {
   id: number;
@@ -19,14 +18,7 @@ export interface FloorReply {
   error?: string;
 }
 
-const isolate = new ivm.Isolate({ memoryLimit: 128 });
-const context = await isolate.createContext();
-const module = await isolate.compileModule(JS_TASK_SOURCE);
-await module.instantiate(context, (specifier) => {
-  throw new Error(`the benchmark task imports nothing, not ${specifier}`);
-});
-await module.evaluate();
-const add = (await module.namespace.get('add', { reference: true })) as ivm.Reference<(p: unknown) => number>;
+const add = await (await rawTaskModule()).exported('add');
 
 process.on('message', (m: FloorRequest) => {
   add.apply(undefined, [{ a: m.a, b: m.b }], { arguments: { copy: true }, result: { copy: true } }).then(

@@ -10,12 +10,12 @@ import { fileURLToPath } from 'node:url';
 import * as vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import * as grpc from '@grpc/grpc-js';
-import ivm from 'isolated-vm';
 import { getQuickJS } from 'quickjs-emscripten';
 import type { IsolationMode } from '../src/config.js';
 import { loadProto } from '../src/server/proto.js';
 import type { FloorReply, FloorRequest } from './floor-child.js';
-import { FIB_N, JS_TASK_SOURCE, PEER_SCRIPT } from './guests.js';
+import { FIB_N, PEER_SCRIPT } from './guests.js';
+import { rawTaskModule } from './raw-task-module.js';
 
 /** One way to run the guest functions in this process. */
 export interface InProcessPeer {
@@ -146,16 +146,9 @@ export const RAW_IVM = 'isolated-vm (raw)';
  * code's shape, not the sandbox's cost.
  */
 export async function rawIsolatedVm(): Promise<InProcessPeer> {
-  const isolate = new ivm.Isolate({ memoryLimit: 128 });
-  const context = await isolate.createContext();
-  const module = await isolate.compileModule(JS_TASK_SOURCE);
-  await module.instantiate(context, (specifier) => {
-    throw new Error(`the benchmark task imports nothing, not ${specifier}`);
-  });
-  await module.evaluate();
-  type Fn = ivm.Reference<(params: unknown) => number>;
-  const add = (await module.namespace.get('add', { reference: true })) as Fn;
-  const fib = (await module.namespace.get('fibonacci', { reference: true })) as Fn;
+  const { isolate, exported } = await rawTaskModule();
+  const add = await exported('add');
+  const fib = await exported('fibonacci');
   return {
     name: RAW_IVM,
     add: (a, b) => add.apply(undefined, [{ a, b }], { arguments: { copy: true }, result: { copy: true } }) as Promise<number>,
