@@ -22,8 +22,10 @@ export class RemoteInstance implements Instance {
   private disposed = false;
   /** A call is running on it. */
   private busy = false;
-  /** The background rebuild after its worker went, while it runs. */
+  /** The background rebuild after its worker went, until it has run. */
   private moving: Promise<void> | undefined;
+  /** Starts that rebuild now if it is still waiting its turn. */
+  private hurryMove: () => void = () => {};
   /** Its worker went: move now if idle, else when the running call ends. */
   private readonly workerLeaving = (): void => {
     if (!this.busy) this.moveSoon();
@@ -94,7 +96,7 @@ export class RemoteInstance implements Instance {
     if (this.disposed || this.moving) return;
     let moved!: () => void;
     this.moving = new Promise<void>((resolve) => (moved = resolve));
-    this.supervisor.rebuildSoon(async () => {
+    this.hurryMove = this.supervisor.rebuildSoon(async () => {
       try {
         if (this.disposed || this.worker?.accepting) return;
         this.unbind();
@@ -125,6 +127,7 @@ export class RemoteInstance implements Instance {
     // Waiting for a move makes this call pay for the rebuild: it is reported as one.
     let rebuilt = false;
     if (this.moving) {
+      this.hurryMove();
       await this.moving;
       rebuilt = true;
     }

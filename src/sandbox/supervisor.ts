@@ -127,24 +127,32 @@ export class Supervisor {
   /**
    * Runs `rebuild` (an instance moving off a worker that went) when fewer than REBUILDS_AT_ONCE
    * are running: a worker's instances then arrive gradually, spread over the workers up by then
-   * (the dead one's replacement among them), instead of all at once on the survivors.
+   * (the dead one's replacement among them), instead of all at once on the survivors. Returns a
+   * function that runs it at once if it is still waiting (a call needs that instance now).
    */
-  rebuildSoon(rebuild: () => Promise<void>): void {
+  rebuildSoon(rebuild: () => Promise<void>): () => void {
     this.rebuilds.push(rebuild);
     // Off the turn that reported the loss, so the supervisor has taken note of it first.
     setImmediate(() => this.nextRebuild());
+    return () => {
+      const i = this.rebuilds.indexOf(rebuild);
+      if (i < 0) return;
+      this.rebuilds.splice(i, 1);
+      this.startRebuild(rebuild);
+    };
   }
 
   private nextRebuild(): void {
     // Also while closing: each ends at once then (no worker to take it), freeing whoever waits on it.
-    while (this.rebuilding < REBUILDS_AT_ONCE && this.rebuilds.length > 0) {
-      const rebuild = this.rebuilds.shift()!;
-      this.rebuilding++;
-      void rebuild().finally(() => {
-        this.rebuilding--;
-        this.nextRebuild();
-      });
-    }
+    while (this.rebuilding < REBUILDS_AT_ONCE && this.rebuilds.length > 0) this.startRebuild(this.rebuilds.shift()!);
+  }
+
+  private startRebuild(rebuild: () => Promise<void>): void {
+    this.rebuilding++;
+    void rebuild().finally(() => {
+      this.rebuilding--;
+      this.nextRebuild();
+    });
   }
 
   /** Every worker process alive, shared, tenant and draining. */

@@ -63,6 +63,14 @@ function recorder(): ExecutionHooks & { events: string[]; chunks: EncodedValue[]
 }
 
 const never = new AbortController().signal;
+
+async function until(condition: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 const jsonOf = (v: EncodedValue | undefined) => (v?.kind === 'json' ? JSON.parse(v.value) : v);
 
 describe('RemoteRuntime', () => {
@@ -209,7 +217,7 @@ describe('RemoteRuntime', () => {
     }
   });
 
-  it('a worker dying mid-call ends the call INSTANCE_FAILED; idle instances it held move on when next used', async () => {
+  it('a worker dying mid-call ends the call INSTANCE_FAILED; idle instances it held move at once, before any call', async () => {
     const busy = (await js.createInstance(spec)) as RemoteInstance;
     let idle: RemoteInstance;
     do idle = (await js.createInstance(spec)) as RemoteInstance;
@@ -223,15 +231,31 @@ describe('RemoteRuntime', () => {
     expect(outcome).toMatchObject({ status: 'failed', errorCode: 'INSTANCE_FAILED', instanceUsable: false });
     expect(outcome.errorMessage).toMatch(new RegExp(`sandbox worker ${victim} .*killed by SIGKILL`));
     busy.dispose();
-    // The idle instance's worker is gone: its next call rebuilds it elsewhere (state starts over).
+    // The idle instance is rebuilt on a live worker without waiting for a call (state starts over).
+    await until(() => idle.pid !== undefined && idle.pid !== victim);
     const moved = await idle.execute(call('counter'), recorder(), never);
     expect(moved.status).toBe('completed');
     expect(moved.value).toEqual({ kind: 'json', value: '1' });
-    expect(moved.rebuilt).toBe(true);
-    expect(idle.pid).not.toBe(victim);
-    expect((await idle.execute(call('counter'), recorder(), never)).rebuilt).toBeUndefined();
+    expect(moved.rebuilt).toBeUndefined();
     idle.dispose();
     expect(supervisor.counters.crashed).toBeGreaterThanOrEqual(1);
+  });
+
+  it('a call for an instance still waiting to move goes ahead of the queue of moves', async () => {
+    // Placement alternates between the two workers: about 24 instances land on each.
+    const all = [] as RemoteInstance[];
+    for (let i = 0; i < 48; i++) all.push((await js.createInstance(spec)) as RemoteInstance);
+    const victim = all[0].pid!;
+    const onVictim = all.filter((i) => i.pid === victim);
+    const last = onVictim[onVictim.length - 1];
+    process.kill(victim, 'SIGKILL');
+    await until(() => all[0].pid !== victim);
+    const outcome = await last.execute(call('counter'), recorder(), never);
+    expect(outcome).toMatchObject({ status: 'completed', value: { kind: 'json', value: '1' }, rebuilt: true });
+    // Moves go two at a time: most of the instances queued before it have not moved yet.
+    expect(onVictim.length).toBeGreaterThan(10);
+    expect(onVictim.filter((i) => i.pid === victim).length).toBeGreaterThan(0);
+    for (const i of all) i.dispose();
   });
 
   it('serves Wasm through the same workers', async () => {
