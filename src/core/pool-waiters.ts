@@ -12,14 +12,9 @@
 /** Queue key of calls waiting for room under the pool's global caps. */
 export const ROOM = '';
 
-interface Waiter {
-  readonly wake: () => void;
-  /** Woken or cancelled. */
-  settled: boolean;
-}
-
 export class PoolWaiters {
-  private readonly queues = new Map<string, Waiter[]>();
+  /** Wake-up functions of the waiting calls, oldest first, by key. */
+  private readonly queues = new Map<string, Array<() => void>>();
   private waiting = 0;
 
   /** Calls waiting now, all queues together. */
@@ -37,19 +32,16 @@ export class PoolWaiters {
         reject(signal.reason);
         return;
       }
+      // Each waiter leaves its queue once: woken (shifted off, its abort listener removed first)
+      // or cancelled (removed by the listener).
       const onAbort = () => {
-        if (waiter.settled) return;
-        waiter.settled = true;
         this.waiting--;
-        this.remove(key, waiter);
+        this.remove(key, wake);
         reject(signal!.reason);
       };
-      const waiter: Waiter = {
-        settled: false,
-        wake: () => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve();
-        },
+      const wake = () => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       let queue = this.queues.get(key);
@@ -57,8 +49,8 @@ export class PoolWaiters {
         queue = [];
         this.queues.set(key, queue);
       }
-      if (front) queue.unshift(waiter);
-      else queue.push(waiter);
+      if (front) queue.unshift(wake);
+      else queue.push(wake);
       this.waiting++;
     });
   }
@@ -67,17 +59,16 @@ export class PoolWaiters {
   wakeOne(key: string): boolean {
     const queue = this.queues.get(key);
     if (queue === undefined) return false;
-    const waiter = queue.shift()!;
+    const wake = queue.shift()!;
     if (queue.length === 0) this.queues.delete(key);
-    waiter.settled = true;
     this.waiting--;
-    waiter.wake();
+    wake();
     return true;
   }
 
-  private remove(key: string, waiter: Waiter): void {
+  private remove(key: string, wake: () => void): void {
     const queue = this.queues.get(key);
-    const i = queue?.indexOf(waiter) ?? -1;
+    const i = queue?.indexOf(wake) ?? -1;
     if (i >= 0) queue!.splice(i, 1);
     if (queue?.length === 0) this.queues.delete(key);
   }
