@@ -22,7 +22,7 @@ import type { Instance, Outcome } from './runtime.js';
 import type { RuntimeManager } from './runtime-manager.js';
 import { type Scheduler, createScheduler } from './scheduler.js';
 import { PoolWaiters, ROOM } from './pool-waiters.js';
-import { tenantOf } from './task-limits.js';
+import { instanceLimitsOf, tenantOf } from './task-limits.js';
 
 export type { AcquireOptions, Lease, PoolCounters, PoolSnapshot, PooledInstance } from './pool-types.js';
 export { shouldRecycle } from './recycle-policy.js';
@@ -162,7 +162,7 @@ export class InstancePool {
         taskId: task.taskId,
         digest: task.digest,
         code: await this.codeOf(task),
-        limits: { memoryLimitMb: task.limits.memoryLimitMb, tenant: tenantOf(task.artifact.metadata) },
+        limits: instanceLimitsOf(task.limits, tenantOf(task.artifact.metadata)),
       });
     } catch (err) {
       this.live--;

@@ -39,6 +39,12 @@ export interface InstanceLimits {
    * tasks) in one process; in-process runtimes ignore it.
    */
   tenant?: string;
+  /**
+   * The task keeps instances warm (min_instances > 0). A runtime that can lose an idle instance
+   * without a call failing (its sandbox worker died or was drained) rebuilds such an instance at
+   * once; others are rebuilt when next called.
+   */
+  keepWarm?: boolean;
 }
 
 /** Everything a runtime needs to build an instance of a task's code. Structured-cloneable. */

@@ -5,6 +5,7 @@
 import type { Config } from '../config.js';
 import { invalidArgument } from '../errors.js';
 import type { TaskLimits } from '../store/records.js';
+import type { InstanceLimits } from './runtime.js';
 
 function readInt(metadata: Record<string, string>, key: string, min: number): number | undefined {
   const raw = metadata[key];
@@ -43,4 +44,9 @@ export function tenantOf(metadata: Record<string, string>): string | undefined {
     throw invalidArgument('artifact_spec.metadata.tenant', `must be at most ${MAX_TENANT_LENGTH} characters, got ${tenant.length}`);
   }
   return tenant;
+}
+
+/** What a runtime is told of a task's limits when it builds one of its instances. */
+export function instanceLimitsOf(limits: TaskLimits, tenant: string | undefined): InstanceLimits {
+  return { memoryLimitMb: limits.memoryLimitMb, tenant, keepWarm: limits.minInstances > 0 };
 }

@@ -14,7 +14,7 @@ import { resolveArtifact } from './artifact-resolver.js';
 import { newTaskId } from './ids.js';
 import { type ArtifactAnalysis, type FirstCall, type Instance, type Outcome, withDefaultExport } from './runtime.js';
 import type { RuntimeManager } from './runtime-manager.js';
-import { resolveTaskLimits, tenantOf } from './task-limits.js';
+import { instanceLimitsOf, resolveTaskLimits, tenantOf } from './task-limits.js';
 
 export interface RegisterInput {
   name: string;
@@ -118,7 +118,7 @@ export class TaskRegistry {
       // finds it ready instead of loading the code a second time, and may even start on it right
       // away. Disposed when refused (ending that call, whose outcome nobody then waits for).
       const first = input.first?.make(taskId, limits);
-      const prepared = await runtime.prepare({ taskId, digest, code: bytes, limits: { memoryLimitMb: limits.memoryLimitMb, tenant } }, first);
+      const prepared = await runtime.prepare({ taskId, digest, code: bytes, limits: instanceLimitsOf(limits, tenant) }, first);
       const { analysis, instance } = prepared;
       let adopted = false;
       let firstOutcome = prepared.firstOutcome;

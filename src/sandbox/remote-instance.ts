@@ -1,13 +1,15 @@
 /**
  * RemoteInstance: an Instance whose sandbox lives in a sandbox worker process.
  *
- * It is bound to one worker at a time. When that worker dies or is drained, an idle instance is
- * rebuilt on a live worker at once, in the background (module state lost, as with any replaced
- * instance), so the warm instances the pool holds stay warm; one in a call moves when the call
- * ends. A call that finds it still moving waits for the move; one that finds its worker gone (the
- * move failed) rebuilds it first and reports a cold start. A worker that dies during a call ends
- * that call FAILED / INSTANCE_FAILED and the instance is reported unusable, so the pool replaces
- * it and the runner may retry.
+ * It is bound to one worker at a time. When that worker dies or is drained, an instance of a task
+ * that keeps instances warm (`limits.keepWarm`) is rebuilt on a live worker at once, in the
+ * background (module state lost, as with any replaced instance), or when its running call ends;
+ * a call that finds it still waiting for that rebuild has it done at once. Any other instance, and
+ * one whose rebuild failed, is rebuilt by its next call, which reports a cold start. (Rebuilding
+ * every idle instance at once cost a fifth of the throughput while workers were being killed
+ * every 350 ms: most of them were never called again.) A worker that dies during a call ends that
+ * call FAILED / INSTANCE_FAILED and the instance is reported unusable, so the pool replaces it and
+ * the runner may retry.
  */
 import type { ArtifactAnalysis, ExecutionHooks, FirstCall, Instance, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
 import { OutcomeCodes } from '../errors.js';
@@ -28,7 +30,7 @@ export class RemoteInstance implements Instance {
   private hurryMove: () => void = () => {};
   /** Its worker went: move now if idle, else when the running call ends. */
   private readonly workerLeaving = (): void => {
-    if (!this.busy) this.moveSoon();
+    if (!this.busy && this.spec.limits.keepWarm === true) this.moveSoon();
   };
 
   constructor(
@@ -88,7 +90,7 @@ export class RemoteInstance implements Instance {
     this.remoteId = created.instanceId;
     this.memory = created.memoryUsedBytes;
     worker.liveInstances++;
-    worker.onLeaving(this.workerLeaving);
+    if (this.spec.limits.keepWarm === true) worker.onLeaving(this.workerLeaving);
     return created;
   }
 
@@ -119,7 +121,7 @@ export class RemoteInstance implements Instance {
       this.busy = false;
       // Drained during the call: move now. (A worker that died during it failed the call, and the
       // pool replaces the instance.)
-      if (!this.disposed && this.worker?.alive === true && !this.worker.accepting) this.moveSoon();
+      if (this.spec.limits.keepWarm === true && !this.disposed && this.worker?.alive === true && !this.worker.accepting) this.moveSoon();
     }
   }
 

@@ -279,7 +279,8 @@ describe('worker memory ceiling', () => {
       export function fill({ mb }) { for (let i = 0; i < mb; i++) hoard.push(new Uint8Array(1 << 20).fill(i)); return hoard.length; }
       export function count() { return hoard.length; }
     `;
-    const taskId = (await t.client.invoke({ taskName: 'hoard', artifactSpec: jsSpec(HOARD, { memory_limit_mb: '512' }), functionName: 'count' })).taskId;
+    // min_instances: the task keeps its instance warm, so it moves as soon as the worker is drained.
+    const taskId = (await t.client.invoke({ taskName: 'hoard', artifactSpec: jsSpec(HOARD, { memory_limit_mb: '512', min_instances: '1' }), functionName: 'count' })).taskId;
     const [before] = sharedPids(sup);
     const filled = await t.client.invoke({ taskId, functionName: 'fill', parameters: params({ mb: 320 }) });
     expect(valueOf(filled.result?.result)).toBe(320);

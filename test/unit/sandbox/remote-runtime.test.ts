@@ -39,6 +39,8 @@ export function counter() { return ++calls; }
 `;
 const code = new TextEncoder().encode(SOURCE);
 const spec = { taskId: 'task-1', digest: createHash('sha256').update(code).digest('hex'), code, limits: { memoryLimitMb: 64 } };
+/** An instance of a task that keeps instances warm (min_instances > 0). */
+const warmSpec = { ...spec, limits: { ...spec.limits, keepWarm: true } };
 
 function call(functionName: string, params: Record<string, ParamValue> = {}, options: { timeoutMs?: number; streaming?: boolean } = {}): Invocation {
   return {
@@ -217,11 +219,14 @@ describe('RemoteRuntime', () => {
     }
   });
 
-  it('a worker dying mid-call ends the call INSTANCE_FAILED; idle instances it held move at once, before any call', async () => {
+  it('a worker dying mid-call ends the call INSTANCE_FAILED; idle instances kept warm move at once, others on their next call', async () => {
     const busy = (await js.createInstance(spec)) as RemoteInstance;
     let idle: RemoteInstance;
-    do idle = (await js.createInstance(spec)) as RemoteInstance;
+    do idle = (await js.createInstance(warmSpec)) as RemoteInstance;
     while (idle.pid !== busy.pid);
+    let lazy: RemoteInstance;
+    do lazy = (await js.createInstance(spec)) as RemoteInstance;
+    while (lazy.pid !== busy.pid);
     expect((await idle.execute(call('counter'), recorder(), never)).value).toEqual({ kind: 'json', value: '1' });
     const victim = busy.pid!;
     const running = busy.execute(call('nap', { ms: 5_000 }), recorder(), never);
@@ -237,14 +242,20 @@ describe('RemoteRuntime', () => {
     expect(moved.status).toBe('completed');
     expect(moved.value).toEqual({ kind: 'json', value: '1' });
     expect(moved.rebuilt).toBeUndefined();
+    // The instance of a task that keeps none warm stayed behind: its next call rebuilds it.
+    expect(lazy.pid).toBe(victim);
+    const late = await lazy.execute(call('counter'), recorder(), never);
+    expect(late).toMatchObject({ status: 'completed', value: { kind: 'json', value: '1' }, rebuilt: true });
+    expect(lazy.pid).not.toBe(victim);
     idle.dispose();
+    lazy.dispose();
     expect(supervisor.counters.crashed).toBeGreaterThanOrEqual(1);
   });
 
   it('a call for an instance still waiting to move goes ahead of the queue of moves', async () => {
     // Placement alternates between the two workers: about 24 instances land on each.
     const all = [] as RemoteInstance[];
-    for (let i = 0; i < 48; i++) all.push((await js.createInstance(spec)) as RemoteInstance);
+    for (let i = 0; i < 48; i++) all.push((await js.createInstance(warmSpec)) as RemoteInstance);
     const victim = all[0].pid!;
     const onVictim = all.filter((i) => i.pid === victim);
     const last = onVictim[onVictim.length - 1];
