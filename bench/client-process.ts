@@ -2,9 +2,9 @@
  * The parent's handle on the load-generator child process (load-client.ts): forks it with the same
  * loader flags as this process and turns its IPC replies into promises.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import type { InvokeFunctionRequest } from '../src/generated/spearlet/InvokeFunctionRequest.js';
+import { forkBenchChild } from './bench-child.js';
 import type { ClientMessage } from './load-client.js';
 import type { LatencySummary } from './stats.js';
 
@@ -27,17 +27,7 @@ export class LoadClient {
   }
 
   static async start(): Promise<LoadClient> {
-    const child = fork(fileURLToPath(new URL('./load-client.ts', import.meta.url)), [], {
-      execArgv: ['--no-node-snapshot', '--import', 'tsx'],
-      serialization: 'advanced',
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.once('message', () => resolve());
-      child.once('error', reject);
-      child.once('exit', (code) => reject(new Error(`load client exited with ${code} before it was ready`)));
-    });
-    return new LoadClient(child);
+    return new LoadClient(await forkBenchChild('./load-client.ts', 'load client'));
   }
 
   private send<T>(command: ClientMessage['command']): Promise<T> {

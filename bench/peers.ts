@@ -5,14 +5,14 @@
  * (the same functions as a script). Each in-process peer runs `add` (a trivial call) and `fib`
  * (hot code). The no-op handler also serves each isolation mode's floor (FLOOR_TASK).
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import * as vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import * as grpc from '@grpc/grpc-js';
 import { getQuickJS } from 'quickjs-emscripten';
 import type { IsolationMode } from '../src/config.js';
 import { loadProto } from '../src/server/proto.js';
+import { forkBenchChild } from './bench-child.js';
 import type { FloorReply, FloorRequest } from './floor-child.js';
 import { FIB_N, PEER_SCRIPT } from './guests.js';
 import { rawTaskModule } from './raw-task-module.js';
@@ -61,20 +61,7 @@ class FloorChildren {
   }
 
   static async start(count: number): Promise<FloorChildren> {
-    const children = await Promise.all(
-      Array.from({ length: count }, async () => {
-        const child = fork(fileURLToPath(new URL('./floor-child.ts', import.meta.url)), [], {
-          execArgv: ['--no-node-snapshot', '--import', 'tsx'],
-          serialization: 'advanced',
-          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-        });
-        await new Promise<void>((resolve, reject) => {
-          child.once('message', () => resolve());
-          child.once('exit', (code) => reject(new Error(`floor child exited with ${code} before it was ready`)));
-        });
-        return child;
-      }),
-    );
+    const children = await Promise.all(Array.from({ length: count }, () => forkBenchChild('./floor-child.ts', 'floor child')));
     return new FloorChildren(children);
   }
 
