@@ -28,9 +28,9 @@ export class RemoteInstance implements Instance {
   private moving: Promise<void> | undefined;
   /** Starts that rebuild now if it is still waiting its turn. */
   private hurryMove: () => void = () => {};
-  /** Its worker went: move now if idle, else when the running call ends. */
+  /** Its worker went (told only for instances kept warm): move now if idle, else when the running call ends. */
   private readonly workerLeaving = (): void => {
-    if (!this.busy && this.spec.limits.keepWarm === true) this.moveSoon();
+    if (!this.busy) this.moveSoon();
   };
 
   constructor(
