@@ -173,39 +173,46 @@ describe('sandbox worker faults', () => {
     expect((await t.client.getHealth({})).status).toBe('healthy');
   }, 60_000);
 
-  it('a guest that wrecks its worker process (isolated-vm catastrophic error, or an abort) does not take the server down', async () => {
+  it('a guest that wrecks its worker process (an uninterruptible allocation, or an abort) does not take the server down', async () => {
     const sup = supervisorOf(t);
     const crashy = (await t.client.invoke({ taskName: 'crashy', artifactSpec: jsSpec(SLOW, { tenant: 'crashy', memory_limit_mb: '64' }), functionName: 'add', parameters: params({ a: 1, b: 1 }) })).taskId;
     const tenantWorker = () => sup.describe().find((w) => w.tenant === 'crashy' && w.state !== 'draining');
-    const first = tenantWorker()!.pid;
+    const outcomes: Record<string, string> = {};
     const drainedBefore = sup.counters.drained;
     const crashedBefore = sup.counters.crashed;
 
-    // A real one: an allocation V8 cannot contain in the isolate's heap. isolated-vm reports a
-    // catastrophic error (the isolate's thread is lost; without a handler it aborts the process).
+    // A real one: an allocation V8 cannot interrupt. On V8 11 it was a catastrophic error that lost
+    // the worker; on V8 13 (isolated-vm 7) Array.prototype.fill runs uninterruptibly for seconds and
+    // then hits the memory limit. Either way the call ends by its deadline and the tenant serves.
     let stop = false;
     const background = drive(t.client, 2, () => stop, (i) => ({ taskId: basics, functionName: 'add', parameters: params({ a: i, b: 1 }) }));
-    const exploded = await t.client.invoke({ taskId: crashy, functionName: 'explode', executionId: newId('explode') });
-    await until('the wrecked worker to be replaced', () => !alive(first) && tenantWorker() !== undefined && tenantWorker()!.pid !== first, 20_000);
+    let abortedAfterMs = 0;
+    let aborted;
+    try {
+      const exploded = await t.client.invoke({ taskId: crashy, functionName: 'explode', executionId: newId('explode'), context: { timeoutMs: 3_000 } });
+      outcomes.explode = `${exploded.result?.status}/${exploded.result?.errorCode}`;
+      await until('the tenant to serve again', async () => valueOf((await t.client.invoke({ taskId: crashy, functionName: 'add', parameters: params({ a: 1, b: 1 }) })).result?.result) === 2, 40_000);
 
-    // A simulated one: the process hosting a running call aborts (what isolated-vm does when it
-    // gives up), while other calls run elsewhere.
-    const second = tenantWorker()!.pid;
-    const napping = t.client.invoke({ taskId: crashy, functionName: 'nap', parameters: params({ ms: 3000 }), executionId: newId('abort') });
-    await until('the call runs on the tenant worker', () => (sup.describe().find((w) => w.pid === second)?.running ?? 0) > 0, 10_000);
-    const t0 = Date.now();
-    process.kill(second, 'SIGABRT');
-    const aborted = await napping;
-    const abortedAfterMs = Date.now() - t0;
-    stop = true;
+      // A simulated one: the process hosting a running call aborts (what isolated-vm does when it
+      // gives up), while other calls run elsewhere.
+      const second = tenantWorker()!.pid;
+      const napping = t.client.invoke({ taskId: crashy, functionName: 'nap', parameters: params({ ms: 3000 }), executionId: newId('abort') });
+      await until('the call runs on the tenant worker', () => (sup.describe().find((w) => w.pid === second)?.running ?? 0) > 0, 10_000);
+      const t0 = Date.now();
+      process.kill(second, 'SIGABRT');
+      aborted = await napping;
+      abortedAfterMs = Date.now() - t0;
+    } finally {
+      stop = true;
+    }
     const served = await background;
     const after = await t.client.invoke({ taskId: crashy, functionName: 'add', parameters: params({ a: 2, b: 3 }) });
 
     report('guest wrecks its worker', {
       invocations: served.length + 3,
       faultsInjected: 2,
-      explodeOutcome: `${exploded.result?.status}/${exploded.result?.errorCode}`,
-      abortOutcome: `${aborted.result?.status}/${aborted.result?.errorCode}`,
+      explodeOutcome: outcomes.explode,
+      abortOutcome: `${aborted?.result?.status}/${aborted?.result?.errorCode}`,
       abortedCallEndedAfterMs: abortedAfterMs,
       drained: sup.counters.drained - drainedBefore,
       crashed: sup.counters.crashed - crashedBefore,
@@ -213,10 +220,9 @@ describe('sandbox worker faults', () => {
       recordsLost: (await lostRecords(t.client, served)).length,
       serverRestarts: 0,
     });
-    expect(exploded.result?.status).toBe('EXECUTION_STATUS_FAILED');
-    expect(['OUT_OF_MEMORY', 'INSTANCE_FAILED']).toContain(exploded.result?.errorCode);
-    expect(aborted.result?.status).toBe('EXECUTION_STATUS_FAILED');
-    expect(aborted.result?.errorCode).toBe('INSTANCE_FAILED');
+    expect(['EXECUTION_STATUS_TIMEOUT/TIMEOUT', 'EXECUTION_STATUS_FAILED/OUT_OF_MEMORY', 'EXECUTION_STATUS_FAILED/INSTANCE_FAILED']).toContain(outcomes.explode);
+    expect(aborted?.result?.status).toBe('EXECUTION_STATUS_FAILED');
+    expect(aborted?.result?.errorCode).toBe('INSTANCE_FAILED');
     expect(abortedAfterMs).toBeLessThan(2_500);
     expect(served.length).toBeGreaterThan(0);
     expect(served.every((a) => a.status === 'EXECUTION_STATUS_COMPLETED')).toBe(true);
