@@ -16,7 +16,6 @@ import {
   type Termination,
   type Usage,
 } from './outcome.js';
-import { ivmThreads } from '../ivm-thread-gate.js';
 import type { CallRecord, CallSink, Sandbox } from './sandbox.js';
 
 /**
@@ -24,7 +23,7 @@ import type { CallRecord, CallSink, Sandbox } from './sandbox.js';
  * callbacks (`done`, or `parked` and later `done`), the sandbox's sentinel reports an isolate that
  * died, and isolated-vm skips what a promise-returning `apply` costs (a capture of the caller's
  * stack and a second message back, about 12% of a sandbox worker's CPU at load). A timer's entry,
- * rare, keeps the promise. Entries go through the process's IvmThreadGate.
+ * rare, keeps the promise.
  */
 const APPLY_OPTIONS = { arguments: { copy: true } } as const;
 /** setTimeout's ceiling; longer delays would fire at once. */
@@ -43,8 +42,6 @@ export class ActiveCall implements CallSink {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly cpuStart: bigint;
   private readonly onAbort = () => this.terminate('cancelled');
-  /** Resolved when the call's entry into the isolate is over (parked, done, or the call ended). */
-  private entryOver: () => void = () => {};
 
   constructor(
     readonly seq: number,
@@ -65,29 +62,26 @@ export class ActiveCall implements CallSink {
     this.signal.addEventListener('abort', this.onAbort, { once: true });
     this.sandbox.attach(this);
     const args = [this.seq, request.name, request.params, request.ctx, request.streaming];
-    ivmThreads.enter(() =>
-      this.enter(() => {
-        const over = new Promise<void>((resolve) => (this.entryOver = resolve));
-        this.sandbox.prelude.call.applyIgnored(undefined, args, APPLY_OPTIONS);
-        return over;
-      }, true),
-    );
+    this.enter(() => {
+      this.sandbox.prelude.call.applyIgnored(undefined, args, APPLY_OPTIONS);
+      return Promise.resolve();
+    }, true);
   }
 
   /**
-   * Enters the isolate unless the call has ended meanwhile (it may have waited at the gate).
+   * Enters the isolate unless the call has ended meanwhile (a timer due after the call ended).
    * A failed entry of the call itself is reported: the isolate died, or its arguments could not
    * be copied in (nothing ran).
    */
-  private enter(apply: () => Promise<unknown>, isCall: boolean): Promise<unknown> | undefined {
-    if (this.settled || this.sandbox.isDisposed) return undefined;
+  private enter(apply: () => Promise<unknown>, isCall: boolean): void {
+    if (this.settled || this.sandbox.isDisposed) return;
     let entered: Promise<unknown>;
     try {
       entered = apply();
     } catch (err) {
       entered = Promise.reject(err);
     }
-    return entered.catch((err: unknown) => {
+    entered.catch((err: unknown) => {
       if (this.settled || !isCall) return;
       if (this.sandbox.isDisposed) {
         this.died();
@@ -122,10 +116,6 @@ export class ActiveCall implements CallSink {
     }
   }
 
-  parked(): void {
-    this.entryOver();
-  }
-
   done(record: CallRecord): void {
     if (this.settled) return;
     const memory = typeof record.m === 'number' && record.m >= 0 ? record.m : this.lastMemory;
@@ -139,7 +129,7 @@ export class ActiveCall implements CallSink {
     if (this.settled) return;
     const handle = setTimeout(() => {
       this.timers.delete(handle);
-      ivmThreads.enter(() => this.enter(() => this.sandbox.prelude.fire.apply(undefined, [this.seq, timerId], APPLY_OPTIONS), false));
+      this.enter(() => this.sandbox.prelude.fire.apply(undefined, [this.seq, timerId], APPLY_OPTIONS), false);
     }, Math.min(ms, MAX_TIMER_MS));
     this.timers.add(handle);
   }
@@ -176,7 +166,6 @@ export class ActiveCall implements CallSink {
   private settle(outcome: Outcome): void {
     if (this.settled) return;
     this.settled = true;
-    this.entryOver();
     clearTimeout(this.watchdog);
     this.signal.removeEventListener('abort', this.onAbort);
     for (const handle of this.timers) clearTimeout(handle);

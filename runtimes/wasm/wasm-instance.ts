@@ -12,7 +12,6 @@ import type { CompiledWasm, ModuleInfo } from './module-info.js';
 import type { FuncType } from './wasm-binary.js';
 import { checkArgs, commandStdin } from './params.js';
 import { Watchdog } from './watchdog.js';
-import { ivmThreads } from '../ivm-thread-gate.js';
 import { failed, fromIsolateFailure, fromReply, type CallStats, type StopReason } from './outcome.js';
 
 /** A module compiled once per digest and limit, shared by every instance of the task. */
@@ -150,7 +149,7 @@ export class WasmInstance implements Instance {
       cpuBefore = this.isolate.cpuTime;
       // Primitives and the WASI copy transfer as they are: no argument copying on the hot path.
       const run = this.run!;
-      const reply = (await ivmThreads.run(() => run.apply(undefined, request as ivm.Transferable[], { result: { copy: true } }))) as GuestReply;
+      const reply = (await run.apply(undefined, request as ivm.Transferable[], { result: { copy: true } })) as GuestReply;
       if (reason !== undefined) throw new Error('terminated');
       const outcome = fromReply(reply, type, this.measure(Number(this.isolate.cpuTime - cpuBefore) / 1000, reply.linearBytes));
       if (!outcome.instanceUsable) this.dispose();

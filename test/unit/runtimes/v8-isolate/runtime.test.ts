@@ -3,7 +3,6 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { ivmThreads } from '../../../../runtimes/ivm-thread-gate.js';
 import { BlankIsolates } from '../../../../runtimes/v8-isolate/blank-isolates.js';
 import type { Sandbox } from '../../../../runtimes/v8-isolate/sandbox.js';
 import { bytesOf, instanceOf, jsonOf, MB, newRuntime, run } from './helpers.js';
@@ -113,22 +112,6 @@ describe('V8Runtime', () => {
     results.forEach((values, id) => expect(values).toEqual([1, 2, 3, 4, 5].map((n) => id * 1000 + n)));
     await runtime.close();
     expect(runtime.liveInstances).toBe(0);
-  });
-
-  it('gives its isolate entry back as soon as a call awaits, and when a call ends within it', async () => {
-    const runtime = newRuntime({ prewarmIsolates: 0 });
-    const instance = await instanceOf(runtime, 'export const wait = async ({ ms }) => { await new Promise((r) => setTimeout(r, ms)); return ms; }; export const now = () => 7;');
-    const waiting = run(instance, 'wait', { params: { ms: 300 } });
-    let ended = false;
-    void waiting.then(() => (ended = true));
-    // The call is parked on its timer: no entry counts against isolated-vm's threads meanwhile.
-    await until(() => ivmThreads.active === 0, 200);
-    expect(ended).toBe(false);
-    expect(jsonOf((await waiting).outcome)).toBe(300);
-    const other = await instanceOf(runtime, 'export const now = () => 7;');
-    expect(jsonOf((await run(other, 'now')).outcome)).toBe(7);
-    expect(ivmThreads.active).toBe(0);
-    await runtime.close();
   });
 
   it('a closed runtime disposes its instances', async () => {
