@@ -2,6 +2,7 @@
  * Composes a running spearlet: store, runtimes, core, gRPC server. Used by `spearlet serve` and by
  * the integration tests, which start it on a loopback port with a temp data dir.
  */
+import { checkNodeRelease, endOfLife } from './node-release.js';
 import type * as grpc from '@grpc/grpc-js';
 import type { Config } from './config.js';
 import { SpearletCore } from './core/spearlet-core.js';
@@ -29,6 +30,9 @@ export interface RunningServer {
 }
 
 export async function startServer(config: Config, log: Logger = silentLogger(), rawStore: Store = new RocksDbStore(config.dataDir)): Promise<RunningServer> {
+  checkNodeRelease(process.version, new Date(), config.allowEolNode);
+  const eol = endOfLife(process.version);
+  if (eol !== undefined && new Date().toISOString().slice(0, 10) > eol) log.warn({ node: process.version, endOfLife: eol }, 'running on a Node.js release line past its end of life (--allow-eol-node)');
   const metrics = config.metricsListen !== undefined ? new PrometheusMetrics() : undefined;
   const store = metrics ? timedStore(rawStore, (op, s, ok) => metrics.storeOperation(op, s, ok)) : rawStore;
   await store.open();

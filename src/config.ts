@@ -47,6 +47,8 @@ export interface ConfigInput {
   maxTenantWorkers?: number;
   shutdownGraceMs?: number;
   syncWrites?: boolean;
+  /** Start even on a Node.js release line past its end of life (see src/node-release.ts). */
+  allowEolNode?: boolean;
 }
 
 export type Config = Readonly<
@@ -90,6 +92,7 @@ export const DEFAULTS = {
   maxTenantWorkers: 16,
   shutdownGraceMs: 10_000,
   syncWrites: false,
+  allowEolNode: false,
 } as const;
 
 function fail(field: string, problem: string): never {
@@ -173,6 +176,7 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     maxTenantWorkers: int('maxTenantWorkers', input.maxTenantWorkers ?? d.maxTenantWorkers, 0, 1024),
     shutdownGraceMs: int('shutdownGraceMs', input.shutdownGraceMs ?? d.shutdownGraceMs, 0),
     syncWrites: input.syncWrites ?? d.syncWrites,
+    allowEolNode: input.allowEolNode ?? d.allowEolNode,
   };
   return Object.freeze(config);
 }

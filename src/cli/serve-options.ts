@@ -36,6 +36,7 @@ const OPTIONS = {
   'max-tenant-workers': ['maxTenantWorkers', 'int'],
   'shutdown-grace-ms': ['shutdownGraceMs', 'int'],
   'sync-writes': ['syncWrites', 'bool'],
+  'allow-eol-node': ['allowEolNode', 'bool'],
 } as const satisfies Record<string, readonly [keyof ConfigInput, 'string' | 'list' | 'int' | 'bool']>;
 
 export const SERVE_FLAGS = Object.keys(OPTIONS);

@@ -4,6 +4,7 @@
  */
 import * as os from 'node:os';
 import type { Config } from '../config.js';
+import { runtimeVersions } from '../node-release.js';
 import type { Store } from '../store/store.js';
 import type { Admission } from './admission.js';
 import { type ExecutionFigures, addExecution, averageTimeMs, emptyFigures, successRatePercent } from './execution-stats.js';
@@ -103,6 +104,7 @@ export class HealthMonitor {
       problems.push(`execution queue saturated (${this.admission.queuedCount} of ${this.config.maxQueueLength} waiting, new calls are refused)`);
     }
     const pool = this.pool.snapshot();
+    const versions = runtimeVersions();
     return {
       status,
       message: problems.length === 0 ? 'serving' : problems.join('; '),
@@ -114,7 +116,9 @@ export class HealthMonitor {
       totalExecutions: this.manager.totals.total,
       systemInfo: {
         version: '0.1.0',
-        node_version: process.version,
+        node_version: versions.node,
+        v8_version: versions.v8,
+        isolated_vm_version: versions.isolatedVm,
         platform: `${process.platform}-${process.arch}`,
         runtimes: this.runtimes.names().join(','),
         artifact_types: this.runtimes.artifactTypes().join(','),

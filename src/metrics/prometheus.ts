@@ -5,6 +5,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ExecutionObserver } from '../core/execution-observer.js';
+import { runtimeVersions } from '../node-release.js';
 import type { ExecutionRecord } from '../store/records.js';
 
 /** Live figures read at each scrape. */
@@ -78,6 +79,13 @@ export class PrometheusMetrics implements ExecutionObserver {
     this.liveGauge('spearlet_executions_running', 'Executions running now', (f) => f.runningExecutions);
     this.liveGauge('spearlet_executions_pending', 'Executions accepted and not yet running', (f) => f.pendingExecutions);
     this.liveGauge('spearlet_queue_depth', 'Requests waiting for an execution slot', (f) => f.queueDepth);
+    const versions = runtimeVersions();
+    new Gauge({
+      name: 'spearlet_runtime_info',
+      help: 'The Node.js, V8 and isolated-vm versions guest code runs on (always 1)',
+      labelNames: ['node', 'v8', 'isolated_vm'] as const,
+      registers: [this.registry],
+    }).set({ node: versions.node, v8: versions.v8, isolated_vm: versions.isolatedVm }, 1);
     collectDefaultMetrics({ register: this.registry });
   }
 

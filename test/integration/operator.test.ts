@@ -70,6 +70,17 @@ describe('Prometheus metrics', () => {
     expect(m.has('nodejs_heap_size_used_bytes')).toBe(true);
   });
 
+  it('report the Node.js, V8 and isolated-vm versions, as GetHealth system_info does', async () => {
+    const m = await scrape();
+    const info = [...m.keys()].find((k) => k.startsWith('spearlet_runtime_info{'));
+    expect(info).toMatch(/^spearlet_runtime_info\{node="v(2[4-9]|[3-9]\d)\.\d+\.\d+",v8="1[3-9]\.[\d.]+-node\.\d+",isolated_vm="7\.\d+\.\d+"\}$/);
+    expect(m.get(info!)).toBe(1);
+    const details = (await t.client.getHealth({ includeDetails: true })).details!;
+    expect(details.systemInfo?.node_version).toBe(process.version);
+    expect(details.systemInfo?.v8_version).toBe(process.versions.v8);
+    expect(details.systemInfo?.isolated_vm_version).toMatch(/^7\.\d+\.\d+$/);
+  });
+
   it('answers 404 off /metrics, and is off unless --metrics-listen is given', async () => {
     expect((await fetch(`http://${t.server.metricsAddress}/`)).status).toBe(404);
     const plain = await startTestServer();
