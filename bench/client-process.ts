@@ -48,6 +48,16 @@ export class LoadClient {
     return this.send({ kind: 'cold', target, sourceTemplate, count, gapMs, tag });
   }
 
+  /** Closed-loop HTTP POSTs of a JSON body whose answer must be `{ result: expect }`. */
+  http(url: string, body: unknown, expect: unknown, count: number, concurrency: number, warmup: number): Promise<LatencySummary> {
+    return this.send({ kind: 'http', url, body: JSON.stringify(body), expect, count, concurrency, warmup });
+  }
+
+  /** First HTTP calls of `count` new pieces of code, one every `gapMs` (see load-client.ts). */
+  httpCold(url: string, sourceTemplate: string, params: unknown, expect: unknown, count: number, gapMs: number): Promise<LatencySummary> {
+    return this.send({ kind: 'httpCold', url, sourceTemplate, params, expect, count, gapMs });
+  }
+
   async close(): Promise<void> {
     await this.send({ kind: 'close' }).catch(() => undefined);
     this.child.disconnect();

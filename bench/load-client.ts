@@ -6,11 +6,16 @@
  */
 import { FunctionClient } from '../src/client/function-client.js';
 import type { InvokeFunctionRequest } from '../src/generated/spearlet/InvokeFunctionRequest.js';
+import { closeAgents, postJson } from './http-load.js';
 import { closedLoop, elapsedMs, summarize } from './stats.js';
 
 export type ClientCommand =
   | { kind: 'invoke'; target: string; request: InvokeFunctionRequest; count: number; concurrency: number; warmup: number }
   | { kind: 'cold'; target: string; count: number; gapMs: number; sourceTemplate: string; tag: string }
+  /** Closed-loop POSTs of `body` to `url`, whose JSON answer must be `{ result: expect }`. */
+  | { kind: 'http'; url: string; body: string; expect: unknown; count: number; concurrency: number; warmup: number }
+  /** First calls of new code: POST `{ source, params }` to `${url}/<unique id>/handler`, one every `gapMs`. */
+  | { kind: 'httpCold'; url: string; count: number; gapMs: number; sourceTemplate: string; params: unknown; expect: unknown }
   | { kind: 'close' };
 
 export interface ClientMessage {
@@ -34,6 +39,11 @@ const fill = (template: string, n: number) => template.replaceAll('{{N}}', Strin
 async function invokeChecked(client: FunctionClient, request: InvokeFunctionRequest): Promise<void> {
   const res = await client.invoke(request);
   if (!res.success) throw new Error(`call failed: ${res.message} ${res.result?.errorCode ?? ''} ${res.result?.errorMessage ?? ''}`);
+}
+
+async function expectResult(answer: Promise<unknown>, expected: unknown): Promise<void> {
+  const got = ((await answer) as { result?: unknown }).result;
+  if (got !== expected) throw new Error(`expected result ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
 }
 
 async function handle(command: ClientMessage['command']): Promise<unknown> {
@@ -63,7 +73,25 @@ async function handle(command: ClientMessage['command']): Promise<unknown> {
       }
       return summarize(latencies, busyMs);
     }
+    case 'http':
+      return closedLoop(() => expectResult(postJson(command.url, command.body, command.concurrency), command.expect), command.count, command.concurrency, command.warmup);
+    case 'httpCold': {
+      const latencies: number[] = [];
+      let busyMs = 0;
+      for (let i = 0; i < command.count; i++) {
+        await new Promise((r) => setTimeout(r, command.gapMs));
+        const n = Date.now() * 1000 + i;
+        const body = JSON.stringify({ source: fill(command.sourceTemplate, n), params: command.params });
+        const t = process.hrtime.bigint();
+        await expectResult(postJson(`${command.url}/cold-${n}/handler`, body), command.expect);
+        const ms = elapsedMs(t);
+        latencies.push(ms);
+        busyMs += ms;
+      }
+      return summarize(latencies, busyMs);
+    }
     case 'close':
+      closeAgents();
       for (const c of clients.values()) c.close();
       clients.clear();
       return undefined;

@@ -5,6 +5,7 @@ import type { IsolationMode } from '../src/config.js';
 import type { MemoryResult } from './memory.js';
 import type { LatencySummary } from './stats.js';
 import type { TargetResult } from './targets.js';
+import type { WorkerdMemory } from './workerd-scenarios.js';
 
 export interface BenchResults {
   date: string;
@@ -25,6 +26,8 @@ export interface BenchResults {
     /** The same on raw isolated-vm behind a grpc-js handler, through gRPC, measured in turn. */
     computeRawGrpc?: LatencySummary;
     wasm?: LatencySummary;
+    /** Warm `add` through the HTTP trigger (POST /v1/tasks/...), when the build has one. */
+    http?: { c1: LatencySummary; c32: LatencySummary };
     /** Why the Wasm scenario did not run, when it did not. */
     wasmMissing?: string;
     memory: Partial<Record<IsolationMode, MemoryResult>>;
@@ -36,6 +39,19 @@ export interface BenchResults {
     inProcess: Record<string, { add: LatencySummary; fib: LatencySummary }>;
     /** By isolation mode: the no-op handler plus that mode's unavoidable work (FLOOR_TASK in peers.ts). */
     floors: Partial<Record<IsolationMode, { c1: LatencySummary; c32: LatencySummary }>>;
+    /** A node:http server that answers a fixed JSON body: the HTTP transport floor. */
+    noopHttp?: { c1: LatencySummary; c32: LatencySummary };
+    /** Cloudflare's workerd over HTTP/1.1, new code through its Worker Loader (workerd.ts). */
+    workerd?: {
+      version: string;
+      c1?: LatencySummary;
+      c32?: LatencySummary;
+      cold?: LatencySummary;
+      fib?: LatencySummary;
+      memory?: WorkerdMemory;
+    };
+    /** Why workerd was not measured, when it was not. */
+    workerdMissing?: string;
   };
   targets: TargetResult[];
 }

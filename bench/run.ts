@@ -25,6 +25,9 @@ import { type BenchServer, sampleResponse, startSpearlet } from './spearlet.js';
 import { type LatencySummary, closedLoop, medianSummary } from './stats.js';
 import { renderTable } from './table.js';
 import { evaluateTargets } from './targets.js';
+import { type NoopHttp, startNoopHttp } from './noop-http.js';
+import { type WorkerdPeer, startWorkerd } from './workerd.js';
+import { coldWorkerd, computeWorkerd, loadBenchTask, measureWorkerdMemory, warmWorkerd } from './workerd-scenarios.js';
 
 const SCENARIOS = ['warm', 'cold', 'compute', 'peers', 'memory'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -102,7 +105,20 @@ async function main(): Promise<void> {
   const peers: InProcessPeer[] = only.has('peers') || only.has('compute') ? await startInProcessPeers() : [];
   const raw = peers.find((p) => p.name === RAW_IVM);
   const noop = needServers ? await startNoopServer({ compute: raw, floorChildren: only.has('warm') ? DEFAULTS.sandboxWorkers : undefined }) : undefined;
+  let workerd: WorkerdPeer | undefined;
+  let noopHttp: NoopHttp | undefined;
   try {
+    if (needServers) {
+      try {
+        workerd = await startWorkerd();
+        await loadBenchTask(workerd);
+        results.peers.workerd = { version: workerd.version };
+      } catch (err) {
+        results.peers.workerdMissing = `not measured: ${(err as Error).message}`;
+        log(`workerd ${results.peers.workerdMissing}`);
+      }
+      noopHttp = await startNoopHttp();
+    }
     if (needServers) for (const mode of only.has('warm') || only.has('cold') ? modes : [defaultIsolation]) servers.set(mode, await startSpearlet(mode));
     const def = servers.get(defaultIsolation);
     if (def && noop) noop.floorResponse = await sampleResponse(def);
@@ -124,6 +140,16 @@ async function main(): Promise<void> {
           c32.push([`floor.${mode}.c32`, () => floorGrpc(client, noop.address, mode, 32, block)]);
         }
         if (def.wasmTaskId) c1.push(['wasm', () => warmGrpc(client, def, 1, block, def.wasmTaskId)]);
+        if (workerd) {
+          const wd = workerd;
+          c1.push(['workerd.c1', () => warmWorkerd(client, wd, 1, block.warm1, block.warmup)]);
+          c32.push(['workerd.c32', () => warmWorkerd(client, wd, 32, block.warm32, block.warmup)]);
+        }
+        if (noopHttp) {
+          const url = noopHttp.url;
+          c1.push(['noopHttp.c1', () => client.http(url, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
+          c32.push(['noopHttp.c32', () => client.http(url, { a: 2, b: 3 }, 5, block.warm32, 32, block.warmup)]);
+        }
         for (let b = 0; b < BLOCKS; b++) for (const [key, measure] of rotated(c1, b)) r.add(key, await measure());
         for (const [mode, server] of servers) r.add(`warm.${mode}.inServer`, await warmInServer(server, counts));
         for (let b = 0; b < BLOCKS; b++) for (const [key, measure] of rotated(c32, b)) r.add(key, await measure());
@@ -141,6 +167,7 @@ async function main(): Promise<void> {
         r.add('computeInServer', series.inServer);
         r.add('computeRaw', series.raw);
         r.add('computeRawGrpc', series.rawGrpc);
+        if (workerd) r.add('workerd.fib', await computeWorkerd(client, workerd, FIB_N, counts.fib));
       }
       if (only.has('cold') && client) {
         for (const [mode, server] of servers) {
@@ -149,6 +176,7 @@ async function main(): Promise<void> {
         }
         // The transport alone, woken by the same requests after the same pauses.
         if (noop) r.add('noop.afterPause', await client.cold(noop.address, COLD_TASK_TEMPLATE, counts.cold, counts.coldGapMs, 'noop'));
+        if (workerd) r.add('workerd.cold', await coldWorkerd(client, workerd, counts.cold, counts.coldGapMs));
       }
     }
 
@@ -174,6 +202,16 @@ async function main(): Promise<void> {
     const n32 = r.median('noop.c32');
     if (n1 && n32) results.peers.noopGrpc = { c1: n1, c32: n32 };
     results.peers.noopAfterPause = r.median('noop.afterPause');
+    const h1 = r.median('noopHttp.c1');
+    const h32 = r.median('noopHttp.c32');
+    if (h1 && h32) results.peers.noopHttp = { c1: h1, c32: h32 };
+    if (results.peers.workerd) {
+      const w = results.peers.workerd;
+      w.c1 = r.median('workerd.c1');
+      w.c32 = r.median('workerd.c32');
+      w.cold = r.median('workerd.cold');
+      w.fib = r.median('workerd.fib');
+    }
     for (const peer of peers) {
       const add = r.median(`${peer.name}.add`);
       const fib = r.median(`${peer.name}.fib`);
@@ -183,6 +221,8 @@ async function main(): Promise<void> {
     for (const peer of peers) await peer.close();
     for (const server of servers.values()) await server.close();
     await noop?.close();
+    await noopHttp?.close();
+    await workerd?.close();
     await client?.close();
   }
 
@@ -190,6 +230,13 @@ async function main(): Promise<void> {
     for (const mode of modes) {
       log(`memory: ${memoryInstances} warm idle instances, ${mode} isolation`);
       results.spearlet.memory[mode] = await measureMemory(mode, memoryInstances);
+    }
+    log(`memory: workerd with ${memoryInstances} loaded idle workers`);
+    try {
+      const memory = await measureWorkerdMemory(memoryInstances);
+      results.peers.workerd = { version: results.peers.workerd?.version ?? 'unknown', ...results.peers.workerd, memory };
+    } catch (err) {
+      results.peers.workerdMissing ??= `memory not measured: ${(err as Error).message}`;
     }
   }
 

@@ -101,6 +101,22 @@ function peerRows(r: BenchResults): Row[] {
   const s = r.spearlet;
   rows.push(...latencyRow(`raw isolated-vm fib(${r.fibN}) behind a grpc-js handler, gRPC, in turn with spearlet's`, s.computeRawGrpc, '', false));
   rows.push(...latencyRow(`raw isolated-vm fib(${r.fibN}), in turn with spearlet's`, s.computeRaw, '', false));
+  const h = r.peers.noopHttp;
+  rows.push(...latencyRow('no-op node:http server, c=1', h?.c1, 'the HTTP transport floor'));
+  rows.push(...latencyRow('no-op node:http server, c=32', h?.c32));
+  const wd = r.peers.workerd;
+  if (wd) {
+    const label = `workerd ${wd.version} (HTTP/1.1, Worker Loader)`;
+    const warm = r.spearlet.warm[r.defaultIsolation];
+    rows.push(...latencyRow(`${label}: warm \`add\`, c=1`, wd.c1, [warm && wd.c1 ? `spearlet gRPC ${ratio(warm.c1.p50, wd.c1.p50)}` : '', h && wd.c1 ? `${ratio(wd.c1.p50, h.c1.p50)} no-op HTTP` : ''].filter((n) => n !== '').join(', ')));
+    rows.push(...latencyRow(`${label}: warm \`add\`, c=32`, wd.c32, warm && wd.c32 ? `spearlet gRPC ${ratio(warm.c32.opsPerSec, wd.c32.opsPerSec)} calls/s` : ''));
+    const cold = r.spearlet.cold[r.defaultIsolation];
+    rows.push(...latencyRow(`${label}: first call of new code`, wd.cold, cold && wd.cold ? `spearlet gRPC ${ratio(cold.grpc.p50, wd.cold.p50)}` : '', false));
+    rows.push(...latencyRow(`${label}: fib(${r.fibN})`, wd.fib, r.spearlet.compute && wd.fib ? `spearlet gRPC ${ratio(r.spearlet.compute.p50, wd.fib.p50)}` : '', false));
+    if (wd.memory) rows.push({ scenario: `${label}: memory per idle loaded worker (${wd.memory.instances.toLocaleString('en')})`, note: `${(wd.memory.perInstanceBytes / 1024 ** 2).toFixed(2)} MiB RSS each` });
+  } else if (r.peers.workerdMissing) {
+    rows.push({ scenario: 'workerd', note: r.peers.workerdMissing });
+  }
   for (const [name, p] of Object.entries(r.peers.inProcess)) {
     rows.push(...latencyRow(`${name}: \`add\` call`, p.add, 'in-process'));
     rows.push(...latencyRow(`${name}: fib(${r.fibN})`, p.fib, '', false));

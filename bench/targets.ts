@@ -2,6 +2,7 @@
  * The bars this benchmark is held to (issue #5), and where a run's figures stand against them.
  */
 import type { BenchResults } from './results.js';
+import { workerdTargets } from './targets-workerd.js';
 
 export interface TargetResult {
   name: string;
@@ -68,5 +69,6 @@ export function evaluateTargets(r: BenchResults): TargetResult[] {
       targets.push({ name: 'Wasm warm invoke vs JS warm invoke, p50 through gRPC', bar: '≤ 1.2×', measured: r.spearlet.wasmMissing, met: undefined });
     }
   }
+  targets.push(...workerdTargets(r));
   return targets;
 }

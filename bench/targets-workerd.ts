@@ -1,0 +1,57 @@
+/**
+ * The bars against Cloudflare's workerd (issue #20), measured in the same run: spearlet over gRPC
+ * (and over its HTTP trigger, when the run measured one) against workerd over HTTP/1.1.
+ */
+import type { BenchResults } from './results.js';
+import type { TargetResult } from './targets.js';
+
+const fmt = (x: number, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+
+export function workerdTargets(r: BenchResults): TargetResult[] {
+  const wd = r.peers.workerd;
+  if (!wd) return r.peers.workerdMissing ? [{ name: 'every target against workerd', bar: '', measured: r.peers.workerdMissing, met: undefined }] : [];
+  const targets: TargetResult[] = [];
+  const warm = r.spearlet.warm[r.defaultIsolation];
+  const http = r.spearlet.http;
+  if (wd.c1) {
+    targets.push(
+      http
+        ? { name: 'warm invoke p50, c=1, HTTP trigger vs workerd', bar: '≤ 1.5×', measured: `${fmt(http.c1.p50 / wd.c1.p50)}× (${fmt(http.c1.p50, 3)} vs ${fmt(wd.c1.p50, 3)} ms)`, met: http.c1.p50 / wd.c1.p50 <= 1.5 }
+        : { name: 'warm invoke p50, c=1, HTTP trigger vs workerd', bar: '≤ 1.5×', measured: 'not measured: this build has no HTTP trigger', met: undefined },
+    );
+  }
+  const noop = r.peers.noopGrpc;
+  const noopHttp = r.peers.noopHttp;
+  if (warm && wd.c1 && noop && noopHttp) {
+    const ours = warm.c1.p50 / noop.c1.p50;
+    const theirs = wd.c1.p50 / noopHttp.c1.p50;
+    targets.push({
+      name: 'warm invoke p50, c=1, each over its transport\'s no-op server: spearlet/no-op gRPC vs workerd/no-op HTTP',
+      bar: '≤ workerd\'s',
+      measured: `${fmt(ours)}× vs ${fmt(theirs)}× (${fmt(warm.c1.p50, 3)}/${fmt(noop.c1.p50, 3)} ms vs ${fmt(wd.c1.p50, 3)}/${fmt(noopHttp.c1.p50, 3)} ms)`,
+      met: ours <= theirs,
+    });
+  }
+  const c32 = http?.c32 ?? warm?.c32;
+  if (c32 && wd.c32) {
+    const share = c32.opsPerSec / wd.c32.opsPerSec;
+    targets.push({ name: `warm throughput, c=32, ${http ? 'HTTP trigger' : 'gRPC'} vs workerd`, bar: '≥ 0.5×', measured: `${fmt(share)}× (${fmt(c32.opsPerSec, 0)} vs ${fmt(wd.c32.opsPerSec, 0)} calls/s)`, met: share >= 0.5 });
+  }
+  const cold = r.spearlet.cold[r.defaultIsolation];
+  if (cold && wd.cold) {
+    const ratio = cold.grpc.p50 / wd.cold.p50;
+    targets.push({ name: 'cold first call of new code, p50, gRPC vs workerd\'s Worker Loader', bar: '≤ 1.0×', measured: `${fmt(ratio)}× (${fmt(cold.grpc.p50)} vs ${fmt(wd.cold.p50)} ms)`, met: ratio <= 1 });
+  }
+  const compute = r.spearlet.compute;
+  if (compute && wd.fib) {
+    const ratio = compute.p50 / wd.fib.p50;
+    targets.push({ name: `compute, fib(${r.fibN}), p50, gRPC vs workerd`, bar: '≤ 1.1×', measured: `${fmt(ratio)}× (${fmt(compute.p50)} vs ${fmt(wd.fib.p50)} ms)`, met: ratio <= 1.1 });
+  }
+  const memory = r.spearlet.memory[r.defaultIsolation];
+  if (memory && wd.memory) {
+    const ratio = memory.perInstanceBytes / wd.memory.perInstanceBytes;
+    const mib = (b: number) => fmt(b / 1024 ** 2);
+    targets.push({ name: 'memory per idle instance vs workerd per idle loaded worker', bar: '≤ 1.0×', measured: `${fmt(ratio)}× (${mib(memory.perInstanceBytes)} vs ${mib(wd.memory.perInstanceBytes)} MiB)`, met: ratio <= 1 });
+  }
+  return targets;
+}
