@@ -125,6 +125,10 @@ export class ActiveCall implements CallSink {
     this.settle(outcome);
   }
 
+  parked(): void {
+    // The entry is over; nothing waits for it since the thread gate went (isolated-vm 7).
+  }
+
   timer(timerId: number, ms: number): void {
     if (this.settled) return;
     const handle = setTimeout(() => {

@@ -6,7 +6,9 @@
  * everything the prelude sends carries it so the host can drop messages of a finished call. The
  * host enters with `applyIgnored` (cheaper than a round trip), so every answer is a callback:
  * - host → `call(id, name, params, ctx, streaming)`; exactly one `hostDone(id, record)` follows,
- *   unless the isolate dies (the host learns that from `sentinel`) or the deadline passes.
+ *   unless the isolate dies (the host learns that from `sentinel`) or the deadline passes. A call
+ *   still running when `call` returns (it awaits something) first sends `hostParked(id)`: either
+ *   way the host hears when the entry is over.
  * - host → `fire(id, timerId)`: a timer armed with `hostTimer(id, timerId, ms)` is due.
  * - host → `sentinel()`: a promise that never settles; isolated-vm rejects the host's side of it
  *   when the isolate is disposed, e.g. at its memory limit.
@@ -297,6 +299,7 @@ function call(id, name, params, ctx, streaming) {
     // Only reachable through a bug here or memory exhaustion: still answer the host.
     complete(id, isOutOfMemory(err) ? thrown(err) : failure('INSTANCE_FAILED', 'the sandbox failed: ' + errorText(err)));
   }
+  if (currentCall === id) hostParked(id);
 }
 
 /**

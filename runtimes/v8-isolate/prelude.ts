@@ -1,6 +1,6 @@
 /**
  * The prelude: JavaScript evaluated in every isolate before guest code, as the body of a function
- * the host calls once (sandbox.ts). Host callbacks arrive as its arguments ($0..$7) and never become
+ * the host calls once (sandbox.ts). Host callbacks arrive as its arguments ($0..$8) and never become
  * globals, so guest code cannot reach them; the closure returns the entry points the host keeps
  * references to (`load`, `call`, `fire`, `sentinel`). Intrinsics are captured (and shadowed by closure-scoped
  * constants) before any guest code runs, so a guest that patches built-ins only affects its own
@@ -14,6 +14,7 @@
  *   $4 hostRandom(n) → Uint8Array   sync callback
  *   $5 the isolate's own handle (heap statistics only)
  *   $6 max log lines per call, $7 max characters per log line
+ *   $8 hostParked(id)          ignored callback
  */
 import { CLOCK_SOURCE } from './prelude-clock.js';
 import { CONSOLE_SOURCE } from './prelude-console.js';
@@ -23,7 +24,7 @@ import { WEB_SOURCE } from './prelude-web.js';
 const HEADER = String.raw`
 'use strict';
 const hostLog = $0, hostEmit = $1, hostDone = $2, hostTimer = $3, hostRandom = $4, selfIsolate = $5;
-const MAX_LOG_LINES = $6, MAX_LOG_CHARS = $7;
+const MAX_LOG_LINES = $6, MAX_LOG_CHARS = $7, hostParked = $8;
 const global = globalThis;
 const heapStatistics = selfIsolate.getHeapStatisticsSync;
 

@@ -23,6 +23,8 @@ export interface CallSink {
   log(line: string): void;
   chunk(value: EncodedValue): void;
   done(record: CallRecord): void;
+  /** The call did not end within its entry (it awaits something): the entry is over. */
+  parked(): void;
   timer(timerId: number, ms: number): void;
   catastrophic(message: string): void;
   /** The isolate was disposed without the host asking (isolated-vm: memory limit). */
@@ -118,6 +120,7 @@ export class Sandbox {
         this.isolate,
         options.maxLogLines,
         options.maxLogLineChars,
+        forSink((sink) => sink.parked()),
       ],
       { result: { reference: true } },
     )) as ivm.Reference<Record<string, PreludeFn>>;
