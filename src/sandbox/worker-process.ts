@@ -117,9 +117,9 @@ export class WorkerProcess {
     this.send({ type: 'init', config: options.config });
   }
 
-  /** True while new instances may be placed here. */
+  /** True while new instances may be placed here (not once it has been asked to go). */
   get accepting(): boolean {
-    return this.state === 'starting' || this.state === 'ready';
+    return !this.retiring && (this.state === 'starting' || this.state === 'ready');
   }
 
   get alive(): boolean {
