@@ -16,6 +16,7 @@ import type { ExecutionRecord, ExecutionStatus } from '../store/records.js';
 import { TERMINAL_STATUSES } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { Admission, Slot } from './admission.js';
+import { callerCancelled, cancelOnAbort } from './caller-cancel.js';
 import { encodeResult } from './codec.js';
 import { type ExecutionFigures, addExecution, emptyFigures } from './execution-stats.js';
 import { runOnPool } from './execution-runner.js';
@@ -133,12 +134,17 @@ export class TaskExecutionManager {
     return [...this.live.values()].filter((l) => l.record.taskId === taskId).map((l) => l.record);
   }
 
-  /** Accepts an invocation. Throws coded errors for refused requests (nothing stored then). */
-  async invoke(input: InvokeInput, sink?: StreamSink): Promise<Accepted> {
+  /**
+   * Accepts an invocation. Throws coded errors for refused requests (nothing stored then).
+   * `callerGone` aborts when the caller cancelled its RPC (see callerCancellation): a call still
+   * waiting for its slot ends at once, nothing stored; a stream's execution is cancelled at any
+   * stage. A SYNC call that has started keeps running: a retry with its execution_id joins it.
+   */
+  async invoke(input: InvokeInput, sink?: StreamSink, callerGone?: AbortSignal): Promise<Accepted> {
     if (!this.accepting) throw new SpearletError(ErrorCodes.SHUTTING_DOWN, 'the server is shutting down and accepts no new executions');
     // A shutdown drains requests still on their way in too, so it never tears down the runtimes
     // under a registration or an admission in progress.
-    const arrival = this.accept(input, sink);
+    const arrival = this.accept(input, sink, callerGone);
     this.arriving.add(arrival);
     try {
       return await arrival;
@@ -147,7 +153,7 @@ export class TaskExecutionManager {
     }
   }
 
-  private async accept(input: InvokeInput, sink?: StreamSink): Promise<Accepted> {
+  private async accept(input: InvokeInput, sink?: StreamSink, callerGone?: AbortSignal): Promise<Accepted> {
     // A repeated execution_id answers with its execution before anything else is looked at: the
     // retry of a call gets its record even when the task has been deleted since.
     const requestedId = requestedExecutionId(input);
@@ -172,8 +178,13 @@ export class TaskExecutionManager {
     const first = riding?.running;
     let slot = riding?.slot;
     if (first === undefined) {
+      if (callerGone?.aborted && !queued) {
+        riding?.abandon();
+        throw callerCancelled();
+      }
       this.admission.check(task.taskId, task.limits.maxConcurrency);
-      if (!queued) slot = await this.admission.acquire(task.taskId, task.limits.maxConcurrency);
+      // A caller that goes while its call waits for a slot leaves the queue at once.
+      if (!queued) slot = await this.admission.acquire(task.taskId, task.limits.maxConcurrency, callerGone);
     }
     const now = first !== undefined && riding ? riding.startedAt : Date.now();
     const record: ExecutionRecord = {
@@ -201,6 +212,7 @@ export class TaskExecutionManager {
     if (deferRecord) live.recordTimer = setTimeout(() => this.writeRunningRecord(live), RUNNING_RECORD_DELAY_MS);
     this.live.set(record.executionId, live);
     live.done = this.run(live, plan, input, slot, sink, first).finally(() => this.live.delete(record.executionId));
+    if (sink !== undefined && callerGone !== undefined) cancelOnAbort(callerGone, live.done, () => this.cancel(executionId, 'the client cancelled the stream'));
     // Nothing is answered before the acceptance is stored; a failed first write fails the call.
     try {
       await firstWrite;
