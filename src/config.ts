@@ -47,6 +47,10 @@ export interface ConfigInput {
   maxTenantWorkers?: number;
   shutdownGraceMs?: number;
   syncWrites?: boolean;
+  /** Streamed chunks a generator may have on their way to a client before it waits for them to leave. */
+  streamWindowChunks?: number;
+  /** The same bound in bytes (see docs/limits-streams-artifacts.md). */
+  streamWindowBytes?: number;
 }
 
 export type Config = Readonly<
@@ -90,6 +94,8 @@ export const DEFAULTS = {
   maxTenantWorkers: 16,
   shutdownGraceMs: 10_000,
   syncWrites: false,
+  streamWindowChunks: 16,
+  streamWindowBytes: 1024 * 1024,
 } as const;
 
 function fail(field: string, problem: string): never {
@@ -173,6 +179,8 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     maxTenantWorkers: int('maxTenantWorkers', input.maxTenantWorkers ?? d.maxTenantWorkers, 0, 1024),
     shutdownGraceMs: int('shutdownGraceMs', input.shutdownGraceMs ?? d.shutdownGraceMs, 0),
     syncWrites: input.syncWrites ?? d.syncWrites,
+    streamWindowChunks: int('streamWindowChunks', input.streamWindowChunks ?? d.streamWindowChunks, 1, 100_000),
+    streamWindowBytes: int('streamWindowBytes', input.streamWindowBytes ?? d.streamWindowBytes, 1024),
   };
   return Object.freeze(config);
 }

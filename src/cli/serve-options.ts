@@ -36,6 +36,8 @@ const OPTIONS = {
   'max-tenant-workers': ['maxTenantWorkers', 'int'],
   'shutdown-grace-ms': ['shutdownGraceMs', 'int'],
   'sync-writes': ['syncWrites', 'bool'],
+  'stream-window-chunks': ['streamWindowChunks', 'int'],
+  'stream-window-bytes': ['streamWindowBytes', 'int'],
 } as const satisfies Record<string, readonly [keyof ConfigInput, 'string' | 'list' | 'int' | 'bool']>;
 
 export const SERVE_FLAGS = Object.keys(OPTIONS);

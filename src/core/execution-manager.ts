@@ -32,7 +32,8 @@ import type { EncodedValue } from './values.js';
 
 /** Where a streaming call's chunks and log lines go as they happen. */
 export interface StreamSink {
-  chunk(value: EncodedValue): void;
+  /** Calls `delivered` once the chunk has left for the client (flow control, see ExecutionHooks). */
+  chunk(value: EncodedValue, delivered: () => void): void;
   log(line: string): void;
 }
 
@@ -279,7 +280,7 @@ export class TaskExecutionManager {
             const stored = live.logs.push(line);
             if (stored !== undefined) sink?.log(stored);
           },
-          onChunk: (chunk) => sink?.chunk(chunk),
+          onChunk: (chunk, delivered) => (sink ? sink.chunk(chunk, delivered) : delivered()),
         },
         forceNewInstance: input.forceNewInstance,
         signal: abort.signal,

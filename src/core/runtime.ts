@@ -79,8 +79,12 @@ export interface Invocation {
 export interface ExecutionHooks {
   /** A console line / stderr line of the guest, as it happens. */
   onLog(line: string): void;
-  /** A streamed chunk (only when Invocation.streaming). */
-  onChunk(chunk: EncodedValue): void;
+  /**
+   * A streamed chunk (only when Invocation.streaming). The receiver calls `delivered` once the
+   * chunk has left for the client (flow control): a runtime that can pause its guest keeps at most
+   * Config.streamWindowChunks / streamWindowBytes undelivered, and waits for the rest.
+   */
+  onChunk(chunk: EncodedValue, delivered: () => void): void;
 }
 
 /** How a call ended. `instanceUsable=false` tells the pool to dispose the instance. */

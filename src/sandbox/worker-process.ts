@@ -251,7 +251,7 @@ export class WorkerProcess {
         if (p?.kind !== 'call') return;
         try {
           if (message.type === 'log') p.hooks.onLog(message.line);
-          else p.hooks.onChunk(message.chunk);
+          else p.hooks.onChunk(message.chunk, () => this.send({ type: 'credit', id: message.id, n: 1 }));
         } catch {
           // A hook's failure is the caller's problem, not the worker's.
         }

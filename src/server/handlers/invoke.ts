@@ -55,16 +55,21 @@ export function invokeFunction(core: SpearletCore): Unary<InvokeFunctionRequest_
   });
 }
 
-/** A sink that holds events until the RUNNING message is written, so it always comes first. */
+/**
+ * A sink that holds events until the RUNNING message is written, so it always comes first. A
+ * chunk counts as delivered when grpc-js has handed it to the HTTP/2 stream, which respects the
+ * client's flow control: a client that does not read stops the guest's generator (see
+ * ExecutionHooks.onChunk) instead of making the server buffer.
+ */
 class OrderedSink implements StreamSink {
-  private buffer: StreamExecutionResult[] | undefined = [];
+  private buffer: Array<{ msg: StreamExecutionResult; delivered?: () => void }> | undefined = [];
   executionId = '';
 
   constructor(private readonly call: grpc.ServerWritableStream<InvokeFunctionRequest__Output, StreamExecutionResult>) {}
 
-  private send(msg: StreamExecutionResult): void {
-    if (this.buffer) this.buffer.push(msg);
-    else if (!this.call.cancelled) this.call.write({ ...msg, executionId: this.executionId });
+  private send(msg: StreamExecutionResult, delivered?: () => void): void {
+    if (this.buffer) this.buffer.push({ msg, delivered });
+    else if (!this.call.cancelled) this.call.write({ ...msg, executionId: this.executionId }, (err: unknown) => err == null && delivered?.());
   }
 
   open(executionId: string): void {
@@ -72,11 +77,11 @@ class OrderedSink implements StreamSink {
     this.call.write({ executionId, status: 'EXECUTION_STATUS_RUNNING', metadata: { kind: 'status' } });
     const pending = this.buffer ?? [];
     this.buffer = undefined;
-    for (const msg of pending) this.send(msg);
+    for (const { msg, delivered } of pending) this.send(msg, delivered);
   }
 
-  chunk(value: Parameters<StreamSink['chunk']>[0]): void {
-    this.send({ status: 'EXECUTION_STATUS_RUNNING', chunkData: encodeResult(value), metadata: { kind: 'data' } });
+  chunk(value: Parameters<StreamSink['chunk']>[0], delivered: () => void): void {
+    this.send({ status: 'EXECUTION_STATUS_RUNNING', chunkData: encodeResult(value), metadata: { kind: 'data' } }, delivered);
   }
 
   log(line: string): void {
