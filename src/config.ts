@@ -51,6 +51,8 @@ export interface ConfigInput {
   streamWindowChunks?: number;
   /** The same bound in bytes (see docs/limits-streams-artifacts.md). */
   streamWindowBytes?: number;
+  /** Artifact bytes the server keeps in memory for building instances; the rest are read from the store. */
+  artifactCacheBytes?: number;
 }
 
 export type Config = Readonly<
@@ -96,6 +98,7 @@ export const DEFAULTS = {
   syncWrites: false,
   streamWindowChunks: 16,
   streamWindowBytes: 1024 * 1024,
+  artifactCacheBytes: 64 * 1024 * 1024,
 } as const;
 
 function fail(field: string, problem: string): never {
@@ -181,6 +184,7 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     syncWrites: input.syncWrites ?? d.syncWrites,
     streamWindowChunks: int('streamWindowChunks', input.streamWindowChunks ?? d.streamWindowChunks, 1, 100_000),
     streamWindowBytes: int('streamWindowBytes', input.streamWindowBytes ?? d.streamWindowBytes, 1024),
+    artifactCacheBytes: int('artifactCacheBytes', input.artifactCacheBytes ?? d.artifactCacheBytes, 0),
   };
   return Object.freeze(config);
 }

@@ -38,6 +38,7 @@ const OPTIONS = {
   'sync-writes': ['syncWrites', 'bool'],
   'stream-window-chunks': ['streamWindowChunks', 'int'],
   'stream-window-bytes': ['streamWindowBytes', 'int'],
+  'artifact-cache-bytes': ['artifactCacheBytes', 'int'],
 } as const satisfies Record<string, readonly [keyof ConfigInput, 'string' | 'list' | 'int' | 'bool']>;
 
 export const SERVE_FLAGS = Object.keys(OPTIONS);

@@ -54,6 +54,12 @@ export interface InstanceSpec {
   digest: string;
   code: Uint8Array;
   limits: InstanceLimits;
+  /**
+   * Reads the code again (from the store). A runtime that rebuilds an instance later (a sandbox
+   * worker went) uses it instead of keeping `code` alive for the instance's whole life. Not
+   * cloneable: such a runtime sends the other fields only.
+   */
+  reload?: () => Promise<Uint8Array>;
 }
 
 /** One call of one function on one instance. Structured-cloneable. */
