@@ -58,6 +58,8 @@ interface LiveExecution {
   recordTimer?: NodeJS.Timeout;
   /** True while no write of this execution has been issued and its id is one we made. */
   fresh: boolean;
+  /** The caller's RPC was cancelled (a SYNC call then ends if it has not started yet). */
+  callerGone?: AbortSignal;
 }
 
 const FINISHED_BY_SHUTDOWN = 'the server shut down before the execution finished';
@@ -209,7 +211,7 @@ export class TaskExecutionManager {
     const deferRecord = slot !== undefined && sink === undefined;
     const fresh = requestedId === undefined;
     const firstWrite = deferRecord ? Promise.resolve() : this.store.putExecution(record, undefined, { fresh });
-    const live: LiveExecution = { record, abort, logs, firstWrite, fresh: fresh && deferRecord, done: undefined as unknown as Promise<ExecutionRecord> };
+    const live: LiveExecution = { record, abort, logs, firstWrite, fresh: fresh && deferRecord, callerGone: queued ? undefined : callerGone, done: undefined as unknown as Promise<ExecutionRecord> };
     if (deferRecord) live.recordTimer = setTimeout(() => this.writeRunningRecord(live), RUNNING_RECORD_DELAY_MS);
     this.live.set(record.executionId, live);
     live.done = this.run(live, plan, input, slot, sink, first).finally(() => this.live.delete(record.executionId));
@@ -284,6 +286,7 @@ export class TaskExecutionManager {
         },
         forceNewInstance: input.forceNewInstance,
         signal: abort.signal,
+        callerGone: sink === undefined ? live.callerGone : undefined,
       });
       outcome = run.outcome;
       Object.assign(metrics, {
@@ -292,7 +295,10 @@ export class TaskExecutionManager {
         instance_id: run.instanceId,
         attempts: String(run.attempts),
       });
-      if (outcome.status === 'cancelled') outcome = { ...outcome, errorMessage: this.cancelMessage(live) };
+      if (outcome.status === 'cancelled') {
+        if (!abort.signal.aborted && live.callerGone?.aborted) live.cancelReason ??= 'the client went before the call started';
+        outcome = { ...outcome, errorMessage: this.cancelMessage(live) };
+      }
       return await this.finish(live, {
         status: outcome.status.toUpperCase() as ExecutionStatus,
         value: outcome.value,

@@ -16,9 +16,9 @@ let t: TestServer;
 let taskId: string;
 
 beforeAll(async () => {
-  // One execution at a time; a queued call waits at most 2 s for its slot.
-  t = await startTestServer({ maxConcurrentExecutions: 1, queueTimeoutMs: 2_000 });
-  taskId = (await t.client.invoke({ taskName: 'queued', artifactSpec: jsSpec(SOURCE, { timeout_ms: '4000' }), functionName: 'hold', parameters: params({ ms: 1 }) })).taskId;
+  // One execution at a time of the 'queued' task (two in all); a queued call waits at most 2 s.
+  t = await startTestServer({ maxConcurrentExecutions: 2, queueTimeoutMs: 2_000 });
+  taskId = (await t.client.invoke({ taskName: 'queued', artifactSpec: jsSpec(SOURCE, { timeout_ms: '4000', max_concurrency: '1' }), functionName: 'hold', parameters: params({ ms: 1 }) })).taskId;
 });
 afterAll(() => t.stop());
 
@@ -83,5 +83,23 @@ describe('a stream cancelled while it runs', () => {
     const status = await t.client.waitForExecution(id, 5_000);
     expect(status.result?.status).toBe('EXECUTION_STATUS_CANCELLED');
     expect(status.result?.errorMessage).toContain('the client cancelled the stream');
+  }, 20_000);
+});
+
+describe('a SYNC call cancelled while it waits for an instance', () => {
+  it('ends CANCELLED without running and frees its slot', async () => {
+    // One instance, two calls at once: the second has its execution slot and waits for the instance.
+    const one = (await t.client.invoke({ taskName: 'one-instance', artifactSpec: jsSpec(SOURCE, { max_instances: '1', max_concurrency: '2', timeout_ms: '4000' }), functionName: 'hold', parameters: params({ ms: 1 }) })).taskId;
+    const holder = t.client.invoke({ taskId: one, functionName: 'hold', parameters: params({ ms: 1_500 }) });
+    await sleep(200);
+    const executionId = `waits-for-instance-${Date.now()}`;
+    const err = await t.client.invoke({ taskId: one, functionName: 'hold', parameters: params({ ms: 1_000 }), executionId }, { deadlineMs: 300 }).catch((e: grpc.ServiceError) => e);
+    expect((err as grpc.ServiceError).code).toBe(grpc.status.DEADLINE_EXCEEDED);
+    // Ended while the holder still runs: it never ran, and its slot is free again.
+    const status = await t.client.waitForExecution(executionId, 1_000);
+    expect(status.result?.status).toBe('EXECUTION_STATUS_CANCELLED');
+    expect(status.result?.errorMessage).toBe('cancelled: the client went before the call started');
+    expect(t.server.core.admission.runningCount).toBe(1);
+    expect((await holder).result?.status).toBe('EXECUTION_STATUS_COMPLETED');
   }, 20_000);
 });
