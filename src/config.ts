@@ -49,6 +49,12 @@ export interface ConfigInput {
   syncWrites?: boolean;
   /** Start even on a Node.js release line past its end of life (see src/node-release.ts). */
   allowEolNode?: boolean;
+  /** Streamed chunks a generator may have on their way to a client before it waits for them to leave. */
+  streamWindowChunks?: number;
+  /** The same bound in bytes (see docs/limits-streams-artifacts.md). */
+  streamWindowBytes?: number;
+  /** Artifact bytes the server keeps in memory for building instances; the rest are read from the store. */
+  artifactCacheBytes?: number;
 }
 
 export type Config = Readonly<
@@ -93,6 +99,9 @@ export const DEFAULTS = {
   shutdownGraceMs: 10_000,
   syncWrites: false,
   allowEolNode: false,
+  streamWindowChunks: 16,
+  streamWindowBytes: 1024 * 1024,
+  artifactCacheBytes: 64 * 1024 * 1024,
 } as const;
 
 function fail(field: string, problem: string): never {
@@ -177,6 +186,9 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     shutdownGraceMs: int('shutdownGraceMs', input.shutdownGraceMs ?? d.shutdownGraceMs, 0),
     syncWrites: input.syncWrites ?? d.syncWrites,
     allowEolNode: input.allowEolNode ?? d.allowEolNode,
+    streamWindowChunks: int('streamWindowChunks', input.streamWindowChunks ?? d.streamWindowChunks, 1, 100_000),
+    streamWindowBytes: int('streamWindowBytes', input.streamWindowBytes ?? d.streamWindowBytes, 1024),
+    artifactCacheBytes: int('artifactCacheBytes', input.artifactCacheBytes ?? d.artifactCacheBytes, 0),
   };
   return Object.freeze(config);
 }

@@ -42,6 +42,10 @@ export class ActiveCall implements CallSink {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly cpuStart: bigint;
   private readonly onAbort = () => this.terminate('cancelled');
+  /** Streamed chunks delivered and not yet credited to the prelude. */
+  private credits = 0;
+  /** The prelude's generator waits for credit (it sent hostWait). */
+  private awaitingCredit = false;
 
   constructor(
     readonly seq: number,
@@ -110,10 +114,31 @@ export class ActiveCall implements CallSink {
   chunk(value: EncodedValue): void {
     if (this.settled) return;
     try {
-      this.hooks.onChunk(value);
+      this.hooks.onChunk(value, this.delivered);
     } catch {
       // As above.
     }
+  }
+
+  /** A streamed chunk left for the client: credit it, at once if the generator waits for it. */
+  private readonly delivered = (): void => {
+    if (this.settled) return;
+    this.credits++;
+    if (this.awaitingCredit) this.sendCredit();
+  };
+
+  waitCredit(): void {
+    if (this.settled) return;
+    this.awaitingCredit = true;
+    if (this.credits > 0) this.sendCredit();
+  }
+
+  /** Enters the isolate once per wait, with every credit gathered since the last one. */
+  private sendCredit(): void {
+    this.awaitingCredit = false;
+    const n = this.credits;
+    this.credits = 0;
+    this.enter(() => this.sandbox.prelude.credit.apply(undefined, [this.seq, n], APPLY_OPTIONS), false);
   }
 
   done(record: CallRecord): void {

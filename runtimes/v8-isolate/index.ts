@@ -21,6 +21,8 @@ export function setup(
     defaultMemoryLimitMb: config.defaultMemoryLimitMb,
     maxLogLinesPerExecution: config.maxLogLinesPerExecution,
     maxLogLineBytes: config.maxLogLineBytes,
+    streamWindowChunks: config.streamWindowChunks,
+    streamWindowBytes: config.streamWindowBytes,
     ...hooks,
   });
   manager.register(runtime);

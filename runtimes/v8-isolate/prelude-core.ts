@@ -13,6 +13,10 @@
  * - host → `sentinel()`: a promise that never settles; isolated-vm rejects the host's side of it
  *   when the isolate is disposed, e.g. at its memory limit.
  * - prelude → `hostLog(id, line)`, `hostEmit(id, encodedChunk)`.
+ * - Flow control of streamed chunks: the host credits each chunk once it has left for the client.
+ *   With STREAM_WINDOW_CHUNKS chunks or STREAM_WINDOW_BYTES bytes uncredited, a generator waits:
+ *   the prelude sends `hostWait(id)` and the host answers, once credit has come, with
+ *   `credit(id, n)` (n chunks delivered); the generator resumes when half the window is free.
  * Records: `{ s: 1, v: EncodedValue, m }` (ok) or `{ s: 2, c: OutcomeCode, e: message, m }`
  * (failed); `m` is heap used + external bytes after the call.
  *
@@ -30,6 +34,13 @@ const MAX_TIMERS = 10000;
 // after the last sample, reports that sample instead.
 const MEMORY_SAMPLE_MS = 1;
 let callStarted = 0;
+// Streamed chunks sent and not yet credited: their sizes by sequence number, and their total.
+let streamSent = 0;
+let streamCredited = 0;
+let streamBytes = 0;
+let streamSizes = ObjectCreate(null);
+let creditWaiter = null;
+const TypedArrayByteLength = ObjectGetOwnPropertyDescriptor(ObjectGetPrototypeOf(Uint8Array.prototype), 'byteLength').get;
 let memorySampledAt = -Infinity;
 let memorySample = -1;
 
@@ -211,8 +222,43 @@ function takeChunk(id, value, streaming, chunks) {
   if (!streaming) { chunks[chunks.length] = value; return null; }
   const encoded = encodeValue(value);
   if (encoded.s === 2) return encoded;
+  // Bytes count as they are; a string or JSON text as its two bytes a character in memory.
+  const size = encoded.kind === 'bytes' ? ReflectApply(TypedArrayByteLength, encoded.value, []) : encoded.kind === 'none' ? 0 : encoded.value.length * 2;
+  streamSizes[streamSent++] = size;
+  streamBytes += size;
   hostEmit(id, encoded);
   return null;
+}
+
+function streamFull() {
+  return streamSent - streamCredited >= STREAM_WINDOW_CHUNKS || streamBytes >= STREAM_WINDOW_BYTES;
+}
+
+function streamHalfFree() {
+  return (streamSent - streamCredited) * 2 <= STREAM_WINDOW_CHUNKS && streamBytes * 2 <= STREAM_WINDOW_BYTES;
+}
+
+/** Resolves once enough streamed chunks have been credited (see credit). */
+function waitForCredit(id) {
+  return new Promise((resolve) => {
+    creditWaiter = resolve;
+    hostWait(id);
+  });
+}
+
+/** Host entry: n more streamed chunks have left for the client. */
+function credit(id, n) {
+  if (id !== currentCall) return;
+  for (let i = 0; i < n && streamCredited < streamSent; i++) {
+    streamBytes -= streamSizes[streamCredited];
+    delete streamSizes[streamCredited];
+    streamCredited++;
+  }
+  if (creditWaiter === null) return;
+  if (!streamHalfFree()) { hostWait(id); return; }
+  const resume = creditWaiter;
+  creditWaiter = null;
+  resume();
 }
 
 function closeQuietly(iterator) {
@@ -227,22 +273,12 @@ function runGenerator(id, fn, params, ctx, streaming) {
   const chunks = [];
   let iterator;
   try { iterator = fn(params, ctx); } catch (err) { return complete(id, thrown(err)); }
-  if (ObjectGetPrototypeOf(fn) === GeneratorFunctionPrototype) {
-    try {
-      for (;;) {
-        const step = iterator.next();
-        if (step.done) break;
-        const bad = takeChunk(id, step.value, streaming, chunks);
-        if (bad !== null) { closeQuietly(iterator); return complete(id, bad); }
-      }
-    } catch (err) {
-      return complete(id, thrown(err));
-    }
-    return complete(id, generatorResult(chunks, streaming));
-  }
+  if (ObjectGetPrototypeOf(fn) === GeneratorFunctionPrototype) return pumpSync(id, iterator, streaming, chunks);
   (async () => {
     try {
       for (;;) {
+        if (streaming && streamFull()) await waitForCredit(id);
+        if (id !== currentCall) return;
         const step = await iterator.next();
         if (id !== currentCall) return;
         if (step.done) break;
@@ -254,6 +290,25 @@ function runGenerator(id, fn, params, ctx, streaming) {
       complete(id, thrown(err));
     }
   })();
+}
+
+/** Runs a sync generator; a stream whose window is full goes on once credit has come. */
+function pumpSync(id, iterator, streaming, chunks) {
+  try {
+    for (;;) {
+      if (streaming && streamFull()) {
+        ReflectApply(PromiseThen, waitForCredit(id), [() => { if (id === currentCall) pumpSync(id, iterator, streaming, chunks); }]);
+        return;
+      }
+      const step = iterator.next();
+      if (step.done) break;
+      const bad = takeChunk(id, step.value, streaming, chunks);
+      if (bad !== null) { closeQuietly(iterator); return complete(id, bad); }
+    }
+  } catch (err) {
+    return complete(id, thrown(err));
+  }
+  return complete(id, generatorResult(chunks, streaming));
 }
 
 function freezeContext(ctx) {
@@ -292,6 +347,11 @@ function startCall(id, name, params, ctx, streaming) {
 function call(id, name, params, ctx, streaming) {
   currentCall = id;
   logLines = 0;
+  streamSent = 0;
+  streamCredited = 0;
+  streamBytes = 0;
+  streamSizes = ObjectCreate(null);
+  creditWaiter = null;
   callStarted = DateNow();
   try {
     startCall(id, name, params, ctx, streaming);

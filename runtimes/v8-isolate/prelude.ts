@@ -15,6 +15,8 @@
  *   $5 the isolate's own handle (heap statistics only)
  *   $6 max log lines per call, $7 max characters per log line
  *   $8 hostParked(id)          ignored callback
+ *   $9 streamed chunks, $10 bytes, that may await credit before a generator waits
+ *   $11 hostWait(id)           ignored callback (flow control, see prelude-core.ts)
  */
 import { CLOCK_SOURCE } from './prelude-clock.js';
 import { CONSOLE_SOURCE } from './prelude-console.js';
@@ -25,6 +27,7 @@ const HEADER = String.raw`
 'use strict';
 const hostLog = $0, hostEmit = $1, hostDone = $2, hostTimer = $3, hostRandom = $4, selfIsolate = $5;
 const MAX_LOG_LINES = $6, MAX_LOG_CHARS = $7, hostParked = $8;
+const STREAM_WINDOW_CHUNKS = $9, STREAM_WINDOW_BYTES = $10, hostWait = $11;
 const global = globalThis;
 const heapStatistics = selfIsolate.getHeapStatisticsSync;
 
@@ -78,7 +81,7 @@ defineGlobal('performance', performance);
 defineGlobal('DOMException', DOMException);
 // WebAssembly memory is allocated outside the isolate's memory limit; Wasm has its own runtime.
 delete global.WebAssembly;
-return { load, call, fire, sentinel, prime };
+return { load, call, fire, credit, sentinel, prime };
 `;
 
 /** Source of the prelude closure. */

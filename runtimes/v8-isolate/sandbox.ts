@@ -25,6 +25,8 @@ export interface CallSink {
   done(record: CallRecord): void;
   /** The call did not end within its entry (it awaits something): the entry is over. */
   parked(): void;
+  /** A streaming generator waits for credit (see prelude-core.ts): answer with `credit` once some came. */
+  waitCredit(): void;
   timer(timerId: number, ms: number): void;
   catastrophic(message: string): void;
   /** The isolate was disposed without the host asking (isolated-vm: memory limit). */
@@ -37,17 +39,20 @@ export interface SandboxOptions {
   maxLogLines: number;
   /** Characters kept per line (plus one, so the receiver can tell it was cut). */
   maxLogLineChars: number;
+  /** Streamed chunks, and their bytes, a generator may have on their way before it waits (flow control). */
+  streamWindowChunks: number;
+  streamWindowBytes: number;
 }
 
 type PreludeFn = (...args: unknown[]) => unknown;
-type PreludeEntries = { load: ivm.Reference<PreludeFn>; call: ivm.Reference<PreludeFn>; fire: ivm.Reference<PreludeFn> };
+type PreludeEntries = { load: ivm.Reference<PreludeFn>; call: ivm.Reference<PreludeFn>; fire: ivm.Reference<PreludeFn>; credit: ivm.Reference<PreludeFn> };
 
 const RANDOM_MAX = 65536;
 /** Bound on the prelude's priming call (it takes well under a millisecond). */
 const PRIME_TIMEOUT_MS = 1_000;
 
 /** The prelude as a function of its closure arguments (see prelude.ts). */
-const PRELUDE_FUNCTION = `(function ($0, $1, $2, $3, $4, $5, $6, $7, $8) {${PRELUDE_SOURCE}\n})`;
+const PRELUDE_FUNCTION = `(function ($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) {${PRELUDE_SOURCE}\n})`;
 /** V8 code cache of the prelude, shared by every isolate of the process (compiles ~3x faster). */
 let preludeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
@@ -121,6 +126,9 @@ export class Sandbox {
         options.maxLogLines,
         options.maxLogLineChars,
         forSink((sink) => sink.parked()),
+        options.streamWindowChunks,
+        options.streamWindowBytes,
+        forSink((sink) => sink.waitCredit()),
       ],
       { result: { reference: true } },
     )) as ivm.Reference<Record<string, PreludeFn>>;
@@ -130,6 +138,7 @@ export class Sandbox {
         load: api.getSync('load', { reference: true }),
         call: api.getSync('call', { reference: true }),
         fire: api.getSync('fire', { reference: true }),
+        credit: api.getSync('credit', { reference: true }),
       };
       // Calls are entered with applyIgnored, which reports nothing; this pending promise is how
       // the host hears that isolated-vm disposed the isolate (it rejects it as abandoned).

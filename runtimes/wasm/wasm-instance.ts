@@ -71,7 +71,9 @@ export class WasmInstance implements Instance {
           compiled.copy.copyInto({ release: false }),
           new ivm.ExternalCopy(settings).copyInto({ release: true }),
           new ivm.Callback((line: string) => instance.hooks?.onLog(line), { ignored: true }),
-          new ivm.Callback((bytes: Uint8Array) => instance.hooks?.onChunk({ kind: 'bytes', value: bytes }), { ignored: true }),
+          // A Wasm guest runs synchronously and cannot wait for its chunks to leave: they are not
+          // flow-controlled, but bounded by the instance's memory limit (WASI keeps stdout there).
+          new ivm.Callback((bytes: Uint8Array) => instance.hooks?.onChunk({ kind: 'bytes', value: bytes }, () => {}), { ignored: true }),
           new ivm.Callback((n: number) => randomFillSync(new Uint8Array(Math.min(Math.max(0, n), MAX_RANDOM_REFILL)))),
         ],
         { result: { reference: true } },

@@ -37,6 +37,9 @@ const OPTIONS = {
   'shutdown-grace-ms': ['shutdownGraceMs', 'int'],
   'sync-writes': ['syncWrites', 'bool'],
   'allow-eol-node': ['allowEolNode', 'bool'],
+  'stream-window-chunks': ['streamWindowChunks', 'int'],
+  'stream-window-bytes': ['streamWindowBytes', 'int'],
+  'artifact-cache-bytes': ['artifactCacheBytes', 'int'],
 } as const satisfies Record<string, readonly [keyof ConfigInput, 'string' | 'list' | 'int' | 'bool']>;
 
 export const SERVE_FLAGS = Object.keys(OPTIONS);

@@ -216,12 +216,28 @@ async function readFile(location: string, config: Config): Promise<Uint8Array> {
     if (!realRoots.some((r) => isInside(real, r))) {
       throw forbidden(`${real === candidate ? candidate : `${candidate} (resolves to ${real})`} is outside the artifact roots (${rootList})`);
     }
-    return readRegularFile(real, config);
+    return readRegularFile(real, config, (opened) => {
+      // The path was checked, then opened: a directory on it swapped for a symlink in between
+      // would have led the open outside. What counts is where the opened descriptor really is.
+      if (!realRoots.some((r) => isInside(opened, r))) throw forbidden(`${candidate} (resolves to ${opened}) is outside the artifact roots (${rootList})`);
+    });
   }
   throw unreadable(`no such file: ${missing.join(', ')}`);
 }
 
-async function readRegularFile(file: string, config: Config): Promise<Uint8Array> {
+/**
+ * The real path of an open descriptor, read from /proc/self/fd (Linux): it names the file the
+ * descriptor was opened on, whatever symlinks led there. Undefined where /proc is not mounted.
+ */
+async function openedPath(handle: fs.FileHandle): Promise<string | undefined> {
+  try {
+    return await fs.readlink(`/proc/self/fd/${handle.fd}`);
+  } catch {
+    return undefined;
+  }
+}
+
+async function readRegularFile(file: string, config: Config, checkOpened: (real: string) => void): Promise<Uint8Array> {
   let handle: fs.FileHandle;
   try {
     // O_NOFOLLOW: the real path must not have become a symlink since it was checked;
@@ -231,6 +247,9 @@ async function readRegularFile(file: string, config: Config): Promise<Uint8Array
     throw unreadable(`cannot read ${file}: ${describeFsError(err)}`, err);
   }
   try {
+    const opened = await openedPath(handle);
+    if (opened !== undefined) checkOpened(opened);
+    else if (!sameFile(await handle.stat(), await fs.stat(file))) throw unreadable(`${file} changed while it was being opened`);
     const stat = await handle.stat();
     if (stat.isDirectory()) throw unreadable(`${file} is a directory, not a file`);
     if (!stat.isFile()) throw unreadable(`${file} is not a regular file`);
@@ -251,6 +270,10 @@ async function readRegularFile(file: string, config: Config): Promise<Uint8Array
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+function sameFile(a: { dev: number; ino: number }, b: { dev: number; ino: number }): boolean {
+  return a.dev === b.dev && a.ino === b.ino;
 }
 
 // http(s) from allow-listed hosts

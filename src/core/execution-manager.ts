@@ -16,6 +16,7 @@ import type { ExecutionRecord, ExecutionStatus } from '../store/records.js';
 import { TERMINAL_STATUSES } from '../store/records.js';
 import type { Store } from '../store/store.js';
 import type { Admission, Slot } from './admission.js';
+import { callerCancelled, cancelOnAbort } from './caller-cancel.js';
 import { encodeResult } from './codec.js';
 import { type ExecutionFigures, addExecution, emptyFigures } from './execution-stats.js';
 import { runOnPool } from './execution-runner.js';
@@ -31,7 +32,8 @@ import type { EncodedValue } from './values.js';
 
 /** Where a streaming call's chunks and log lines go as they happen. */
 export interface StreamSink {
-  chunk(value: EncodedValue): void;
+  /** Calls `delivered` once the chunk has left for the client (flow control, see ExecutionHooks). */
+  chunk(value: EncodedValue, delivered: () => void): void;
   log(line: string): void;
 }
 
@@ -56,6 +58,8 @@ interface LiveExecution {
   recordTimer?: NodeJS.Timeout;
   /** True while no write of this execution has been issued and its id is one we made. */
   fresh: boolean;
+  /** The caller's RPC was cancelled (a SYNC call then ends if it has not started yet). */
+  callerGone?: AbortSignal;
 }
 
 const FINISHED_BY_SHUTDOWN = 'the server shut down before the execution finished';
@@ -133,12 +137,17 @@ export class TaskExecutionManager {
     return [...this.live.values()].filter((l) => l.record.taskId === taskId).map((l) => l.record);
   }
 
-  /** Accepts an invocation. Throws coded errors for refused requests (nothing stored then). */
-  async invoke(input: InvokeInput, sink?: StreamSink): Promise<Accepted> {
+  /**
+   * Accepts an invocation. Throws coded errors for refused requests (nothing stored then).
+   * `callerGone` aborts when the caller cancelled its RPC (see callerCancellation): a call still
+   * waiting for its slot ends at once, nothing stored; a stream's execution is cancelled at any
+   * stage. A SYNC call that has started keeps running: a retry with its execution_id joins it.
+   */
+  async invoke(input: InvokeInput, sink?: StreamSink, callerGone?: AbortSignal): Promise<Accepted> {
     if (!this.accepting) throw new SpearletError(ErrorCodes.SHUTTING_DOWN, 'the server is shutting down and accepts no new executions');
     // A shutdown drains requests still on their way in too, so it never tears down the runtimes
     // under a registration or an admission in progress.
-    const arrival = this.accept(input, sink);
+    const arrival = this.accept(input, sink, callerGone);
     this.arriving.add(arrival);
     try {
       return await arrival;
@@ -147,7 +156,7 @@ export class TaskExecutionManager {
     }
   }
 
-  private async accept(input: InvokeInput, sink?: StreamSink): Promise<Accepted> {
+  private async accept(input: InvokeInput, sink?: StreamSink, callerGone?: AbortSignal): Promise<Accepted> {
     // A repeated execution_id answers with its execution before anything else is looked at: the
     // retry of a call gets its record even when the task has been deleted since.
     const requestedId = requestedExecutionId(input);
@@ -172,8 +181,13 @@ export class TaskExecutionManager {
     const first = riding?.running;
     let slot = riding?.slot;
     if (first === undefined) {
+      if (callerGone?.aborted && !queued) {
+        riding?.abandon();
+        throw callerCancelled();
+      }
       this.admission.check(task.taskId, task.limits.maxConcurrency);
-      if (!queued) slot = await this.admission.acquire(task.taskId, task.limits.maxConcurrency);
+      // A caller that goes while its call waits for a slot leaves the queue at once.
+      if (!queued) slot = await this.admission.acquire(task.taskId, task.limits.maxConcurrency, callerGone);
     }
     const now = first !== undefined && riding ? riding.startedAt : Date.now();
     const record: ExecutionRecord = {
@@ -197,10 +211,11 @@ export class TaskExecutionManager {
     const deferRecord = slot !== undefined && sink === undefined;
     const fresh = requestedId === undefined;
     const firstWrite = deferRecord ? Promise.resolve() : this.store.putExecution(record, undefined, { fresh });
-    const live: LiveExecution = { record, abort, logs, firstWrite, fresh: fresh && deferRecord, done: undefined as unknown as Promise<ExecutionRecord> };
+    const live: LiveExecution = { record, abort, logs, firstWrite, fresh: fresh && deferRecord, callerGone: queued ? undefined : callerGone, done: undefined as unknown as Promise<ExecutionRecord> };
     if (deferRecord) live.recordTimer = setTimeout(() => this.writeRunningRecord(live), RUNNING_RECORD_DELAY_MS);
     this.live.set(record.executionId, live);
     live.done = this.run(live, plan, input, slot, sink, first).finally(() => this.live.delete(record.executionId));
+    if (sink !== undefined && callerGone !== undefined) cancelOnAbort(callerGone, live.done, () => this.cancel(executionId, 'the client cancelled the stream'));
     // Nothing is answered before the acceptance is stored; a failed first write fails the call.
     try {
       await firstWrite;
@@ -267,10 +282,11 @@ export class TaskExecutionManager {
             const stored = live.logs.push(line);
             if (stored !== undefined) sink?.log(stored);
           },
-          onChunk: (chunk) => sink?.chunk(chunk),
+          onChunk: (chunk, delivered) => (sink ? sink.chunk(chunk, delivered) : delivered()),
         },
         forceNewInstance: input.forceNewInstance,
         signal: abort.signal,
+        callerGone: sink === undefined ? live.callerGone : undefined,
       });
       outcome = run.outcome;
       Object.assign(metrics, {
@@ -279,7 +295,10 @@ export class TaskExecutionManager {
         instance_id: run.instanceId,
         attempts: String(run.attempts),
       });
-      if (outcome.status === 'cancelled') outcome = { ...outcome, errorMessage: this.cancelMessage(live) };
+      if (outcome.status === 'cancelled') {
+        if (!abort.signal.aborted && live.callerGone?.aborted) live.cancelReason ??= 'the client went before the call started';
+        outcome = { ...outcome, errorMessage: this.cancelMessage(live) };
+      }
       return await this.finish(live, {
         status: outcome.status.toUpperCase() as ExecutionStatus,
         value: outcome.value,

@@ -15,6 +15,11 @@ export interface RunRequest {
   forceNewInstance: boolean;
   signal: AbortSignal;
   /**
+   * Aborts when the caller went (see caller-cancel.ts): a call still waiting for an instance then
+   * ends CANCELLED without running. Once the call runs, only `signal` stops it.
+   */
+  callerGone?: AbortSignal;
+  /**
    * The first attempt, already running on a new task's first instance (see FirstCall); the pool
    * takes that instance in. Later attempts run the ordinary way.
    */
@@ -119,16 +124,17 @@ export async function runOnPool(pool: InstancePool, plan: InvocationPlan, req: R
       coldStart = true;
     } else {
       try {
-        lease = await pool.acquire(plan.task, { forceNew: req.forceNewInstance || attempts > 1, signal: req.signal });
+        const signal = req.callerGone && attempts === 1 ? AbortSignal.any([req.signal, req.callerGone]) : req.signal;
+        lease = await pool.acquire(plan.task, { forceNew: req.forceNewInstance || attempts > 1, signal });
       } catch (err) {
-        if (req.signal.aborted) return { outcome: cancelled(), attempts, coldStart, instanceId: '' };
+        if (req.signal.aborted || (attempts === 1 && req.callerGone?.aborted)) return { outcome: cancelled(), attempts, coldStart, instanceId: '' };
         const outcome = instanceFailure(`could not start an instance: ${(err as Error).message}`);
         if (attempts <= plan.maxRetries) continue;
         return { outcome, attempts, coldStart: true, instanceId: '' };
       }
       coldStart ||= lease.cold;
       instance = lease.pooled.instance;
-      if (req.signal.aborted) {
+      if (req.signal.aborted || (attempts === 1 && req.callerGone?.aborted)) {
         pool.release(lease, undefined);
         return { outcome: cancelled(), attempts, coldStart, instanceId: instance.id };
       }

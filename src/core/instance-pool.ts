@@ -163,6 +163,7 @@ export class InstancePool {
         digest: task.digest,
         code: await this.codeOf(task),
         limits: instanceLimitsOf(task.limits, tenantOf(task.artifact.metadata)),
+        reload: () => this.codeOf(task),
       });
     } catch (err) {
       this.live--;

@@ -54,6 +54,12 @@ export interface InstanceSpec {
   digest: string;
   code: Uint8Array;
   limits: InstanceLimits;
+  /**
+   * Reads the code again (from the store). A runtime that rebuilds an instance later (a sandbox
+   * worker went) uses it instead of keeping `code` alive for the instance's whole life. Not
+   * cloneable: such a runtime sends the other fields only.
+   */
+  reload?: () => Promise<Uint8Array>;
 }
 
 /** One call of one function on one instance. Structured-cloneable. */
@@ -79,8 +85,12 @@ export interface Invocation {
 export interface ExecutionHooks {
   /** A console line / stderr line of the guest, as it happens. */
   onLog(line: string): void;
-  /** A streamed chunk (only when Invocation.streaming). */
-  onChunk(chunk: EncodedValue): void;
+  /**
+   * A streamed chunk (only when Invocation.streaming). The receiver calls `delivered` once the
+   * chunk has left for the client (flow control): a runtime that can pause its guest keeps at most
+   * Config.streamWindowChunks / streamWindowBytes undelivered, and waits for the rest.
+   */
+  onChunk(chunk: EncodedValue, delivered: () => void): void;
 }
 
 /** How a call ended. `instanceUsable=false` tells the pool to dispose the instance. */

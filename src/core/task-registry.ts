@@ -1,10 +1,13 @@
 /**
  * TaskRegistry: registers tasks from an ArtifactSpec, finds them again, and keeps every task in
- * memory (loaded once at start-up) so invocations never read the store for their task.
+ * memory (loaded once at start-up) so invocations never read the store for their task. Artifact
+ * bytes live in the store; the registry caches the most recently used within
+ * `config.artifactCacheBytes` (instance builds read the rest from the store).
  *
  * A refused registration writes nothing: the artifact is fetched, checked and analysed by its
  * runtime before anything is stored.
  */
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../config.js';
 import { ErrorCodes, SpearletError, invalidArgument, taskNotFound } from '../errors.js';
 import type { ArtifactSpec__Output } from '../generated/spearlet/ArtifactSpec.js';
@@ -46,7 +49,8 @@ export class TaskRegistry {
   private readonly tasks = new Map<string, TaskRecord>();
   /** reuseKey(name, digest, tenant) → task id: the task a NEW_TASK registration reuses. */
   private readonly reusable = new Map<string, string>();
-  private readonly codeByDigest = new Map<string, Uint8Array>();
+  /** Artifact bytes by digest, within config.artifactCacheBytes; absent when that is 0. */
+  private readonly codeByDigest: LRUCache<string, Uint8Array> | undefined;
   /** Registrations under way, by name + digest, so two concurrent equal requests make one task. */
   private readonly registering = new Map<string, Promise<{ task: TaskRecord; created: boolean }>>();
 
@@ -60,7 +64,10 @@ export class TaskRegistry {
     private readonly runtimes: RuntimeManager,
     private readonly config: Config,
     private readonly onRegistered: (task: TaskRecord, first: Instance | undefined) => void = () => {},
-  ) {}
+  ) {
+    const maxSize = config.artifactCacheBytes;
+    this.codeByDigest = maxSize > 0 ? new LRUCache({ maxSize, sizeCalculation: (bytes) => Math.max(1, bytes.byteLength) }) : undefined;
+  }
 
   /** Loads every stored task. Called once at start-up. */
   async load(): Promise<void> {
@@ -118,7 +125,7 @@ export class TaskRegistry {
       // finds it ready instead of loading the code a second time, and may even start on it right
       // away. Disposed when refused (ending that call, whose outcome nobody then waits for).
       const first = input.first?.make(taskId, limits);
-      const prepared = await runtime.prepare({ taskId, digest, code: bytes, limits: instanceLimitsOf(limits, tenant) }, first);
+      const prepared = await runtime.prepare({ taskId, digest, code: bytes, limits: instanceLimitsOf(limits, tenant), reload: this.reloader(digest, taskId) }, first);
       const { analysis, instance } = prepared;
       let adopted = false;
       let firstOutcome = prepared.firstOutcome;
@@ -134,7 +141,7 @@ export class TaskRegistry {
         // while the task is written here.
         if (first) firstOutcome ??= instance.execute(withDefaultExport(first.call, analysis), first.hooks, first.signal);
         await this.store.putTask(task, bytes);
-        this.codeByDigest.set(digest, bytes);
+        this.codeByDigest?.set(digest, bytes);
         this.remember(task);
         adopted = true;
         if (firstOutcome) input.first?.started(instance, firstOutcome);
@@ -206,15 +213,28 @@ export class TaskRegistry {
     if (!this.reusable.has(key)) this.reusable.set(key, task.taskId);
   }
 
-  /** The artifact bytes of a task (cached by digest). */
-  async code(task: TaskRecord): Promise<Uint8Array> {
-    const cached = this.codeByDigest.get(task.digest);
+  /** The artifact bytes of a task: from the cache, else the store (then cached). */
+  code(task: TaskRecord): Promise<Uint8Array> {
+    return this.codeOf(task.digest, task.taskId);
+  }
+
+  /**
+   * InstanceSpec.reload for a task's instances. Made here, not inline in `register`: a closure
+   * there would keep the registration's scope, the bytes and the request among it, alive for as
+   * long as the instance lives.
+   */
+  private reloader(digest: string, taskId: string): () => Promise<Uint8Array> {
+    return () => this.codeOf(digest, taskId);
+  }
+
+  private async codeOf(digest: string, taskId: string): Promise<Uint8Array> {
+    const cached = this.codeByDigest?.get(digest);
     if (cached) return cached;
-    const bytes = await this.store.getArtifact(task.digest);
+    const bytes = await this.store.getArtifact(digest);
     if (!bytes) {
-      throw new SpearletError(ErrorCodes.INTERNAL, `artifact ${task.digest} of task ${task.taskId} is missing from the store`);
+      throw new SpearletError(ErrorCodes.INTERNAL, `artifact ${digest} of task ${taskId} is missing from the store`);
     }
-    this.codeByDigest.set(task.digest, bytes);
+    this.codeByDigest?.set(digest, bytes);
     return bytes;
   }
 
@@ -247,7 +267,7 @@ export class TaskRegistry {
       for (const t of this.tasks.values()) if (reuseKey(t.name, t.digest, tenantOf(t.artifact.metadata)) === key) this.remember(t);
     }
     if (![...this.tasks.values()].some((t) => t.digest === task.digest)) {
-      this.codeByDigest.delete(task.digest);
+      this.codeByDigest?.delete(task.digest);
       this.runtimes.byRuntimeName(task.runtime).evict?.(task.digest);
     }
     return cleaned;

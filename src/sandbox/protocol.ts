@@ -29,6 +29,8 @@ export type ToWorker =
   | { type: 'execute'; id: number; instanceId: string; call: Invocation }
   /** Aborts the call started by the `execute` with this id (its outcome still comes back). */
   | { type: 'cancel'; id: number }
+  /** `n` more of the call's chunks have left for the client (flow control, see ExecutionHooks). */
+  | { type: 'credit'; id: number; n: number }
   | { type: 'dispose'; instanceId: string }
   | { type: 'evict'; runtime: string; digest: string };
 

@@ -26,6 +26,13 @@ export class RemoteInstance implements Instance {
   private busy = false;
   /** The background rebuild after its worker went, until it has run. */
   private moving: Promise<void> | undefined;
+  /**
+   * The artifact bytes, until the sandbox is built: a rebuild reads them again (spec.reload), so
+   * the server does not hold every task's code for as long as its instances live.
+   */
+  private code: Uint8Array | undefined;
+  /** The spec without its code (see `code`). */
+  private readonly spec: InstanceSpec;
   /** Starts that rebuild now if it is still waiting its turn. */
   private hurryMove: () => void = () => {};
   /** Its worker went (told only for instances kept warm): move now if idle, else when the running call ends. */
@@ -35,10 +42,12 @@ export class RemoteInstance implements Instance {
 
   constructor(
     private readonly runtime: string,
-    private readonly spec: InstanceSpec,
+    spec: InstanceSpec,
     private readonly supervisor: Supervisor,
   ) {
     this.taskId = spec.taskId;
+    this.code = spec.code;
+    this.spec = { ...spec, code: NO_CODE };
   }
 
   /** The id of the sandbox in its worker (it changes when the instance is rebuilt elsewhere). */
@@ -53,7 +62,8 @@ export class RemoteInstance implements Instance {
 
   /** Builds the sandbox on a worker the supervisor picks. Throws what the runtime throws. */
   async build(): Promise<void> {
-    await this.bind((worker) => worker.create(this.runtime, this.spec));
+    const spec = this.wireSpec(this.code ?? (await this.reloadCode()));
+    await this.bind((worker) => worker.create(this.runtime, spec));
   }
 
   /**
@@ -63,7 +73,8 @@ export class RemoteInstance implements Instance {
   async prepare(first?: FirstCall): Promise<{ analysis: ArtifactAnalysis; firstOutcome?: Promise<Outcome> }> {
     let firstOutcome: Promise<Outcome> | undefined;
     const { analysis } = await this.bind((worker) => {
-      const sent = worker.prepare(this.runtime, this.spec, first);
+      // A first build: the code is still here.
+      const sent = worker.prepare(this.runtime, this.wireSpec(this.code ?? NO_CODE), first);
       if (sent.firstOutcome) {
         firstOutcome = sent.firstOutcome.then((outcome) => {
           this.memory = outcome.memoryUsedBytes;
@@ -88,10 +99,22 @@ export class RemoteInstance implements Instance {
     }
     this.worker = worker;
     this.remoteId = created.instanceId;
+    if (this.spec.reload !== undefined) this.code = undefined;
     this.memory = created.memoryUsedBytes;
     worker.liveInstances++;
     if (this.spec.limits.keepWarm === true) worker.onLeaving(this.workerLeaving);
     return created;
+  }
+
+  /** What a worker gets: the spec's cloneable fields with the code. */
+  private wireSpec(code: Uint8Array): InstanceSpec {
+    const { taskId, digest, limits } = this.spec;
+    return { taskId, digest, code, limits };
+  }
+
+  /** Only called once `code` was dropped, which happens only when the spec can reload it. */
+  private reloadCode(): Promise<Uint8Array> {
+    return this.spec.reload?.() ?? Promise.resolve(NO_CODE);
   }
 
   private moveSoon(): void {
@@ -174,6 +197,8 @@ export class RemoteInstance implements Instance {
     w.dispose(this.remoteId);
   }
 }
+
+const NO_CODE = new Uint8Array(0);
 
 function failure(message: string, memoryUsedBytes: number): Outcome {
   return { status: 'failed', errorCode: OutcomeCodes.INSTANCE_FAILED, errorMessage: `the sandbox failed: ${message}`, cpuTimeUs: 0, memoryUsedBytes, instanceUsable: false };

@@ -23,6 +23,8 @@ const OOM_SCORE_ADJ = '500';
 
 const instances = new Map<string, Instance>();
 const calls = new Map<number, AbortController>();
+/** Per call, the `delivered` callbacks of its chunks sent and not yet credited by the server, oldest first. */
+const undelivered = new Map<number, Array<() => void>>();
 let manager: RuntimeManager | undefined;
 let starting: Promise<RuntimeManager> | undefined;
 const parentPid = process.ppid;
@@ -86,15 +88,22 @@ function execute(m: Extract<ToWorker, { type: 'execute' }>): void {
   calls.set(id, abort);
   const hooks = {
     onLog: (line: string) => send({ type: 'log', id, line }),
-    onChunk: (chunk: Extract<FromWorker, { type: 'chunk' }>['chunk']) => send({ type: 'chunk', id, chunk }),
+    onChunk: (chunk: Extract<FromWorker, { type: 'chunk' }>['chunk'], delivered: () => void) => {
+      let waiting = undelivered.get(id);
+      if (!waiting) undelivered.set(id, (waiting = []));
+      waiting.push(delivered);
+      send({ type: 'chunk', id, chunk });
+    },
   };
   instance.execute(m.call, hooks, abort.signal).then(
     (outcome) => {
       calls.delete(id);
+      undelivered.delete(id);
       send({ type: 'outcome', id, outcome });
     },
     (err) => {
       calls.delete(id);
+      undelivered.delete(id);
       send({ type: 'error', id, error: wire(err) });
     },
   );
@@ -108,6 +117,11 @@ async function handle(m: ToWorker, runtimes: RuntimeManager): Promise<void> {
     case 'cancel':
       calls.get(m.id)?.abort();
       return;
+    case 'credit': {
+      const waiting = undelivered.get(m.id);
+      for (const delivered of waiting?.splice(0, m.n) ?? []) delivered();
+      return;
+    }
     case 'dispose': {
       const instance = instances.get(m.instanceId);
       instances.delete(m.instanceId);

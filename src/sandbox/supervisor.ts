@@ -2,7 +2,8 @@
  * Supervisor: the sandbox worker processes of a server, kept alive and within their memory.
  *
  * - `config.sandboxWorkers` shared workers, plus, on demand, one dedicated worker per tenant (at
- *   most `config.maxTenantWorkers`; an idle one is retired to make room, or after instanceIdleMs).
+ *   most `config.maxTenantWorkers`; an idle one, even one holding idle instances, is retired to
+ *   make room for a new tenant, and one with no instances after instanceIdleMs).
  * - `pick` places a new instance on the least-loaded accepting worker (fewest live instances,
  *   instances being built and running calls), or on the tenant's own worker.
  * - A worker that exits without being asked is replaced, with exponential back-off while it keeps
@@ -190,7 +191,7 @@ export class Supervisor {
     let slot = this.tenants.get(tenant);
     if (!slot) {
       if (this.tenants.size >= this.config.maxTenantWorkers && !this.retireIdleTenant()) {
-        throw new SpearletError(ErrorCodes.CAPACITY_EXHAUSTED, `over capacity: all ${this.config.maxTenantWorkers} tenant sandbox workers are busy (maxTenantWorkers)`);
+        throw new SpearletError(ErrorCodes.CAPACITY_EXHAUSTED, `over capacity: all ${this.config.maxTenantWorkers} tenant sandbox workers are running calls (maxTenantWorkers)`);
       }
       slot = newSlot(tenant);
       this.tenants.set(tenant, slot);
@@ -200,15 +201,27 @@ export class Supervisor {
     return slot.worker?.accepting ? slot.worker : undefined;
   }
 
-  /** Frees a tenant slot whose worker has no instances and no calls; false if none is idle. */
+  /**
+   * Frees a tenant slot for a new tenant; false if every tenant worker is running or building
+   * something. Tenants are self-declared (task metadata), so holding a worker must not lock others
+   * out: a worker with no instances goes first, else the least recently used one whose instances
+   * are all idle. Those instances are not moved (that would take the slot back at once): each is
+   * rebuilt by its next call, which reports a cold start.
+   */
   private retireIdleTenant(): boolean {
-    let victim: Slot | undefined;
+    let empty: Slot | undefined;
+    let idle: Slot | undefined;
     for (const slot of this.tenants.values()) {
       const w = slot.worker;
-      if (w && load(w) > 0) continue;
-      if (!victim || slot.lastUsed < victim.lastUsed) victim = slot;
+      if (!w || load(w) === 0) {
+        if (!empty || slot.lastUsed < empty.lastUsed) empty = slot;
+      } else if (w.running === 0 && w.creating === 0) {
+        if (!idle || slot.lastUsed < idle.lastUsed) idle = slot;
+      }
     }
+    const victim = empty ?? idle;
     if (!victim) return false;
+    if (victim === idle) this.log.info({ tenant: victim.tenant, pid: victim.worker?.pid }, `tenant '${victim.tenant}' gives its idle sandbox worker way to a new tenant`);
     this.dropTenant(victim);
     return true;
   }

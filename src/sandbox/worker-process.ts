@@ -117,9 +117,9 @@ export class WorkerProcess {
     this.send({ type: 'init', config: options.config });
   }
 
-  /** True while new instances may be placed here. */
+  /** True while new instances may be placed here (not once it has been asked to go). */
   get accepting(): boolean {
-    return this.state === 'starting' || this.state === 'ready';
+    return !this.retiring && (this.state === 'starting' || this.state === 'ready');
   }
 
   get alive(): boolean {
@@ -251,7 +251,7 @@ export class WorkerProcess {
         if (p?.kind !== 'call') return;
         try {
           if (message.type === 'log') p.hooks.onLog(message.line);
-          else p.hooks.onChunk(message.chunk);
+          else p.hooks.onChunk(message.chunk, () => this.send({ type: 'credit', id: message.id, n: 1 }));
         } catch {
           // A hook's failure is the caller's problem, not the worker's.
         }

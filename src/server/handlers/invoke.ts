@@ -5,6 +5,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { encodeResult } from '../../core/codec.js';
 import type { SpearletCore } from '../../core/spearlet-core.js';
 import type { StreamSink } from '../../core/execution-manager.js';
+import { callerSignal } from '../../core/caller-cancel.js';
 import { invalidArgument } from '../../errors.js';
 import type { InvokeFunctionRequest__Output } from '../../generated/spearlet/InvokeFunctionRequest.js';
 import type { InvokeFunctionResponse } from '../../generated/spearlet/InvokeFunctionResponse.js';
@@ -38,11 +39,11 @@ function response(r: ExecutionRecord, success: boolean, message: string, estimat
 }
 
 export function invokeFunction(core: SpearletCore): Unary<InvokeFunctionRequest__Output, InvokeFunctionResponse> {
-  return unary(async (req) => {
+  return unary(async (req, call) => {
     const mode = modeOf(req);
     if (mode === 'STREAM') throw invalidArgument('execution_mode', 'STREAM is served by the StreamFunction RPC, not InvokeFunction');
     const input = toInvokeInput(req, mode);
-    const accepted = await core.executions.invoke(input);
+    const accepted = await core.executions.invoke(input, undefined, callerGone(call));
     if (mode === 'ASYNC' && !input.wait) {
       accepted.done.catch(() => undefined);
       const note = accepted.existing ? 'execution_id names an existing execution; nothing new runs' : 'execution accepted';
@@ -54,16 +55,21 @@ export function invokeFunction(core: SpearletCore): Unary<InvokeFunctionRequest_
   });
 }
 
-/** A sink that holds events until the RUNNING message is written, so it always comes first. */
+/**
+ * A sink that holds events until the RUNNING message is written, so it always comes first. A
+ * chunk counts as delivered when grpc-js has handed it to the HTTP/2 stream, which respects the
+ * client's flow control: a client that does not read stops the guest's generator (see
+ * ExecutionHooks.onChunk) instead of making the server buffer.
+ */
 class OrderedSink implements StreamSink {
-  private buffer: StreamExecutionResult[] | undefined = [];
+  private buffer: Array<{ msg: StreamExecutionResult; delivered?: () => void }> | undefined = [];
   executionId = '';
 
   constructor(private readonly call: grpc.ServerWritableStream<InvokeFunctionRequest__Output, StreamExecutionResult>) {}
 
-  private send(msg: StreamExecutionResult): void {
-    if (this.buffer) this.buffer.push(msg);
-    else if (!this.call.cancelled) this.call.write({ ...msg, executionId: this.executionId });
+  private send(msg: StreamExecutionResult, delivered?: () => void): void {
+    if (this.buffer) this.buffer.push({ msg, delivered });
+    else if (!this.call.cancelled) this.call.write({ ...msg, executionId: this.executionId }, (err: unknown) => err == null && delivered?.());
   }
 
   open(executionId: string): void {
@@ -71,11 +77,11 @@ class OrderedSink implements StreamSink {
     this.call.write({ executionId, status: 'EXECUTION_STATUS_RUNNING', metadata: { kind: 'status' } });
     const pending = this.buffer ?? [];
     this.buffer = undefined;
-    for (const msg of pending) this.send(msg);
+    for (const { msg, delivered } of pending) this.send(msg, delivered);
   }
 
-  chunk(value: Parameters<StreamSink['chunk']>[0]): void {
-    this.send({ status: 'EXECUTION_STATUS_RUNNING', chunkData: encodeResult(value), metadata: { kind: 'data' } });
+  chunk(value: Parameters<StreamSink['chunk']>[0], delivered: () => void): void {
+    this.send({ status: 'EXECUTION_STATUS_RUNNING', chunkData: encodeResult(value), metadata: { kind: 'data' } }, delivered);
   }
 
   log(line: string): void {
@@ -86,9 +92,11 @@ class OrderedSink implements StreamSink {
 export function streamFunction(core: SpearletCore) {
   return async (call: grpc.ServerWritableStream<InvokeFunctionRequest__Output, StreamExecutionResult>): Promise<void> => {
     try {
+      // Listened for from the start: a stream cancelled while it waits for a slot ends there.
+      const gone = callerGone(call);
       const input = toInvokeInput(call.request, 'STREAM');
       const sink = new OrderedSink(call);
-      const accepted = await core.executions.invoke(input, sink);
+      const accepted = await core.executions.invoke(input, sink, gone);
       const id = accepted.execution.executionId;
       if (accepted.existing) {
         const record = await accepted.done;
@@ -97,7 +105,6 @@ export function streamFunction(core: SpearletCore) {
         call.end();
         return;
       }
-      call.on('cancelled', () => void core.executions.cancel(id, 'the client cancelled the stream').catch(() => undefined));
       sink.open(id);
       const record = await accepted.done;
       if (!call.cancelled) {
@@ -108,6 +115,11 @@ export function streamFunction(core: SpearletCore) {
       call.emit('error', toServiceError(err));
     }
   };
+}
+
+/** Aborts when the client cancels the RPC (or its deadline passes, or its connection drops). */
+function callerGone(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): AbortSignal {
+  return callerSignal(call.cancelled, (listener) => call.once('cancelled', listener));
 }
 
 function finalMessage(r: ExecutionRecord): StreamExecutionResult {

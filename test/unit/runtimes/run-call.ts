@@ -57,7 +57,8 @@ export async function run(instance: Instance, functionName: string, options: Run
         logs.push(line);
         events.push(`log:${line}`);
       },
-      onChunk: (chunk) => {
+      onChunk: (chunk, delivered) => {
+        delivered();
         chunks.push(chunk);
         events.push(`chunk:${chunk.kind === 'string' || chunk.kind === 'json' ? chunk.value : chunk.kind}`);
       },
