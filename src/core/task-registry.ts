@@ -15,6 +15,7 @@ import { newTaskId } from './ids.js';
 import { type ArtifactAnalysis, type FirstCall, type Instance, type Outcome, withDefaultExport } from './runtime.js';
 import type { RuntimeManager } from './runtime-manager.js';
 import { instanceLimitsOf, resolveTaskLimits, tenantOf } from './task-limits.js';
+import { TaskVersions, identityOf, taskIdentity } from './task-versions.js';
 
 export interface RegisterInput {
   name: string;
@@ -44,8 +45,8 @@ const TASK_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export class TaskRegistry {
   private readonly tasks = new Map<string, TaskRecord>();
-  /** reuseKey(name, digest, tenant) → task id: the task a NEW_TASK registration reuses. */
-  private readonly reusable = new Map<string, string>();
+  /** The versions of each task name; a NEW_TASK registration identical to the current one reuses it. */
+  readonly versions = new TaskVersions();
   private readonly codeByDigest = new Map<string, Uint8Array>();
   /** Registrations under way, by name + digest, so two concurrent equal requests make one task. */
   private readonly registering = new Map<string, Promise<{ task: TaskRecord; created: boolean }>>();
@@ -65,6 +66,16 @@ export class TaskRegistry {
   /** Loads every stored task. Called once at start-up. */
   async load(): Promise<void> {
     for (const task of await this.store.allTasks()) this.remember(task);
+  }
+
+  /** The current version of a task name (EXISTING_TASK with only task_name); TASK_NOT_FOUND when none. */
+  resolveName(name: string): TaskRecord {
+    return this.require(this.versions.resolveName(name.trim()), 'task_name');
+  }
+
+  /** Whether a task is the current version of its name. */
+  isCurrent(task: TaskRecord): boolean {
+    return this.versions.isCurrent(task);
   }
 
   get(taskId: string): TaskRecord | undefined {
@@ -104,11 +115,12 @@ export class TaskRegistry {
     const tenant = tenantOf(spec.metadata ?? {});
     const { bytes, digest } = await resolveArtifact(spec, this.config);
 
-    const key = `${name}\0${digest}\0${tenant ?? ''}\0${input.taskId ?? ''}`;
+    const identity = identityOf(digest, spec.artifactType, spec.metadata ?? {});
+    const key = `${name}\0${identity}\0${tenant ?? ''}\0${input.taskId ?? ''}`;
     const pending = this.registering.get(key);
     if (pending) return pending;
     const work = (async () => {
-      const existing = input.taskId === undefined ? this.findReusable(name, digest, tenant) : undefined;
+      const existing = input.taskId === undefined ? this.findReusable(name, tenant, identity) : undefined;
       if (existing) {
         input.check?.(existing);
         return { task: existing, created: false };
@@ -133,6 +145,7 @@ export class TaskRegistry {
         // A runtime in this process leaves the first call to us: it runs on isolated-vm's thread
         // while the task is written here.
         if (first) firstOutcome ??= instance.execute(withDefaultExport(first.call, analysis), first.hooks, first.signal);
+        task.version = this.versions.reserve(name, tenant);
         await this.store.putTask(task, bytes);
         this.codeByDigest.set(digest, bytes);
         this.remember(task);
@@ -192,18 +205,18 @@ export class TaskRegistry {
   }
 
   /**
-   * The task a registration reuses: same name and artifact digest, and the same tenant, so one
-   * tenant can never be handed (and run on the sandbox workers of) another tenant's task.
+   * The task a registration reuses: the current version of the name in the same tenant (so one
+   * tenant can never be handed, and run on the sandbox workers of, another tenant's task), when it
+   * has the same artifact digest, artifact_type and metadata. Anything else is a new version.
    */
-  private findReusable(name: string, digest: string, tenant: string | undefined): TaskRecord | undefined {
-    const taskId = this.reusable.get(reuseKey(name, digest, tenant));
-    return taskId === undefined ? undefined : this.tasks.get(taskId);
+  private findReusable(name: string, tenant: string | undefined, identity: string): TaskRecord | undefined {
+    const taskId = this.versions.current(name, tenant);
+    const task = taskId === undefined ? undefined : this.tasks.get(taskId);
+    return task && taskIdentity(task) === identity ? task : undefined;
   }
 
   private remember(task: TaskRecord): void {
-    this.tasks.set(task.taskId, task);
-    const key = reuseKey(task.name, task.digest, tenantOf(task.artifact.metadata));
-    if (!this.reusable.has(key)) this.reusable.set(key, task.taskId);
+    this.tasks.set(task.taskId, this.versions.add(task));
   }
 
   /** The artifact bytes of a task (cached by digest). */
@@ -240,20 +253,11 @@ export class TaskRegistry {
     const task = this.require(taskId);
     const cleaned = await this.store.deleteTask(taskId, cleanup);
     this.tasks.delete(taskId);
-    const key = reuseKey(task.name, task.digest, tenantOf(task.artifact.metadata));
-    if (this.reusable.get(key) === taskId) {
-      this.reusable.delete(key);
-      // Another task can share the key (a caller-chosen task_id with the same name and bytes).
-      for (const t of this.tasks.values()) if (reuseKey(t.name, t.digest, tenantOf(t.artifact.metadata)) === key) this.remember(t);
-    }
+    this.versions.remove(task);
     if (![...this.tasks.values()].some((t) => t.digest === task.digest)) {
       this.codeByDigest.delete(task.digest);
       this.runtimes.byRuntimeName(task.runtime).evict?.(task.digest);
     }
     return cleaned;
   }
-}
-
-function reuseKey(name: string, digest: string, tenant: string | undefined): string {
-  return `${name}\0${digest}\0${tenant ?? ''}`;
 }
