@@ -16,6 +16,7 @@ import { type ArtifactAnalysis, type FirstCall, type Instance, type Outcome, wit
 import type { RuntimeManager } from './runtime-manager.js';
 import { instanceLimitsOf, resolveTaskLimits, tenantOf } from './task-limits.js';
 import { TaskVersions, identityOf, taskIdentity } from './task-versions.js';
+import { compileSource, sourceCompilerFor } from './source-compilers.js';
 
 export interface RegisterInput {
   name: string;
@@ -98,7 +99,8 @@ export class TaskRegistry {
   }
 
   /**
-   * Registers a task, or returns the existing one with the same name and artifact digest.
+   * Registers a task as the next version of its name, or returns the name's current version when
+   * it is identical (artifact digest, artifact_type, metadata); see task-versions.ts.
    * Throws INVALID_ARGUMENT / UNKNOWN_ARTIFACT_TYPE / INVALID_ARTIFACT / CHECKSUM_MISMATCH /
    * ARTIFACT_* errors before anything is stored.
    */
@@ -110,10 +112,13 @@ export class TaskRegistry {
       throw invalidArgument('task_id', 'must be 1-128 characters of A-Z a-z 0-9 . _ : -');
     }
     const spec = input.spec;
-    const runtime = this.runtimes.forArtifactType(spec.artifactType);
+    const compiler = sourceCompilerFor(spec.artifactType);
+    const runtime = this.runtimes.forArtifactType(compiler?.target ?? spec.artifactType);
     const limits = resolveTaskLimits(spec.metadata ?? {}, this.config);
     const tenant = tenantOf(spec.metadata ?? {});
-    const { bytes, digest } = await resolveArtifact(spec, this.config);
+    const resolved = await resolveArtifact(spec, this.config);
+    // TypeScript and multi-module artifacts: the task stores and runs the compiled JavaScript.
+    const { bytes, digest } = compiler ? await compileSource(compiler, resolved.bytes) : resolved;
 
     const identity = identityOf(digest, spec.artifactType, spec.metadata ?? {});
     const key = `${name}\0${identity}\0${tenant ?? ''}\0${input.taskId ?? ''}`;
