@@ -1,3 +1,4 @@
+import type { StartupResults } from './startup.js';
 /**
  * The shape of a benchmark run's results, as written to bench/results/*.json.
  */
@@ -37,5 +38,7 @@ export interface BenchResults {
     /** By isolation mode: the no-op handler plus that mode's unavoidable work (FLOOR_TASK in peers.ts). */
     floors: Partial<Record<IsolationMode, { c1: LatencySummary; c32: LatencySummary }>>;
   };
+  /** CLI, server and sandbox worker start-up (bench/startup.ts). */
+  startup?: StartupResults;
   targets: TargetResult[];
 }
