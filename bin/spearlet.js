@@ -4,12 +4,13 @@
 // (isolated-vm's README; NODE_OPTIONS refuses that flag): for it this process replaces itself
 // with `node --no-node-snapshot …` (process.execve, same pid, so signals and the exit code are the
 // server's own). Client commands start one node process and skip the flag, which costs start-up.
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { enableCompileCache } from 'node:module';
+import * as nodeModule from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 // V8's code cache on disk (in the OS temp dir): later runs skip compiling the CLI and grpc-js.
-enableCompileCache();
+nodeModule.enableCompileCache?.();
 
 const main = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
 if (!fs.existsSync(main)) {
@@ -18,6 +19,12 @@ if (!fs.existsSync(main)) {
 }
 const args = process.argv.slice(2);
 if (args[0] === 'serve' && !process.execArgv.includes('--no-node-snapshot')) {
-  process.execve(process.execPath, [process.execPath, '--no-node-snapshot', ...process.execArgv, main, ...args], process.env);
+  const argv = ['--no-node-snapshot', ...process.execArgv, main, ...args];
+  if (typeof process.execve === 'function') process.execve(process.execPath, [process.execPath, ...argv], process.env);
+  // A Node without process.execve: a child, with signals and the exit code passed through.
+  const child = spawn(process.execPath, argv, { stdio: 'inherit' });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => (signal ? process.kill(process.pid, signal) : process.exit(code ?? 1)));
+} else {
+  await import(main);
 }
-await import(main);

@@ -109,7 +109,10 @@ async function byNameOrId<T>(req: InvokeFunctionRequest, call: (req: InvokeFunct
   } catch (err) {
     const field = (err as { metadata?: { get(key: string): unknown[] } }).metadata?.get('spearlet-field')[0];
     if (req.taskName === '' || req.taskName === undefined || req.invocationType !== 'INVOCATION_TYPE_EXISTING_TASK' || field !== 'task_name') throw err;
-    return call({ ...req, taskId: req.taskName, taskName: '' });
+    // Neither a name nor an id: the name's error says so best.
+    return call({ ...req, taskId: req.taskName, taskName: '' }).catch((again: { code?: number }) => {
+      throw again.code === 5 ? err : again;
+    });
   }
 }
 
