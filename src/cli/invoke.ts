@@ -55,7 +55,7 @@ options:
   --new-instance         force_new_instance
   --logs                 show the execution's log lines (stderr; in --json, a logs field)
   --raw                  write the result as it is: bytes as bytes, a string without a newline
-${TASK_HELP.replace(/--timeout MS {11}timeout_ms: the task's default execution timeout\n/, '')}
+${TASK_HELP.replace(/ {2}--timeout MS {11}timeout_ms: the task's default execution timeout\n/, '').replace('task options (', 'task options, for FILE (')}
 ${COMMON_HELP}
 
 exit status: 0 completed, 3 the execution ended otherwise (FAILED, TIMEOUT, ...), 1 the request
