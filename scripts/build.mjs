@@ -26,10 +26,13 @@ function sources(dir) {
 }
 
 const started = performance.now();
-fs.rmSync(out, { recursive: true, force: true });
+// Built beside dist/ and swapped in at the end, so a process running dist/ (a test's CLI, a server)
+// never sees it half-written.
+const next = `${out}.next-${process.pid}`;
+fs.rmSync(next, { recursive: true, force: true });
 await build({
   entryPoints: SOURCE_DIRS.flatMap(sources),
-  outdir: out,
+  outdir: next,
   outbase: root,
   bundle: false,
   format: 'esm',
@@ -38,10 +41,14 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
-for (const dir of COPIED_DIRS) fs.cpSync(path.join(root, dir), path.join(out, dir), { recursive: true });
+for (const dir of COPIED_DIRS) fs.cpSync(path.join(root, dir), path.join(next, dir), { recursive: true });
 // Node reads "type" from the nearest package.json: dist/ holds ES modules like the sources. The
 // version is what `spearlet --version` prints (it reads ../../package.json from src/cli/ and
 // dist/src/cli/ alike).
 const { version } = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-fs.writeFileSync(path.join(out, 'package.json'), `${JSON.stringify({ type: 'module', version }, null, 2)}\n`);
+fs.writeFileSync(path.join(next, 'package.json'), `${JSON.stringify({ type: 'module', version }, null, 2)}\n`);
+const old = `${out}.old-${process.pid}`;
+if (fs.existsSync(out)) fs.renameSync(out, old);
+fs.renameSync(next, out);
+fs.rmSync(old, { recursive: true, force: true });
 process.stderr.write(`built dist/ in ${Math.round(performance.now() - started)} ms\n`);

@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type TestServer, startTestServer } from './harness.js';
 
+// Each test spawns the CLI several times; on a loaded machine one spawn takes seconds.
+const SLOW = 120_000;
+
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 interface Run {
@@ -107,7 +110,7 @@ describe('spearlet deploy, versions and logs', () => {
     expect(table.stdout).toMatch(/^TASK ID\s+NAME\s+VERSION\s+TYPE/);
     expect(table.stdout).toMatch(new RegExp(`${v1Id}\\s+greeter\\s+1\\s+javascript`));
     expect(table.stdout).toMatch(/greeter\s+2 \*\s+javascript/);
-  });
+  }, SLOW);
 
   it('a TypeScript syntax error names the file, line and column; a missing import is refused', async () => {
     const bad = write('bad.ts', 'export default function f(): number {\n  return 1 +;\n}\n');
@@ -127,12 +130,12 @@ describe('spearlet deploy, versions and logs', () => {
     const raw = await cli(['invoke', 'bytes', '--raw']);
     expect(raw.code).toBe(0);
     expect([...raw.bytes]).toEqual([0, 1, 2, 255, 10]);
-  });
+  }, SLOW);
 
   it('logs --follow prints lines as the execution writes them and exits with its status', async () => {
     const file = write('ticker.js', [
       'export default async function ({ n }) {',
-      '  for (let i = 0; i < n; i++) { console.log(`tick ${i}`); await new Promise((r) => setTimeout(r, 300)); }',
+      '  for (let i = 0; i < n; i++) { console.log(`tick ${i}`); await new Promise((r) => setTimeout(r, 1500)); }',
       '  throw new Error("done ticking");',
       '}',
     ].join('\n'));
@@ -150,7 +153,7 @@ describe('spearlet deploy, versions and logs', () => {
     expect(arrivals.length).toBeGreaterThan(1);
     const after = await cli(['logs', executionId]);
     expect(after).toMatchObject({ code: 3, stdout: 'tick 0\ntick 1\ntick 2\ntick 3\ntick 4\n' });
-  });
+  }, SLOW);
 
   it('without a server the error says how to start one or where to point the CLI', async () => {
     const r = await cli(['tasks'], { SPEARLET_TARGET: '127.0.0.1:1' });

@@ -101,7 +101,8 @@ describe('spearlet CLI', () => {
   it('a refused request exits 1 with the server message', async () => {
     const r = await cli(['invoke', 'task-nope', '--fn', 'add']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("spearlet invoke: task_id: no task with id 'task-nope' (NOT_FOUND, TASK_NOT_FOUND)\n");
+    // Not a generated task id, so taken as a name (then tried as an id): the name's error.
+    expect(r.stderr).toBe("spearlet invoke: task_name: no task named 'task-nope' (NOT_FOUND, TASK_NOT_FOUND)\n");
     const down = await cli(['health'], { SPEARLET_TARGET: '127.0.0.1:1' });
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/cannot reach the server/);
