@@ -14,7 +14,8 @@ COPY src ./src
 COPY runtimes ./runtimes
 COPY proto ./proto
 COPY fixtures ./fixtures
-RUN npm run build && npm prune --omit=dev
+# The `node` package pins Node for npm scripts on developer machines; the image has its own Node.
+RUN npm run build && npm prune --omit=dev && rm -rf node_modules/node node_modules/.bin/node
 
 FROM node:24-bookworm-slim
 ENV NODE_ENV=production
