@@ -134,6 +134,11 @@ const jsModules: SourceCompiler = {
 
 const COMPILERS: Readonly<Record<string, SourceCompiler>> = { typescript, ts: typescript, 'js-modules': jsModules, modules: jsModules };
 
+/** Every compiled artifact type with the type it compiles to, for RuntimeManager.alias. */
+export function compiledArtifactTypes(): Array<[type: string, target: string]> {
+  return Object.entries(COMPILERS).map(([type, c]) => [type, c.target]);
+}
+
 /** The compiler of an artifact_type, or undefined when a runtime takes it as it is. */
 export function sourceCompilerFor(artifactType: string): SourceCompiler | undefined {
   return COMPILERS[artifactType.trim().toLowerCase()];

@@ -65,3 +65,11 @@ describe('server-side TypeScript and js-modules artifacts', () => {
     });
   });
 });
+
+describe('compiled artifact types are registered types', () => {
+  it('health and the unknown-type error list them', async () => {
+    const health = await t.client.getHealth({ includeDetails: true });
+    expect(health.details?.systemInfo.artifact_types.split(',')).toEqual(expect.arrayContaining(['typescript', 'ts', 'js-modules', 'modules', 'javascript']));
+    await expect(t.client.deployTask({ taskName: 'x', artifactSpec: spec('tsx', 'x') })).rejects.toMatchObject({ code: 3, details: expect.stringContaining('js-modules, modules, ts, typescript') });
+  });
+});
