@@ -7,6 +7,7 @@ export default defineConfig({
     pool: 'forks',
     execArgv: ['--no-node-snapshot'],
     include: ['test/**/*.test.ts'],
+    globalSetup: ['./test/build-dist.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     maxWorkers: 2,

@@ -1,3 +1,4 @@
+import type { StartupResults } from './startup.js';
 /**
  * The shape of a benchmark run's results, as written to bench/results/*.json.
  */
@@ -53,5 +54,7 @@ export interface BenchResults {
     /** Why workerd was not measured, when it was not. */
     workerdMissing?: string;
   };
+  /** CLI, server and sandbox worker start-up (bench/startup.ts). */
+  startup?: StartupResults;
   targets: TargetResult[];
 }

@@ -8,6 +8,7 @@ import type { Config } from './config.js';
 import { SpearletCore } from './core/spearlet-core.js';
 import { type Logger, silentLogger } from './logger.js';
 import { createRuntimeManager } from './runtimes.js';
+import { type HttpTrigger, startHttpTrigger } from './http/http-trigger.js';
 import { startMetricsServer, type MetricsServer } from './metrics/http-server.js';
 import { type LiveFigures, PrometheusMetrics } from './metrics/prometheus.js';
 import { timedStore } from './metrics/timed-store.js';
@@ -25,6 +26,8 @@ export interface RunningServer {
   readonly port: number;
   /** host:port of the Prometheus endpoint (GET /metrics), when config.metricsListen is set. */
   readonly metricsAddress: string | undefined;
+  /** host:port of the HTTP trigger, when config.httpListen is set. */
+  readonly httpAddress: string | undefined;
   /** Drains executions (bounded by shutdownGraceMs), stops gRPC and closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -40,6 +43,7 @@ export async function startServer(config: Config, log: Logger = silentLogger(), 
   const core = new SpearletCore(config, store, runtimes, log, metrics);
   let server: grpc.Server | undefined;
   let metricsServer: MetricsServer | undefined;
+  let httpTrigger: HttpTrigger | undefined;
   let health: HealthService | undefined;
   try {
     await core.start();
@@ -51,7 +55,9 @@ export async function startServer(config: Config, log: Logger = silentLogger(), 
       metrics.setLiveFigures(() => liveFigures(core));
       metricsServer = await startMetricsServer(config.metricsListen, metrics);
     }
+    if (config.httpListen !== undefined) httpTrigger = await startHttpTrigger(config.httpListen, core, config.maxHttpBodyBytes, log);
     const stopMetrics = metricsServer;
+    const stopHttp = httpTrigger;
     const host = config.listen.slice(0, config.listen.lastIndexOf(':'));
     const address = `${host}:${port}`;
     let closing: Promise<void> | undefined;
@@ -62,10 +68,14 @@ export async function startServer(config: Config, log: Logger = silentLogger(), 
       address,
       port,
       metricsAddress: metricsServer?.address,
+      httpAddress: httpTrigger?.address,
       close: () =>
         (closing ??= (async () => {
           healthService.drain();
+          // No new HTTP connections; calls in flight finish (or are cancelled) within the drain.
+          const httpClosed = stopHttp?.close();
           await core.shutdown(config.shutdownGraceMs);
+          await httpClosed;
           healthService.stop();
           await new Promise<void>((resolve) => grpcServer.tryShutdown(() => resolve()));
           await stopMetrics?.close();
@@ -76,6 +86,7 @@ export async function startServer(config: Config, log: Logger = silentLogger(), 
     health?.stop();
     server?.forceShutdown();
     await metricsServer?.close();
+    await httpTrigger?.close();
     await core.shutdown(0).catch(() => undefined);
     await store.close().catch(() => undefined);
     throw err;

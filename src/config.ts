@@ -16,6 +16,10 @@ export interface ConfigInput {
   dataDir?: string;
   artifactRoots?: string[];
   metricsListen?: string;
+  /** HOST:PORT of the HTTP trigger (src/http/); off when absent. */
+  httpListen?: string;
+  /** Largest HTTP trigger request body. */
+  maxHttpBodyBytes?: number;
   logLevel?: LogLevel;
   /** Hosts (exact, case-insensitive) http(s) artifact locations may name. */
   httpAllowHosts?: string[];
@@ -58,8 +62,9 @@ export interface ConfigInput {
 }
 
 export type Config = Readonly<
-  Required<Omit<ConfigInput, 'metricsListen' | 'artifactRoots' | 'httpAllowHosts'>> & {
+  Required<Omit<ConfigInput, 'metricsListen' | 'httpListen' | 'artifactRoots' | 'httpAllowHosts'>> & {
     metricsListen: string | undefined;
+    httpListen: string | undefined;
     artifactRoots: readonly string[];
     httpAllowHosts: readonly string[];
   }
@@ -72,6 +77,7 @@ export const DEFAULTS = {
   logLevel: 'info' as LogLevel,
   httpAllowHosts: [] as string[],
   maxArtifactBytes: 16 * 1024 * 1024,
+  maxHttpBodyBytes: 1024 * 1024,
   defaultTimeoutMs: 30_000,
   maxTimeoutMs: 300_000,
   defaultMemoryLimitMb: 128,
@@ -136,6 +142,8 @@ export function resolveConfig(input: ConfigInput = {}): Config {
   parseHostPort('listen', listen);
   const metricsListen = input.metricsListen;
   if (metricsListen !== undefined) parseHostPort('metricsListen', metricsListen);
+  const httpListen = input.httpListen;
+  if (httpListen !== undefined) parseHostPort('httpListen', httpListen);
   const dataDir = input.dataDir ?? d.dataDir;
   if (dataDir.trim() === '') fail('dataDir', 'must not be empty');
   const roots = input.artifactRoots && input.artifactRoots.length > 0 ? input.artifactRoots : d.artifactRoots;
@@ -155,6 +163,8 @@ export function resolveConfig(input: ConfigInput = {}): Config {
   const config = {
     listen,
     metricsListen,
+    httpListen,
+    maxHttpBodyBytes: int('maxHttpBodyBytes', input.maxHttpBodyBytes ?? d.maxHttpBodyBytes, 1),
     dataDir: path.resolve(dataDir),
     artifactRoots: Object.freeze(roots.map((r) => path.resolve(r))),
     logLevel: oneOf('logLevel', input.logLevel ?? d.logLevel, ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const),

@@ -9,6 +9,7 @@
  */
 import type { Config } from './config.js';
 import { RuntimeManager } from './core/runtime-manager.js';
+import { compiledArtifactTypes } from './core/source-compilers.js';
 import { type Logger, silentLogger } from './logger.js';
 import { descriptor as v8Descriptor } from '../runtimes/v8-isolate/descriptor.js';
 import { descriptor as wasmDescriptor } from '../runtimes/wasm/descriptor.js';
@@ -30,6 +31,7 @@ export async function createRuntimeManager(config: Config, log: Logger = silentL
   } else {
     await registerInProcessRuntimes(manager, config);
   }
+  for (const [type, target] of compiledArtifactTypes()) manager.alias([type], target);
   return manager;
 }
 

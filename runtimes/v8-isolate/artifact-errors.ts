@@ -29,7 +29,7 @@ export function compileError(err: unknown): SpearletError {
 
 export function importRefused(specifier: string): SpearletError {
   return invalid(
-    `import of '${specifier}' is not supported: a JavaScript artifact must be one ES module without imports`,
+    `import of '${specifier}' is not supported: a JavaScript artifact must be one ES module without imports; bundle it first (spearlet deploy FILE does, with esbuild) or send the modules as a js-modules artifact (docs/artifacts.md)`,
   );
 }
 

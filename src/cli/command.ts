@@ -4,13 +4,17 @@
  * the client it talks through.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { FunctionClient } from '../client/function-client.js';
+import type { FunctionClient } from '../client/function-client.js';
 import { type Paint, colorEnabled, paint } from './output.js';
+import { didYouMean } from './suggest.js';
 
 export const DEFAULT_TARGET = '127.0.0.1:50051';
 
-/** Exit codes: 0 ok, 1 error (RPC refused, unreachable, not found), 2 usage, 3 the execution did not complete / nothing to cancel. */
-export const Exit = { OK: 0, ERROR: 1, USAGE: 2, NOT_COMPLETED: 3 } as const;
+/**
+ * Exit codes: 0 ok, 1 error (RPC refused, unreachable, not found), 2 usage, 3 the execution ended
+ * other than COMPLETED / nothing to cancel, 4 the execution is still PENDING or RUNNING.
+ */
+export const Exit = { OK: 0, ERROR: 1, USAGE: 2, NOT_COMPLETED: 3, STILL_RUNNING: 4 } as const;
 
 /** A mistake in the command line. */
 export class UsageError extends Error {
@@ -61,7 +65,9 @@ export function parseFlags<O extends Options>(argv: string[], options: O, positi
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message.replace(/\. To specify a positional.*$/s, ''));
+    const message = (err as Error).message.replace(/\. To specify a positional.*$/s, '');
+    const unknown = /^Unknown option '--([^'=]+)'/.exec(message);
+    throw new UsageError(unknown ? `${message}${didYouMean(unknown[1], Object.keys(options), '--')}` : message);
   }
   const n = parsed.positionals.length;
   if (n < positionals.min) throw new UsageError(`missing ${positionals.names}`);
@@ -90,6 +96,8 @@ export function paintFor(io: Io, stream: 'stdout' | 'stderr' = 'stdout'): Paint 
 
 /** Runs `fn` with a client for the command's target and closes it afterwards. */
 export async function withClient<T>(values: { target?: string }, io: Io, fn: (client: FunctionClient) => Promise<T>): Promise<T> {
+  // Loaded on first use: grpc-js and the proto are most of a client command's start-up.
+  const { FunctionClient } = await import('../client/function-client.js');
   const client = new FunctionClient(targetOf(values, io.env));
   try {
     return await fn(client);

@@ -12,11 +12,22 @@ export interface ExecutionView {
   taskId: string;
   result: ExecutionResult__Output | null;
   logs?: string[];
+  /** --raw: a bytes result is written as its bytes, a string as it is (no newline added). */
+  raw?: boolean;
 }
 
-/** The exit code for an execution's status: 0 when COMPLETED, 3 when it ended otherwise. */
+/** The exit code for an execution's status: 0 COMPLETED, 4 still PENDING or RUNNING, 3 ended otherwise. */
 export function exitFor(result: ExecutionResult__Output | null): number {
-  return short(result?.status) === 'COMPLETED' ? Exit.OK : Exit.NOT_COMPLETED;
+  const status = short(result?.status);
+  if (status === 'COMPLETED') return Exit.OK;
+  return status === 'PENDING' || status === 'RUNNING' ? Exit.STILL_RUNNING : Exit.NOT_COMPLETED;
+}
+
+/** The result as --raw writes it: bytes as bytes, a string as it is, anything else as one line of JSON. */
+function rawValue(value: { type: string; value: unknown }): Uint8Array | string {
+  if (value.type === 'BytesValue') return Buffer.from(String(value.value), 'base64');
+  if (value.type === 'StringValue') return String(value.value);
+  return `${JSON.stringify(value.value)}\n`;
 }
 
 export function printExecution(view: ExecutionView, json: boolean, io: Io): number {
@@ -34,6 +45,6 @@ export function printExecution(view: ExecutionView, json: boolean, io: Io): numb
   io.stderr.write(`${statusText(short(r?.status), err)} ${err.bold(view.executionId)} ${err.dim(`task ${view.taskId} · ${facts.join(' · ')}`)}\n`);
   if (r?.errorCode || r?.errorMessage) io.stderr.write(`${err.red(r.errorCode || 'error')}: ${r.errorMessage}\n`);
   const value = resultValue(r?.result);
-  if (value) io.stdout.write(`${showValue(value)}\n`);
+  if (value) io.stdout.write(view.raw ? rawValue(value) : `${showValue(value)}\n`);
   return exitFor(r);
 }

@@ -81,6 +81,8 @@ export function taskJson(t: TaskInfo__Output): Record<string, unknown> {
   return {
     taskId: t.taskId,
     taskName: t.taskName,
+    version: t.metadata?.version === undefined ? null : Number(t.metadata.version),
+    current: t.metadata?.current === undefined ? null : t.metadata.current === 'true',
     artifactType: t.artifactSpec?.artifactType ?? '',
     location: t.artifactSpec?.location ?? '',
     checksum: t.artifactSpec?.checksum ?? '',

@@ -1,12 +1,12 @@
 /**
- * `spearlet invoke FILE|TASK_ID`: registers a local file as a task (sent inline) or calls an
- * existing task, in SYNC, ASYNC (followed, or not with --no-wait) or STREAM mode.
+ * `spearlet invoke NAME|TASK_ID|FILE`: calls the current version of a task name, a task by id, or
+ * registers a local file as a task (sent inline, bundled when it imports) and calls it; in SYNC,
+ * ASYNC (followed, or not with --no-wait) or STREAM mode.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import type { FunctionClient } from '../client/function-client.js';
 import { encodeTypedParam } from '../client/typed-params.js';
 import type { InvokeFunctionRequest } from '../generated/spearlet/InvokeFunctionRequest.js';
+import { TASK_HELP, TASK_OPTIONS, artifactOfFile, isFile, looksLikePath, taskMetadata } from './artifact-file.js';
 import { COMMON_HELP, COMMON_OPTIONS, type Command, Exit, type Io, UsageError, intFlag, paintFor, parseFlags, withClient } from './command.js';
 import { printExecution } from './execution-view.js';
 import { short } from './format.js';
@@ -15,12 +15,14 @@ import { parseEnvFlags, parseParamFlag } from './param-flags.js';
 import { startProgress } from './progress.js';
 import { streamInvocation } from './stream-view.js';
 
+/** What the server makes task ids look like; anything else that is not a file is taken as a task name. */
+const GENERATED_TASK_ID = /^task-[0-9A-HJKMNP-TV-Z]{26}$/;
+
 const OPTIONS = {
   ...COMMON_OPTIONS,
+  ...TASK_OPTIONS,
   fn: { type: 'string' },
   param: { type: 'string', multiple: true, short: 'p' },
-  type: { type: 'string' },
-  name: { type: 'string' },
   async: { type: 'boolean' },
   'no-wait': { type: 'boolean' },
   stream: { type: 'boolean' },
@@ -29,49 +31,49 @@ const OPTIONS = {
   'execution-id': { type: 'string' },
   'new-instance': { type: 'boolean' },
   logs: { type: 'boolean' },
+  raw: { type: 'boolean' },
 } as const;
 
-const TYPE_BY_EXTENSION: Record<string, string> = { '.js': 'javascript', '.mjs': 'javascript', '.wasm': 'wasm' };
+const HELP = `usage: spearlet invoke NAME|TASK_ID|FILE [options]
 
-const HELP = `usage: spearlet invoke FILE|TASK_ID [options]
-
-Calls a function. FILE (a local .js/.mjs/.wasm file) is registered as a task, its bytes sent
-inline; anything else is taken as a task id. The result goes to stdout, the status line to stderr.
+Calls a function. NAME calls the current (newest) version of the task of that name; TASK_ID a
+task by id (also an older version); FILE (a local .js/.mjs/.ts/.wasm file) is registered as a
+task, its bytes sent inline (bundled with esbuild when it imports other files), then called. The
+result goes to stdout, the status line to stderr.
 
 options:
   --fn NAME              the function (default: the default export, else 'handler')
   -p, --param K=V        a parameter (repeatable); typed: K:int=3 K:float=1.5 K:bool=true
                          K:json='{"a":1}' K:bytes=@file K:string=text (also int32 uint32 int64
                          uint64 double struct list; untyped is a string)
-  --type TYPE            artifact_type of FILE (default from the extension: .js/.mjs javascript, .wasm wasm)
-  --name NAME            task name when registering FILE (default: the file name)
   --async                run ASYNC and follow it to the end (progress on a terminal)
   --no-wait              with --async: print the execution id and return at once
   --stream               StreamFunction: print each chunk as it arrives (Ctrl-C cancels)
-  --timeout MS           context.timeout_ms
+  --timeout MS           context.timeout_ms (this call's timeout)
   -e, --env K=V          context.environment (repeatable)
   --execution-id ID      a caller-chosen execution id (a repeated id returns the existing execution)
   --new-instance         force_new_instance
   --logs                 show the execution's log lines (stderr; in --json, a logs field)
+  --raw                  write the result as it is: bytes as bytes, a string without a newline
+${TASK_HELP.replace(/ {2}--timeout MS {11}timeout_ms: the task's default execution timeout\n/, '').replace('task options (', 'task options, for FILE (')}
 ${COMMON_HELP}
 
-exit status: 0 completed, 3 the execution ended otherwise (FAILED, TIMEOUT, ...), 1 the request was refused, 2 usage.
+exit status: 0 completed, 3 the execution ended otherwise (FAILED, TIMEOUT, ...), 1 the request
+was refused, 2 usage.
 
 examples:
   spearlet invoke fixtures/js/basics.js --fn add -p a:int=2 -p b:int=3
+  spearlet invoke orders --fn total -p id=42
   spearlet invoke task-01J... --fn greet -p name=ada --json
   spearlet invoke fixtures/js/streaming.js --fn count -p n:int=5 --stream`;
 
 type Values = ReturnType<typeof parseFlags<typeof OPTIONS>>['values'];
 
-function looksLikeFile(arg: string): boolean {
-  return arg.includes('/') || arg.includes(path.sep) || Object.keys(TYPE_BY_EXTENSION).includes(path.extname(arg));
-}
-
-/** The request for the command line (reads FILE). */
-export function buildRequest(target: string, v: Values): InvokeFunctionRequest {
+/** The request for the command line (reads, and maybe bundles, FILE). */
+export async function buildRequest(target: string, v: Values): Promise<InvokeFunctionRequest> {
   if (v['no-wait'] && !v.async) throw new UsageError('--no-wait needs --async');
   if (v.async && v.stream) throw new UsageError('--async and --stream exclude each other');
+  if (v.raw && (v.json || v.stream)) throw new UsageError('--raw applies to a SYNC or --async result, without --json');
   const req: InvokeFunctionRequest = {
     functionName: v.fn ?? '',
     parameters: (v.param ?? []).map((p) => encodeTypedParam(parseParamFlag(p))),
@@ -79,21 +81,39 @@ export function buildRequest(target: string, v: Values): InvokeFunctionRequest {
     forceNewInstance: v['new-instance'] ?? false,
   };
   if (v['execution-id'] !== undefined) req.executionId = v['execution-id'];
-  if (fs.existsSync(target) && fs.statSync(target).isFile()) {
-    const type = v.type ?? TYPE_BY_EXTENSION[path.extname(target).toLowerCase()];
-    if (!type) throw new UsageError(`cannot tell the artifact type of '${target}' from its extension; give --type`);
-    const bytes = fs.readFileSync(target);
+  if (isFile(target)) {
+    const { name, spec } = await artifactOfFile(target, v, taskMetadata(v, false));
     req.invocationType = 'INVOCATION_TYPE_NEW_TASK';
-    req.taskName = v.name ?? path.basename(target, path.extname(target));
-    req.artifactSpec = { artifactType: type, location: `data:application/octet-stream;base64,${bytes.toString('base64')}` };
+    req.taskName = name;
+    req.taskDescription = v.description ?? '';
+    req.artifactSpec = spec;
   } else {
-    if (looksLikeFile(target)) throw new UsageError(`no such file: '${target}' (give a file path or a task id)`);
-    if (v.type !== undefined || v.name !== undefined) throw new UsageError('--type and --name apply when invoking a file, not a task id');
+    if (looksLikePath(target)) throw new UsageError(`no such file: '${target}' (give a file path, a task name or a task id)`);
+    const taskFlags = Object.keys(TASK_OPTIONS).filter((k) => k !== 'timeout' && v[k as keyof Values] !== undefined);
+    if (taskFlags.length > 0) throw new UsageError(`--${taskFlags[0]} applies when invoking a file; to change a task, deploy it again`);
     req.invocationType = 'INVOCATION_TYPE_EXISTING_TASK';
-    req.taskId = target;
+    if (GENERATED_TASK_ID.test(target)) req.taskId = target;
+    else req.taskName = target;
   }
   req.executionMode = v.stream ? 'EXECUTION_MODE_STREAM' : v.async ? 'EXECUTION_MODE_ASYNC' : 'EXECUTION_MODE_SYNC';
   return req;
+}
+
+/**
+ * Runs `call` with the request; a name the server does not know is tried once more as a task id,
+ * for tasks registered with a caller-chosen id (create_if_not_exists).
+ */
+async function byNameOrId<T>(req: InvokeFunctionRequest, call: (req: InvokeFunctionRequest) => Promise<T>): Promise<T> {
+  try {
+    return await call(req);
+  } catch (err) {
+    const field = (err as { metadata?: { get(key: string): unknown[] } }).metadata?.get('spearlet-field')[0];
+    if (req.taskName === '' || req.taskName === undefined || req.invocationType !== 'INVOCATION_TYPE_EXISTING_TASK' || field !== 'task_name') throw err;
+    // Neither a name nor an id: the name's error says so best.
+    return call({ ...req, taskId: req.taskName, taskName: '' }).catch((again: { code?: number }) => {
+      throw again.code === 5 ? err : again;
+    });
+  }
 }
 
 async function logsOf(client: FunctionClient, executionId: string, wanted: boolean | undefined): Promise<string[] | undefined> {
@@ -102,7 +122,7 @@ async function logsOf(client: FunctionClient, executionId: string, wanted: boole
 }
 
 async function followAsync(client: FunctionClient, req: InvokeFunctionRequest, v: Values, io: Io): Promise<number> {
-  const accepted = await client.invoke(req);
+  const accepted = await byNameOrId(req, (r) => client.invoke(r));
   if (v['no-wait']) {
     const status = short(accepted.result?.status);
     if (v.json) io.stdout.write(toJson({ executionId: accepted.executionId, taskId: accepted.taskId, status, statusEndpoint: accepted.statusEndpoint }));
@@ -120,7 +140,7 @@ async function followAsync(client: FunctionClient, req: InvokeFunctionRequest, v
       progress.update(`${accepted.executionId} ${status}`);
       if (res.found && status !== 'PENDING' && status !== 'RUNNING') {
         progress.stop();
-        return printExecution({ executionId: accepted.executionId, taskId: accepted.taskId, result: res.result, logs: v.logs ? res.logs : undefined }, v.json ?? false, io);
+        return printExecution({ executionId: accepted.executionId, taskId: accepted.taskId, result: res.result, logs: v.logs ? res.logs : undefined, raw: v.raw }, v.json ?? false, io);
       }
       await new Promise((r) => setTimeout(r, interval));
     }
@@ -131,16 +151,16 @@ async function followAsync(client: FunctionClient, req: InvokeFunctionRequest, v
 
 export const invokeCommand: Command = {
   name: 'invoke',
-  summary: 'call a function of a local file or a task (SYNC, --async, --stream)',
+  summary: 'call a function of a task (by name or id) or of a local file (--async, --stream)',
   help: HELP,
   async run(argv, io) {
-    const { values: v, positionals } = parseFlags(argv, OPTIONS, { min: 1, max: 1, names: 'FILE or TASK_ID' });
-    const req = buildRequest(positionals[0], v);
+    const { values: v, positionals } = parseFlags(argv, OPTIONS, { min: 1, max: 1, names: 'a task NAME, TASK_ID or FILE' });
+    const req = await buildRequest(positionals[0], v);
     return withClient(v, io, async (client) => {
       if (v.stream) return streamInvocation(client, req, v.json ?? false, io);
       if (v.async) return followAsync(client, req, v, io);
-      const res = await client.invoke(req);
-      return printExecution({ executionId: res.executionId, taskId: res.taskId, result: res.result, logs: await logsOf(client, res.executionId, v.logs) }, v.json ?? false, io);
+      const res = await byNameOrId(req, (r) => client.invoke(r));
+      return printExecution({ executionId: res.executionId, taskId: res.taskId, result: res.result, logs: await logsOf(client, res.executionId, v.logs), raw: v.raw }, v.json ?? false, io);
     });
   },
 };

@@ -2,34 +2,11 @@
  * The `spearlet` command line. Each subcommand lives in its own module; this one dispatches,
  * prints help, and turns errors into messages and exit codes (1 error, 2 usage).
  */
-import { status as GrpcStatus } from '@grpc/grpc-js';
+import * as fs from 'node:fs';
 import { SpearletError } from '../errors.js';
-import { cancelCommand } from './cancel.js';
-import { type Command, CommandError, DEFAULT_TARGET, Exit, type Io, UsageError } from './command.js';
-import { conformanceCommand } from './conformance.js';
-import { deleteCommand } from './delete.js';
-import { executionsCommand } from './executions.js';
-import { healthCommand } from './health.js';
-import { invokeCommand } from './invoke.js';
-import { serveCommand } from './serve-command.js';
-import { statsCommand } from './stats.js';
-import { statusCommand } from './status.js';
-import { taskCommand } from './task.js';
-import { tasksCommand } from './tasks.js';
-
-const COMMANDS: readonly Command[] = [
-  serveCommand,
-  invokeCommand,
-  tasksCommand,
-  taskCommand,
-  deleteCommand,
-  executionsCommand,
-  statusCommand,
-  cancelCommand,
-  healthCommand,
-  statsCommand,
-  conformanceCommand,
-];
+import { CommandError, DEFAULT_TARGET, Exit, type Io, UsageError } from './command.js';
+import { COMMANDS } from './commands.js';
+import { didYouMean } from './suggest.js';
 
 const USAGE = `usage: spearlet <command> [options]
 
@@ -38,11 +15,18 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(12)} ${c.summary}`).join('\n')}
 
 Client commands talk to --target HOST:PORT (default ${DEFAULT_TARGET}, or $SPEARLET_TARGET) and
 print tables on a terminal (colours unless NO_COLOR), JSON with --json.
-Run 'spearlet <command> --help' for a command's options.
+Run 'spearlet <command> --help' for a command's options; 'spearlet --version' for the version.
 
 exit status: 0 ok, 1 error (the server refused, could not be reached, or found nothing),
-2 usage error, 3 an execution ended other than COMPLETED (invoke, status) or was not cancelled.
+2 usage error, 3 an execution ended other than COMPLETED (invoke, status, logs) or was not
+cancelled, 4 the execution is still PENDING or RUNNING (status, logs).
 `;
+
+/** The package version: package.json two levels up, in the sources and in dist/ alike (the build writes one there). */
+function version(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
+}
 
 interface GrpcError {
   code: number;
@@ -53,12 +37,21 @@ interface GrpcError {
 const isGrpcError = (err: unknown): err is GrpcError => err instanceof Error && typeof (err as { code?: unknown }).code === 'number' && 'details' in err;
 
 /** The message for an error, and its exit code. */
-function describeError(err: unknown, command: string): [string, number] {
+async function describeError(err: unknown, command: string, env: NodeJS.ProcessEnv): Promise<[string, number]> {
   if (err instanceof UsageError) return [`${err.message}\nrun 'spearlet ${command} --help' for usage`, Exit.USAGE];
   if (err instanceof CommandError) return [err.message, Exit.ERROR];
   if (isGrpcError(err)) {
+    // Loaded here: a command that got a gRPC error has loaded grpc-js already.
+    const { status: GrpcStatus } = await import('@grpc/grpc-js');
     const name = GrpcStatus[err.code] ?? String(err.code);
-    if (err.code === GrpcStatus.UNAVAILABLE && !err.metadata?.get('spearlet-error-code').length) return [`cannot reach the server: ${err.details.replace(/\s*Resolution note:\s*$/, '')}`, Exit.ERROR];
+    if (err.code === GrpcStatus.UNAVAILABLE && !err.metadata?.get('spearlet-error-code').length) {
+      const from = env.SPEARLET_TARGET ? ' (from $SPEARLET_TARGET)' : '';
+      return [
+        `cannot reach the server${from}: ${err.details.replace(/\s*Resolution note:\s*$/, '')}\n` +
+          `start one with 'spearlet serve' (or 'npm start'), or give the address of a running one with --target HOST:PORT or SPEARLET_TARGET (default ${DEFAULT_TARGET})`,
+        Exit.ERROR,
+      ];
+    }
     const code = err.metadata?.get('spearlet-error-code')[0];
     return [`${err.details} (${name}${code ? `, ${String(code)}` : ''})`, Exit.ERROR];
   }
@@ -68,16 +61,22 @@ function describeError(err: unknown, command: string): [string, number] {
 
 async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout.write(`spearlet ${version()}\n`);
+    return Exit.OK;
+  }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     const topic = name === 'help' ? COMMANDS.find((c) => c.name === rest[0]) : undefined;
-    (name === undefined ? io.stderr : io.stdout).write(topic ? `${topic.help}\n` : USAGE);
+    (name === undefined ? io.stderr : io.stdout).write(topic ? `${(await topic.load()).help}\n` : USAGE);
     return name === undefined ? Exit.USAGE : Exit.OK;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
-    io.stderr.write(`spearlet: unknown command '${name}'\n\n${USAGE}`);
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
+    const hint = didYouMean(name, COMMANDS.map((c) => c.name));
+    io.stderr.write(`spearlet: unknown command '${name}'${hint}\n\n${USAGE}`);
     return Exit.USAGE;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
     io.stdout.write(`${command.help}\n`);
     return Exit.OK;
@@ -85,7 +84,7 @@ async function main(argv: string[], io: Io): Promise<number> {
   try {
     return await command.run(rest, io);
   } catch (err) {
-    const [message, code] = describeError(err, command.name);
+    const [message, code] = await describeError(err, command.name, io.env);
     io.stderr.write(`spearlet ${command.name}: ${message}\n`);
     return code;
   }

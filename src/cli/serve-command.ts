@@ -17,6 +17,9 @@ options:
   --artifact-root DIR                where artifact paths may point (repeatable; default ./artifacts)
   --http-allow-host HOST             hosts http(s) artifact URLs may name (repeatable)
   --metrics-listen HOST:PORT         serve Prometheus metrics at http://HOST:PORT/metrics (off by default)
+  --http-listen HOST:PORT            HTTP trigger: POST /v1/tasks/{name-or-id}/{function} calls a task
+                                     (off by default; docs/http-trigger.md)
+  --max-http-body-bytes N            HTTP trigger request body cap (default 1 MiB)
   --log-level LEVEL                  trace debug info warn error fatal silent (default info); logs are
                                      JSON lines, pretty-printed when stdout is a terminal
   --max-artifact-bytes N             artifact size cap (default 16 MiB)

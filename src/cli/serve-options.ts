@@ -12,6 +12,8 @@ const OPTIONS = {
   'data-dir': ['dataDir', 'string'],
   'artifact-root': ['artifactRoots', 'list'],
   'metrics-listen': ['metricsListen', 'string'],
+  'http-listen': ['httpListen', 'string'],
+  'max-http-body-bytes': ['maxHttpBodyBytes', 'int'],
   'log-level': ['logLevel', 'string'],
   'http-allow-host': ['httpAllowHosts', 'list'],
   'max-artifact-bytes': ['maxArtifactBytes', 'int'],

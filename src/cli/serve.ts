@@ -13,6 +13,7 @@ export async function serve(argv: string[]): Promise<number> {
   const running = await startServer(config, log);
   log.info({ address: running.address, dataDir: config.dataDir, artifactRoots: config.artifactRoots, isolation: config.isolation }, `spearlet serving gRPC on ${running.address}`);
   if (running.metricsAddress) log.info({ metricsAddress: running.metricsAddress }, `Prometheus metrics on http://${running.metricsAddress}/metrics`);
+  if (running.httpAddress) log.info({ httpAddress: running.httpAddress }, `HTTP trigger on http://${running.httpAddress}/v1/tasks/{name-or-id}/{function}`);
   return new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {

@@ -16,7 +16,8 @@ options:
   --logs    also show the captured log lines
 ${COMMON_HELP}
 
-exit status: 0 completed, 3 not (yet) completed, 1 unknown id.`;
+exit status: 0 completed, 4 still PENDING or RUNNING, 3 ended otherwise (FAILED, TIMEOUT,
+CANCELLED), 1 unknown id.`;
 
 export const statusCommand: Command = {
   name: 'status',

@@ -10,7 +10,8 @@ const OPTIONS = { ...COMMON_OPTIONS, prefix: { type: 'string' }, limit: { type: 
 
 const HELP = `usage: spearlet tasks [--prefix P] [--limit N] [--all]
 
-Lists registered tasks, oldest first.
+Lists registered tasks, oldest first: each version of a name is a task of its own; VERSION
+says which one it is, and '*' marks the current version (what 'spearlet invoke NAME' calls).
 
 options:
   --prefix P     only tasks whose name starts with P
@@ -20,7 +21,7 @@ ${COMMON_HELP}`;
 
 export const tasksCommand: Command = {
   name: 'tasks',
-  summary: 'list tasks (--prefix, --limit, --all)',
+  summary: 'list tasks with their versions (--prefix, --limit, --all)',
   help: HELP,
   async run(argv, io) {
     const { values: v } = parseFlags(argv, OPTIONS, { min: 0, max: 0, names: '' });
@@ -40,8 +41,9 @@ export const tasksCommand: Command = {
       io.stderr.write('no tasks\n');
       return Exit.OK;
     }
-    const rows = tasks.map((t) => [t.taskId, t.taskName, t.artifactSpec?.artifactType ?? '', String(t.executionCount), t.lastStatus && short(t.lastStatus) !== 'UNKNOWN' ? statusText(t.lastStatus, p) : p.dim('-'), time(t.createdAt)]);
-    io.stdout.write(table(['TASK ID', 'NAME', 'TYPE', 'EXECUTIONS', 'LAST STATUS', 'CREATED'], rows, p));
+    const version = (t: TaskInfo__Output) => `${t.metadata?.version ?? '-'}${t.metadata?.current === 'true' ? ' *' : ''}`;
+    const rows = tasks.map((t) => [t.taskId, t.taskName, version(t), t.artifactSpec?.artifactType ?? '', String(t.executionCount), t.lastStatus && short(t.lastStatus) !== 'UNKNOWN' ? statusText(t.lastStatus, p) : p.dim('-'), time(t.createdAt)]);
+    io.stdout.write(table(['TASK ID', 'NAME', 'VERSION', 'TYPE', 'EXECUTIONS', 'LAST STATUS', 'CREATED'], rows, p));
     if (hasMore) io.stderr.write(p.dim(`more tasks: --all, or --limit with a higher N\n`));
     return Exit.OK;
   },

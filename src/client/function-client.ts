@@ -23,6 +23,10 @@ import type { ListExecutionsResponse__Output } from '../generated/spearlet/ListE
 import type { ListTasksRequest } from '../generated/spearlet/ListTasksRequest.js';
 import type { ListTasksResponse__Output } from '../generated/spearlet/ListTasksResponse.js';
 import type { StreamExecutionResult__Output } from '../generated/spearlet/StreamExecutionResult.js';
+import type { DeployTaskRequest } from '../generated/spearlet/DeployTaskRequest.js';
+import type { DeployTaskResponse__Output } from '../generated/spearlet/DeployTaskResponse.js';
+import type { ExecutionLogLine__Output } from '../generated/spearlet/ExecutionLogLine.js';
+import type { FollowExecutionLogsRequest } from '../generated/spearlet/FollowExecutionLogsRequest.js';
 import { loadProto } from '../server/proto.js';
 
 type UnaryMethod<Req, Res> = (req: Req, options?: { deadlineMs?: number }) => Promise<Res>;
@@ -53,6 +57,12 @@ export class FunctionClient {
   listExecutions = this.unary<ListExecutionsRequest, ListExecutionsResponse__Output>('ListExecutions');
   getHealth = this.unary<GetHealthRequest, GetHealthResponse__Output>('GetHealth');
   getStats = this.unary<GetStatsRequest, GetStatsResponse__Output>('GetStats');
+  deployTask = this.unary<DeployTaskRequest, DeployTaskResponse__Output>('DeployTask');
+
+  /** Opens FollowExecutionLogs; the returned call emits one 'data' message per log line, then the final one. */
+  followLogsCall(req: FollowExecutionLogsRequest): grpc.ClientReadableStream<ExecutionLogLine__Output> {
+    return this.raw.FollowExecutionLogs(req);
+  }
 
   /** Opens StreamFunction; the returned call emits 'data' messages and can be cancelled. */
   streamCall(req: InvokeFunctionRequest): grpc.ClientReadableStream<StreamExecutionResult__Output> {

@@ -25,6 +25,7 @@ import { newExecutionId, ulid } from './ids.js';
 import type { InstancePool } from './instance-pool.js';
 import { type InvocationPlan, type InvokeInput, invocationOf, planInvocation, requestedExecutionId } from './invocation-plan.js';
 import { LogBuffer } from './log-buffer.js';
+import { taskEnvironment } from './task-env.js';
 import { RidingCall, type StartedCall } from './riding-call.js';
 import type { Outcome } from './runtime.js';
 import type { TaskRegistry } from './task-registry.js';
@@ -275,6 +276,7 @@ export class TaskExecutionManager {
           paramList: plan.paramList,
           deadline: started + plan.timeoutMs,
           streaming: sink !== undefined,
+          taskEnv: taskEnvironment(plan.task.artifact.metadata),
         }),
         first,
         hooks: {
@@ -395,6 +397,12 @@ export class TaskExecutionManager {
     const live = this.live.get(executionId);
     if (live) return { ...live.record, logs: live.logs.toArray(), logsTruncated: live.logs.truncated };
     return this.store.getExecution(executionId);
+  }
+
+  /** The log buffer and completion of an execution still PENDING or RUNNING (FollowExecutionLogs). */
+  liveLogs(executionId: string): { logs: LogBuffer; done: Promise<ExecutionRecord> } | undefined {
+    const live = this.live.get(executionId);
+    return live && { logs: live.logs, done: live.done };
   }
 
   /**

@@ -11,6 +11,7 @@ import type { ExecutionMode, TaskLimits, TaskRecord } from '../store/records.js'
 import { decodeParameters } from './codec.js';
 import type { ExportInfo, FirstCall, Instance, Invocation, Outcome } from './runtime.js';
 import type { FirstCallRider, TaskRegistry } from './task-registry.js';
+import { callEnvironment } from './task-env.js';
 import type { ParamValue } from './values.js';
 
 export type InvocationTypeName = 'UNKNOWN' | 'NEW_TASK' | 'EXISTING_TASK';
@@ -75,14 +76,19 @@ async function resolveTask(input: InvokeInput, registry: TaskRegistry, check: (t
   if (type === 'UNKNOWN') {
     if (input.taskId !== '') type = 'EXISTING_TASK';
     else if (input.artifactSpec) type = 'NEW_TASK';
-    else throw invalidArgument('invocation_type', 'is UNKNOWN and neither task_id nor artifact_spec is set; give a task_id to call a task or an artifact_spec to register one');
+    else if (input.taskName !== '') type = 'EXISTING_TASK';
+    else throw invalidArgument('invocation_type', 'is UNKNOWN and neither task_id, task_name nor artifact_spec is set; give a task_id or task_name to call a task or an artifact_spec to register one');
   }
   if (type === 'NEW_TASK') {
     if (!input.artifactSpec) throw invalidArgument('artifact_spec', 'is required for a NEW_TASK invocation');
     const { task } = await registry.register({ name: input.taskName, description: input.taskDescription, spec: input.artifactSpec, check, first });
     return task;
   }
-  if (input.taskId === '') throw invalidArgument('task_id', 'is required for an EXISTING_TASK invocation');
+  if (input.taskId === '') {
+    // Only a name: the current (newest) version of that name.
+    if (input.taskName !== '') return registry.resolveName(input.taskName);
+    throw invalidArgument('task_id', 'is required for an EXISTING_TASK invocation (or task_name, for the current version of a name)');
+  }
   const task = registry.get(input.taskId);
   if (task) return task;
   if (input.createIfNotExists && input.artifactSpec) {
@@ -143,7 +149,7 @@ export async function planInvocation(input: InvokeInput, registry: TaskRegistry,
 /** The call a request makes, as a runtime receives it. */
 export function invocationOf(
   input: InvokeInput,
-  call: { executionId: string; taskId: string; functionName: string; params: Record<string, ParamValue>; paramList: ParamValue[]; deadline: number; streaming: boolean },
+  call: { executionId: string; taskId: string; functionName: string; params: Record<string, ParamValue>; paramList: ParamValue[]; deadline: number; streaming: boolean; taskEnv?: Record<string, string> },
 ): Invocation {
   return {
     executionId: call.executionId,
@@ -151,7 +157,7 @@ export function invocationOf(
     functionName: call.functionName,
     params: call.params,
     paramList: call.paramList,
-    env: input.context.environment,
+    env: callEnvironment(call.taskEnv, input.context.environment),
     headers: input.context.headers,
     sessionId: input.context.sessionId,
     userId: input.context.userId,

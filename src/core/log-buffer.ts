@@ -5,6 +5,8 @@
 export class LogBuffer {
   private readonly lines: string[] = [];
   private dropped = 0;
+  /** Followers told of each stored line (FollowExecutionLogs); none on the common path. */
+  private listeners: Set<(line: string) => void> | undefined;
 
   constructor(
     private readonly maxLines: number,
@@ -19,7 +21,14 @@ export class LogBuffer {
     }
     const stored = line.length > this.maxLineBytes ? `${line.slice(0, this.maxLineBytes)}… [line cut at ${this.maxLineBytes} characters]` : line;
     this.lines.push(stored);
+    if (this.listeners) for (const listener of this.listeners) listener(stored);
     return stored;
+  }
+
+  /** Calls `listener` with each line stored from now on; returns the function that stops it. */
+  follow(listener: (line: string) => void): () => void {
+    (this.listeners ??= new Set()).add(listener);
+    return () => this.listeners?.delete(listener);
   }
 
   get truncated(): boolean {

@@ -9,6 +9,7 @@ import type { Admission, Slot } from './admission.js';
 import { type FirstCallSource, type InvokeInput, invocationOf } from './invocation-plan.js';
 import type { LogBuffer } from './log-buffer.js';
 import type { FirstCall, Instance, Outcome } from './runtime.js';
+import { taskEnvironment } from './task-env.js';
 
 /** The first call, started on the instance it runs on. */
 export interface StartedCall {
@@ -44,6 +45,7 @@ export class RidingCall implements FirstCallSource {
         paramList: call.paramList,
         deadline: this.startedAt + call.timeoutMs,
         streaming: false,
+        taskEnv: taskEnvironment(input.artifactSpec?.metadata),
       }),
       hooks: { onLog: (line) => logs.push(line), onChunk: () => {} },
       signal: abort.signal,

@@ -25,6 +25,15 @@ export class RuntimeManager {
     for (const type of runtime.artifactTypes) this.byType.set(type.toLowerCase(), runtime);
   }
 
+  /**
+   * Serves more artifact types with the runtime of `target`: the types the server compiles into
+   * `target` first (core/source-compilers.ts), so health and error messages list them too.
+   */
+  alias(types: readonly string[], target: string): void {
+    const runtime = this.forArtifactType(target);
+    for (const type of types) if (!this.byType.has(type.toLowerCase())) this.byType.set(type.toLowerCase(), runtime);
+  }
+
   /** The runtime serving an artifact_type (case-insensitive); INVALID_ARGUMENT naming the known types. */
   forArtifactType(artifactType: string, field = 'artifact_spec.artifact_type'): Runtime {
     const runtime = this.byType.get(artifactType.trim().toLowerCase());

@@ -18,6 +18,8 @@ import { newTaskId } from './ids.js';
 import { type ArtifactAnalysis, type FirstCall, type Instance, type Outcome, withDefaultExport } from './runtime.js';
 import type { RuntimeManager } from './runtime-manager.js';
 import { instanceLimitsOf, resolveTaskLimits, tenantOf } from './task-limits.js';
+import { TaskVersions, identityOf, taskIdentity } from './task-versions.js';
+import { compileSource, sourceCompilerFor } from './source-compilers.js';
 
 export interface RegisterInput {
   name: string;
@@ -47,8 +49,8 @@ const TASK_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export class TaskRegistry {
   private readonly tasks = new Map<string, TaskRecord>();
-  /** reuseKey(name, digest, tenant) → task id: the task a NEW_TASK registration reuses. */
-  private readonly reusable = new Map<string, string>();
+  /** The versions of each task name; a NEW_TASK registration identical to the current one reuses it. */
+  readonly versions = new TaskVersions();
   /** Artifact bytes by digest, within config.artifactCacheBytes; absent when that is 0. */
   private readonly codeByDigest: LRUCache<string, Uint8Array> | undefined;
   /** Registrations under way, by name + digest, so two concurrent equal requests make one task. */
@@ -74,6 +76,16 @@ export class TaskRegistry {
     for (const task of await this.store.allTasks()) this.remember(task);
   }
 
+  /** The current version of a task name (EXISTING_TASK with only task_name); TASK_NOT_FOUND when none. */
+  resolveName(name: string): TaskRecord {
+    return this.require(this.versions.resolveName(name.trim()), 'task_name');
+  }
+
+  /** Whether a task is the current version of its name. */
+  isCurrent(task: TaskRecord): boolean {
+    return this.versions.isCurrent(task);
+  }
+
   get(taskId: string): TaskRecord | undefined {
     return this.tasks.get(taskId);
   }
@@ -94,7 +106,8 @@ export class TaskRegistry {
   }
 
   /**
-   * Registers a task, or returns the existing one with the same name and artifact digest.
+   * Registers a task as the next version of its name, or returns the name's current version when
+   * it is identical (artifact digest, artifact_type, metadata); see task-versions.ts.
    * Throws INVALID_ARGUMENT / UNKNOWN_ARTIFACT_TYPE / INVALID_ARTIFACT / CHECKSUM_MISMATCH /
    * ARTIFACT_* errors before anything is stored.
    */
@@ -106,16 +119,20 @@ export class TaskRegistry {
       throw invalidArgument('task_id', 'must be 1-128 characters of A-Z a-z 0-9 . _ : -');
     }
     const spec = input.spec;
-    const runtime = this.runtimes.forArtifactType(spec.artifactType);
+    const compiler = sourceCompilerFor(spec.artifactType);
+    const runtime = this.runtimes.forArtifactType(compiler?.target ?? spec.artifactType);
     const limits = resolveTaskLimits(spec.metadata ?? {}, this.config);
     const tenant = tenantOf(spec.metadata ?? {});
-    const { bytes, digest } = await resolveArtifact(spec, this.config);
+    const resolved = await resolveArtifact(spec, this.config);
+    // TypeScript and multi-module artifacts: the task stores and runs the compiled JavaScript.
+    const { bytes, digest } = compiler ? await compileSource(compiler, resolved.bytes) : resolved;
 
-    const key = `${name}\0${digest}\0${tenant ?? ''}\0${input.taskId ?? ''}`;
+    const identity = identityOf(digest, spec.artifactType, spec.metadata ?? {});
+    const key = `${name}\0${identity}\0${tenant ?? ''}\0${input.taskId ?? ''}`;
     const pending = this.registering.get(key);
     if (pending) return pending;
     const work = (async () => {
-      const existing = input.taskId === undefined ? this.findReusable(name, digest, tenant) : undefined;
+      const existing = input.taskId === undefined ? this.findReusable(name, tenant, identity) : undefined;
       if (existing) {
         input.check?.(existing);
         return { task: existing, created: false };
@@ -140,6 +157,7 @@ export class TaskRegistry {
         // A runtime in this process leaves the first call to us: it runs on isolated-vm's thread
         // while the task is written here.
         if (first) firstOutcome ??= instance.execute(withDefaultExport(first.call, analysis), first.hooks, first.signal);
+        task.version = this.versions.reserve(name, tenant);
         await this.store.putTask(task, bytes);
         this.codeByDigest?.set(digest, bytes);
         this.remember(task);
@@ -199,18 +217,18 @@ export class TaskRegistry {
   }
 
   /**
-   * The task a registration reuses: same name and artifact digest, and the same tenant, so one
-   * tenant can never be handed (and run on the sandbox workers of) another tenant's task.
+   * The task a registration reuses: the current version of the name in the same tenant (so one
+   * tenant can never be handed, and run on the sandbox workers of, another tenant's task), when it
+   * has the same artifact digest, artifact_type and metadata. Anything else is a new version.
    */
-  private findReusable(name: string, digest: string, tenant: string | undefined): TaskRecord | undefined {
-    const taskId = this.reusable.get(reuseKey(name, digest, tenant));
-    return taskId === undefined ? undefined : this.tasks.get(taskId);
+  private findReusable(name: string, tenant: string | undefined, identity: string): TaskRecord | undefined {
+    const taskId = this.versions.current(name, tenant);
+    const task = taskId === undefined ? undefined : this.tasks.get(taskId);
+    return task && taskIdentity(task) === identity ? task : undefined;
   }
 
   private remember(task: TaskRecord): void {
-    this.tasks.set(task.taskId, task);
-    const key = reuseKey(task.name, task.digest, tenantOf(task.artifact.metadata));
-    if (!this.reusable.has(key)) this.reusable.set(key, task.taskId);
+    this.tasks.set(task.taskId, this.versions.add(task));
   }
 
   /** The artifact bytes of a task: from the cache, else the store (then cached). */
@@ -260,20 +278,11 @@ export class TaskRegistry {
     const task = this.require(taskId);
     const cleaned = await this.store.deleteTask(taskId, cleanup);
     this.tasks.delete(taskId);
-    const key = reuseKey(task.name, task.digest, tenantOf(task.artifact.metadata));
-    if (this.reusable.get(key) === taskId) {
-      this.reusable.delete(key);
-      // Another task can share the key (a caller-chosen task_id with the same name and bytes).
-      for (const t of this.tasks.values()) if (reuseKey(t.name, t.digest, tenantOf(t.artifact.metadata)) === key) this.remember(t);
-    }
+    this.versions.remove(task);
     if (![...this.tasks.values()].some((t) => t.digest === task.digest)) {
       this.codeByDigest?.delete(task.digest);
       this.runtimes.byRuntimeName(task.runtime).evict?.(task.digest);
     }
     return cleaned;
   }
-}
-
-function reuseKey(name: string, digest: string, tenant: string | undefined): string {
-  return `${name}\0${digest}\0${tenant ?? ''}`;
 }

@@ -8,10 +8,14 @@ import type { CancelExecutionRequest as _spearlet_CancelExecutionRequest, Cancel
 import type { CancelExecutionResponse as _spearlet_CancelExecutionResponse, CancelExecutionResponse__Output as _spearlet_CancelExecutionResponse__Output } from './spearlet/CancelExecutionResponse.js';
 import type { DeleteTaskRequest as _spearlet_DeleteTaskRequest, DeleteTaskRequest__Output as _spearlet_DeleteTaskRequest__Output } from './spearlet/DeleteTaskRequest.js';
 import type { DeleteTaskResponse as _spearlet_DeleteTaskResponse, DeleteTaskResponse__Output as _spearlet_DeleteTaskResponse__Output } from './spearlet/DeleteTaskResponse.js';
+import type { DeployTaskRequest as _spearlet_DeployTaskRequest, DeployTaskRequest__Output as _spearlet_DeployTaskRequest__Output } from './spearlet/DeployTaskRequest.js';
+import type { DeployTaskResponse as _spearlet_DeployTaskResponse, DeployTaskResponse__Output as _spearlet_DeployTaskResponse__Output } from './spearlet/DeployTaskResponse.js';
 import type { ExecutionContext as _spearlet_ExecutionContext, ExecutionContext__Output as _spearlet_ExecutionContext__Output } from './spearlet/ExecutionContext.js';
 import type { ExecutionInfo as _spearlet_ExecutionInfo, ExecutionInfo__Output as _spearlet_ExecutionInfo__Output } from './spearlet/ExecutionInfo.js';
+import type { ExecutionLogLine as _spearlet_ExecutionLogLine, ExecutionLogLine__Output as _spearlet_ExecutionLogLine__Output } from './spearlet/ExecutionLogLine.js';
 import type { ExecutionResult as _spearlet_ExecutionResult, ExecutionResult__Output as _spearlet_ExecutionResult__Output } from './spearlet/ExecutionResult.js';
 import type { ExecutionStats as _spearlet_ExecutionStats, ExecutionStats__Output as _spearlet_ExecutionStats__Output } from './spearlet/ExecutionStats.js';
+import type { FollowExecutionLogsRequest as _spearlet_FollowExecutionLogsRequest, FollowExecutionLogsRequest__Output as _spearlet_FollowExecutionLogsRequest__Output } from './spearlet/FollowExecutionLogsRequest.js';
 import type { FunctionParameter as _spearlet_FunctionParameter, FunctionParameter__Output as _spearlet_FunctionParameter__Output } from './spearlet/FunctionParameter.js';
 import type { FunctionServiceClient as _spearlet_FunctionServiceClient, FunctionServiceDefinition as _spearlet_FunctionServiceDefinition } from './spearlet/FunctionService.js';
 import type { GetExecutionStatusRequest as _spearlet_GetExecutionStatusRequest, GetExecutionStatusRequest__Output as _spearlet_GetExecutionStatusRequest__Output } from './spearlet/GetExecutionStatusRequest.js';
@@ -51,12 +55,16 @@ export interface ProtoGrpcType {
     CancelExecutionResponse: MessageTypeDefinition<_spearlet_CancelExecutionResponse, _spearlet_CancelExecutionResponse__Output>
     DeleteTaskRequest: MessageTypeDefinition<_spearlet_DeleteTaskRequest, _spearlet_DeleteTaskRequest__Output>
     DeleteTaskResponse: MessageTypeDefinition<_spearlet_DeleteTaskResponse, _spearlet_DeleteTaskResponse__Output>
+    DeployTaskRequest: MessageTypeDefinition<_spearlet_DeployTaskRequest, _spearlet_DeployTaskRequest__Output>
+    DeployTaskResponse: MessageTypeDefinition<_spearlet_DeployTaskResponse, _spearlet_DeployTaskResponse__Output>
     ExecutionContext: MessageTypeDefinition<_spearlet_ExecutionContext, _spearlet_ExecutionContext__Output>
     ExecutionInfo: MessageTypeDefinition<_spearlet_ExecutionInfo, _spearlet_ExecutionInfo__Output>
+    ExecutionLogLine: MessageTypeDefinition<_spearlet_ExecutionLogLine, _spearlet_ExecutionLogLine__Output>
     ExecutionMode: EnumTypeDefinition
     ExecutionResult: MessageTypeDefinition<_spearlet_ExecutionResult, _spearlet_ExecutionResult__Output>
     ExecutionStats: MessageTypeDefinition<_spearlet_ExecutionStats, _spearlet_ExecutionStats__Output>
     ExecutionStatus: EnumTypeDefinition
+    FollowExecutionLogsRequest: MessageTypeDefinition<_spearlet_FollowExecutionLogsRequest, _spearlet_FollowExecutionLogsRequest__Output>
     FunctionParameter: MessageTypeDefinition<_spearlet_FunctionParameter, _spearlet_FunctionParameter__Output>
     FunctionService: SubtypeConstructor<typeof grpc.Client, _spearlet_FunctionServiceClient> & { service: _spearlet_FunctionServiceDefinition }
     GetExecutionStatusRequest: MessageTypeDefinition<_spearlet_GetExecutionStatusRequest, _spearlet_GetExecutionStatusRequest__Output>

@@ -14,9 +14,14 @@ import { ErrorCodes, OutcomeCodes, SpearletError } from '../errors.js';
 import { BatchedSender } from './batched-sender.js';
 import type { FromWorker, ToWorker, WireErrorInfo } from './protocol.js';
 
-/** The worker's entry module (TypeScript, run through tsx like the server). */
-const WORKER_ENTRY = fileURLToPath(new URL('./sandbox-worker.ts', import.meta.url));
-const TSX_LOADER = import.meta.resolve('tsx');
+/**
+ * The worker's entry module, in the form the server itself runs: the compiled sandbox-worker.js
+ * beside this file in dist/, or, when the server runs from the TypeScript sources (tests, tsx),
+ * sandbox-worker.ts through the tsx loader.
+ */
+const COMPILED = import.meta.url.endsWith('.js');
+const WORKER_ENTRY = fileURLToPath(new URL(COMPILED ? './sandbox-worker.js' : './sandbox-worker.ts', import.meta.url));
+const LOADER_ARGS = COMPILED ? [] : ['--import', import.meta.resolve('tsx')];
 /** How long a closed channel waits for the exit status before failing the worker's calls. */
 const EXIT_WAIT_MS = 50;
 
@@ -97,7 +102,7 @@ export class WorkerProcess {
     this.events = options.events;
     this.child = fork(WORKER_ENTRY, [], {
       serialization: 'advanced',
-      execArgv: ['--no-node-snapshot', '--import', TSX_LOADER, `--max-old-space-size=${options.heapMb}`],
+      execArgv: ['--no-node-snapshot', ...LOADER_ARGS, `--max-old-space-size=${options.heapMb}`],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: workerEnv(),
     });

@@ -9,6 +9,7 @@ import type { FunctionServiceHandlers } from '../generated/spearlet/FunctionServ
 import { parseHostPort } from '../config.js';
 import { cancelExecution, getExecutionStatus, listExecutions } from './handlers/executions.js';
 import { getHealth, getStats } from './handlers/health.js';
+import { deployTask, followExecutionLogs } from './handlers/deploy-logs.js';
 import { invokeFunction, streamFunction } from './handlers/invoke.js';
 import { deleteTask, getTask, listTasks } from './handlers/tasks.js';
 import { loadProto } from './proto.js';
@@ -25,6 +26,8 @@ export function functionServiceHandlers(core: SpearletCore): FunctionServiceHand
     DeleteTask: deleteTask(core),
     GetHealth: getHealth(core),
     GetStats: getStats(core),
+    DeployTask: deployTask(core),
+    FollowExecutionLogs: followExecutionLogs(core),
   };
 }
 

@@ -23,7 +23,13 @@ export function timestamp(ms: number | undefined): Timestamp | null {
   return { seconds: Math.floor(ms / 1000), nanos: (ms % 1000) * 1_000_000 };
 }
 
-export function taskInfo(t: TaskRecord, includeDetails = true): TaskInfo {
+/**
+ * @param current whether the task is its name's current version, when the caller knows: with the
+ *   task's `version` it goes into metadata (`version`, `current`) even without details.
+ */
+export function taskInfo(t: TaskRecord, includeDetails = true, current?: boolean): TaskInfo {
+  const versionInfo: Record<string, string> = t.version === undefined ? {} : { version: String(t.version) };
+  if (current !== undefined) versionInfo.current = String(current);
   return {
     taskId: t.taskId,
     taskName: t.name,
@@ -44,8 +50,9 @@ export function taskInfo(t: TaskRecord, includeDetails = true): TaskInfo {
           min_instances: String(t.limits.minInstances),
           max_instances: String(t.limits.maxInstances),
           max_concurrency: String(t.limits.maxConcurrency),
+          ...versionInfo,
         }
-      : {},
+      : versionInfo,
   };
 }
 

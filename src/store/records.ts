@@ -43,6 +43,8 @@ export interface TaskRecord {
   updatedAt: number;
   executionCount: number;
   lastStatus?: ExecutionStatus;
+  /** 1, 2, 3 … among the tasks registered under this name (and tenant); see core/task-versions.ts. Absent in records written before versions existed. */
+  version?: number;
 }
 
 /** A result value as it goes on the wire: google.protobuf.Any, bytes base64-encoded. */

@@ -56,7 +56,7 @@ describe('spearlet CLI', () => {
   it('usage mistakes exit 2 with a pointer to --help', async () => {
     const missing = await cli(['invoke']);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/spearlet invoke: missing FILE or TASK_ID\nrun 'spearlet invoke --help'/);
+    expect(missing.stderr).toMatch(/spearlet invoke: missing a task NAME, TASK_ID or FILE\nrun 'spearlet invoke --help'/);
     const badParam = await cli(['invoke', basics, '-p', 'a:int=1.5']);
     expect(badParam.code).toBe(2);
     expect(badParam.stderr).toContain("--param a: '1.5' is not an integer");
@@ -101,7 +101,8 @@ describe('spearlet CLI', () => {
   it('a refused request exits 1 with the server message', async () => {
     const r = await cli(['invoke', 'task-nope', '--fn', 'add']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("spearlet invoke: task_id: no task with id 'task-nope' (NOT_FOUND, TASK_NOT_FOUND)\n");
+    // Not a generated task id, so taken as a name (then tried as an id): the name's error.
+    expect(r.stderr).toBe("spearlet invoke: task_name: no task named 'task-nope' (NOT_FOUND, TASK_NOT_FOUND)\n");
     const down = await cli(['health'], { SPEARLET_TARGET: '127.0.0.1:1' });
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/cannot reach the server/);
@@ -116,7 +117,7 @@ describe('spearlet CLI', () => {
     const id = accepted.stdout.trim();
     expect(id).toMatch(/^exec-/);
     const running = await cli(['status', id, '--json']);
-    expect(running.code).toBe(3);
+    expect(running.code).toBe(4); // still running, not failed
     expect(json(running).status).toMatch(/PENDING|RUNNING/);
     const cancelled = await cli(['cancel', id, '--reason', 'from the cli']);
     expect(cancelled.code).toBe(0);
@@ -163,7 +164,7 @@ describe('spearlet CLI', () => {
     const names = (json(all).tasks as Array<{ taskName: string }>).map((x) => x.taskName);
     expect(names).toEqual(expect.arrayContaining(['cli-basics', 'cli-lifecycle']));
     const table = await cli(['tasks', '--prefix', 'cli-']);
-    expect(table.stdout).toMatch(/^TASK ID\s+NAME\s+TYPE\s+EXECUTIONS\s+LAST STATUS\s+CREATED\n/);
+    expect(table.stdout).toMatch(/^TASK ID\s+NAME\s+VERSION\s+TYPE\s+EXECUTIONS\s+LAST STATUS\s+CREATED\n/);
     expect(table.stdout).toContain('cli-lifecycle');
     const one = await cli(['task', lifecycle]);
     expect(one.code).toBe(0);

@@ -6,6 +6,10 @@ import type { CancelExecutionRequest as _spearlet_CancelExecutionRequest, Cancel
 import type { CancelExecutionResponse as _spearlet_CancelExecutionResponse, CancelExecutionResponse__Output as _spearlet_CancelExecutionResponse__Output } from '../spearlet/CancelExecutionResponse.js';
 import type { DeleteTaskRequest as _spearlet_DeleteTaskRequest, DeleteTaskRequest__Output as _spearlet_DeleteTaskRequest__Output } from '../spearlet/DeleteTaskRequest.js';
 import type { DeleteTaskResponse as _spearlet_DeleteTaskResponse, DeleteTaskResponse__Output as _spearlet_DeleteTaskResponse__Output } from '../spearlet/DeleteTaskResponse.js';
+import type { DeployTaskRequest as _spearlet_DeployTaskRequest, DeployTaskRequest__Output as _spearlet_DeployTaskRequest__Output } from '../spearlet/DeployTaskRequest.js';
+import type { DeployTaskResponse as _spearlet_DeployTaskResponse, DeployTaskResponse__Output as _spearlet_DeployTaskResponse__Output } from '../spearlet/DeployTaskResponse.js';
+import type { ExecutionLogLine as _spearlet_ExecutionLogLine, ExecutionLogLine__Output as _spearlet_ExecutionLogLine__Output } from '../spearlet/ExecutionLogLine.js';
+import type { FollowExecutionLogsRequest as _spearlet_FollowExecutionLogsRequest, FollowExecutionLogsRequest__Output as _spearlet_FollowExecutionLogsRequest__Output } from '../spearlet/FollowExecutionLogsRequest.js';
 import type { GetExecutionStatusRequest as _spearlet_GetExecutionStatusRequest, GetExecutionStatusRequest__Output as _spearlet_GetExecutionStatusRequest__Output } from '../spearlet/GetExecutionStatusRequest.js';
 import type { GetExecutionStatusResponse as _spearlet_GetExecutionStatusResponse, GetExecutionStatusResponse__Output as _spearlet_GetExecutionStatusResponse__Output } from '../spearlet/GetExecutionStatusResponse.js';
 import type { GetHealthRequest as _spearlet_GetHealthRequest, GetHealthRequest__Output as _spearlet_GetHealthRequest__Output } from '../spearlet/GetHealthRequest.js';
@@ -40,6 +44,20 @@ export interface FunctionServiceClient extends grpc.Client {
   deleteTask(argument: _spearlet_DeleteTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_spearlet_DeleteTaskResponse__Output>): grpc.ClientUnaryCall;
   deleteTask(argument: _spearlet_DeleteTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_spearlet_DeleteTaskResponse__Output>): grpc.ClientUnaryCall;
   deleteTask(argument: _spearlet_DeleteTaskRequest, callback: grpc.requestCallback<_spearlet_DeleteTaskResponse__Output>): grpc.ClientUnaryCall;
+  
+  DeployTask(argument: _spearlet_DeployTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_spearlet_DeployTaskResponse__Output>): grpc.ClientUnaryCall;
+  DeployTask(argument: _spearlet_DeployTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_spearlet_DeployTaskResponse__Output>): grpc.ClientUnaryCall;
+  DeployTask(argument: _spearlet_DeployTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_spearlet_DeployTaskResponse__Output>): grpc.ClientUnaryCall;
+  DeployTask(argument: _spearlet_DeployTaskRequest, callback: grpc.requestCallback<_spearlet_DeployTaskResponse__Output>): grpc.ClientUnaryCall;
+  deployTask(argument: _spearlet_DeployTaskRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_spearlet_DeployTaskResponse__Output>): grpc.ClientUnaryCall;
+  deployTask(argument: _spearlet_DeployTaskRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_spearlet_DeployTaskResponse__Output>): grpc.ClientUnaryCall;
+  deployTask(argument: _spearlet_DeployTaskRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_spearlet_DeployTaskResponse__Output>): grpc.ClientUnaryCall;
+  deployTask(argument: _spearlet_DeployTaskRequest, callback: grpc.requestCallback<_spearlet_DeployTaskResponse__Output>): grpc.ClientUnaryCall;
+  
+  FollowExecutionLogs(argument: _spearlet_FollowExecutionLogsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_spearlet_ExecutionLogLine__Output>;
+  FollowExecutionLogs(argument: _spearlet_FollowExecutionLogsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_spearlet_ExecutionLogLine__Output>;
+  followExecutionLogs(argument: _spearlet_FollowExecutionLogsRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_spearlet_ExecutionLogLine__Output>;
+  followExecutionLogs(argument: _spearlet_FollowExecutionLogsRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_spearlet_ExecutionLogLine__Output>;
   
   GetExecutionStatus(argument: _spearlet_GetExecutionStatusRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_spearlet_GetExecutionStatusResponse__Output>): grpc.ClientUnaryCall;
   GetExecutionStatus(argument: _spearlet_GetExecutionStatusRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_spearlet_GetExecutionStatusResponse__Output>): grpc.ClientUnaryCall;
@@ -116,6 +134,10 @@ export interface FunctionServiceHandlers extends grpc.UntypedServiceImplementati
   
   DeleteTask: grpc.handleUnaryCall<_spearlet_DeleteTaskRequest__Output, _spearlet_DeleteTaskResponse>;
   
+  DeployTask: grpc.handleUnaryCall<_spearlet_DeployTaskRequest__Output, _spearlet_DeployTaskResponse>;
+  
+  FollowExecutionLogs: grpc.handleServerStreamingCall<_spearlet_FollowExecutionLogsRequest__Output, _spearlet_ExecutionLogLine>;
+  
   GetExecutionStatus: grpc.handleUnaryCall<_spearlet_GetExecutionStatusRequest__Output, _spearlet_GetExecutionStatusResponse>;
   
   GetHealth: grpc.handleUnaryCall<_spearlet_GetHealthRequest__Output, _spearlet_GetHealthResponse>;
@@ -137,6 +159,8 @@ export interface FunctionServiceHandlers extends grpc.UntypedServiceImplementati
 export interface FunctionServiceDefinition extends grpc.ServiceDefinition {
   CancelExecution: MethodDefinition<_spearlet_CancelExecutionRequest, _spearlet_CancelExecutionResponse, _spearlet_CancelExecutionRequest__Output, _spearlet_CancelExecutionResponse__Output>
   DeleteTask: MethodDefinition<_spearlet_DeleteTaskRequest, _spearlet_DeleteTaskResponse, _spearlet_DeleteTaskRequest__Output, _spearlet_DeleteTaskResponse__Output>
+  DeployTask: MethodDefinition<_spearlet_DeployTaskRequest, _spearlet_DeployTaskResponse, _spearlet_DeployTaskRequest__Output, _spearlet_DeployTaskResponse__Output>
+  FollowExecutionLogs: MethodDefinition<_spearlet_FollowExecutionLogsRequest, _spearlet_ExecutionLogLine, _spearlet_FollowExecutionLogsRequest__Output, _spearlet_ExecutionLogLine__Output>
   GetExecutionStatus: MethodDefinition<_spearlet_GetExecutionStatusRequest, _spearlet_GetExecutionStatusResponse, _spearlet_GetExecutionStatusRequest__Output, _spearlet_GetExecutionStatusResponse__Output>
   GetHealth: MethodDefinition<_spearlet_GetHealthRequest, _spearlet_GetHealthResponse, _spearlet_GetHealthRequest__Output, _spearlet_GetHealthResponse__Output>
   GetStats: MethodDefinition<_spearlet_GetStatsRequest, _spearlet_GetStatsResponse, _spearlet_GetStatsRequest__Output, _spearlet_GetStatsResponse__Output>

@@ -15,7 +15,12 @@ import { type Unary, unary } from './unary.js';
 export function listTasks(core: SpearletCore): Unary<ListTasksRequest__Output, ListTasksResponse> {
   return unary(async (req) => {
     const page = await core.listTasks(req.prefix, req.limit, req.startAfter);
-    return { tasks: page.items.map((t) => taskInfo(t, req.includeDetails)), hasMore: page.hasMore, nextStartAfter: page.nextStartAfter };
+    // The registry's record carries the version also of tasks stored before versions existed.
+    const tasks = page.items.map((stored) => {
+      const t = core.registry.get(stored.taskId) ?? stored;
+      return taskInfo(t, req.includeDetails, core.registry.isCurrent(t));
+    });
+    return { tasks, hasMore: page.hasMore, nextStartAfter: page.nextStartAfter };
   });
 }
 
@@ -25,7 +30,7 @@ export function getTask(core: SpearletCore): Unary<GetTaskRequest__Output, GetTa
     const task = core.registry.get(req.taskId);
     if (!task) return { found: false, executions: [], message: `no task with id '${req.taskId}'` };
     const executions = req.includeExecutions ? (await core.listExecutions(task.taskId, req.executionLimit || 10, '', undefined)).items : [];
-    return { found: true, task: taskInfo(task), executions: executions.map(executionInfo), message: 'task found' };
+    return { found: true, task: taskInfo(task, true, core.registry.isCurrent(task)), executions: executions.map(executionInfo), message: 'task found' };
   });
 }
 
