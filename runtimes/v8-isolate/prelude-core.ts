@@ -6,15 +6,22 @@
  * everything the prelude sends carries it so the host can drop messages of a finished call. The
  * host enters with `applyIgnored` (cheaper than a round trip), so every answer is a callback:
  * - host → `call(id, name, params, ctx, streaming)`; exactly one `hostDone(id, record)` follows,
- *   unless the isolate dies (the host learns that from `sentinel`) or the deadline passes. A call
- *   still running when `call` returns (it awaits something) first sends `hostParked(id)`: either
- *   way the host hears when the entry is over.
- * - host → `fire(id, timerId)`: a timer armed with `hostTimer(id, timerId, ms)` is due.
+ *   unless the isolate dies (the host learns that from `sentinel`) or the deadline passes.
+ * - host → `quiet(id)`, queued right after `call`: answers `hostQuiet(id)`, which the host can only
+ *   hear once the call's entry, microtasks included, is over. A call whose guest left work running
+ *   (say `(async () => { for (;;) await null })()`) has sent its record but never goes quiet.
+ * - host → `fire(id)`: the host's one timer of this call is due (armed with `hostTimer(id, ms)`).
+ *   The timers themselves live here; the host holds at most one per call, and hears about a new
+ *   one only when it is due before the one armed, at most MAX_ARMS_PER_ENTRY times per entry.
+ * - host → `ack(id, bytes)`: that many bytes of streamed chunks have left the host. A streaming
+ *   generator waits while more than CHUNK_WINDOW bytes are unacknowledged.
  * - host → `sentinel()`: a promise that never settles; isolated-vm rejects the host's side of it
  *   when the isolate is disposed, e.g. at its memory limit.
  * - prelude → `hostLog(id, line)`, `hostEmit(id, encodedChunk)`.
  * Records: `{ s: 1, v: EncodedValue, m }` (ok) or `{ s: 2, c: OutcomeCode, e: message, m }`
- * (failed); `m` is heap used + external bytes after the call.
+ * (failed); `m` is heap used + external bytes after the call. A call that ends holding more than
+ * the heap may (V8 places a large string in young large-object space past the limit; isolated-vm
+ * only notices at a later GC, by when it may be garbage) ends OUT_OF_MEMORY.
  *
  * JavaScript source spliced into the prelude closure (see prelude.ts). No backticks or dollar-brace.
  */
@@ -26,6 +33,16 @@ let nextTimerId = 1;
 let liveTimers = 0;
 let timers = ObjectCreate(null);
 const MAX_TIMERS = 10000;
+// The host's one timer of the current call is armed for this time (Infinity: none).
+let armedDue = Infinity;
+let armsThisEntry = 0;
+const MAX_ARMS_PER_ENTRY = 2;
+// Streamed chunk bytes the host has not acknowledged yet, and the generator waiting for room.
+let unackedBytes = 0;
+let roomWaiter = null;
+const CHUNK_WINDOW = 1048576;
+// The heap's own hard limit (isolated-vm's memory limit plus V8's young space), as V8 set it.
+const HEAP_LIMIT = ReflectApply(heapStatistics, selfIsolate, []).heap_size_limit;
 // Heap statistics cost about as much as a trivial call; a call that ran for less than this, soon
 // after the last sample, reports that sample instead.
 const MEMORY_SAMPLE_MS = 1;
@@ -64,12 +81,29 @@ function errorText(err) {
   }
 }
 
+/** Heap used + external bytes now (never the cached sample); -1 if it cannot be read. */
+function memoryNow() {
+  try {
+    const stats = ReflectApply(heapStatistics, selfIsolate, []);
+    return stats.used_heap_size + stats.externally_allocated_size;
+  } catch (e) {
+    return -1;
+  }
+}
+
+/**
+ * The ArrayBuffer allocator refused an allocation at the memory limit. A guest can throw the same
+ * RangeError itself, so the message alone proves nothing: the isolate must also hold at least half
+ * of what its heap may (a refused allocation asked for more than what was left). A forged one is
+ * the guest's own FUNCTION_ERROR, and is not retried.
+ */
 function isOutOfMemory(err) {
   try {
-    return err instanceof RangeError && err.message === 'Array buffer allocation failed';
+    if (!(err instanceof RangeError && err.message === 'Array buffer allocation failed')) return false;
   } catch (e) {
     return false;
   }
+  return memoryNow() * 2 >= HEAP_LIMIT;
 }
 
 function failure(code, message) {
@@ -118,7 +152,14 @@ function complete(id, record) {
   currentCall = 0;
   timers = ObjectCreate(null);
   liveTimers = 0;
+  armedDue = Infinity;
+  unackedBytes = 0;
+  roomWaiter = null;
   record.m = memoryUsed();
+  if (record.m > HEAP_LIMIT) {
+    record = failure('OUT_OF_MEMORY', 'it held ' + MathFloor(record.m / 1048576) + ' MB when the call ended');
+    record.m = memorySample;
+  }
   ReflectApply(PromiseThen, resolvedPromise, [() => hostDone(id, record)]);
 }
 
@@ -140,6 +181,21 @@ function reportUncaught(err) {
   if (id !== 0) complete(id, thrown(err));
 }
 
+/**
+ * Asks the host to enter fire() at due unless it already will before. Past MAX_ARMS_PER_ENTRY
+ * requests in one entry (timers set ever earlier, in a loop) it asks for "now" instead, which
+ * covers every later request of the entry: the host then holds one timer and hears one message
+ * per entry, however many timers the guest sets.
+ */
+function arm(due) {
+  if (currentCall === 0 || due >= armedDue) return;
+  const now = DateNow();
+  if (armsThisEntry >= MAX_ARMS_PER_ENTRY) due = now;
+  armsThisEntry++;
+  armedDue = due;
+  hostTimer(currentCall, due > now ? due - now : 0);
+}
+
 function addTimer(callback, delay, args, repeat) {
   if (typeof callback !== 'function') throw new TypeError('The "callback" argument must be of type function');
   if (liveTimers >= MAX_TIMERS) throw new RangeError('too many pending timers (' + MAX_TIMERS + ')');
@@ -148,9 +204,10 @@ function addTimer(callback, delay, args, repeat) {
   if (ms > 2147483647) ms = 2147483647;
   ms = MathFloor(ms);
   const timerId = nextTimerId++;
-  timers[timerId] = { callback, args, ms, repeat };
+  const due = DateNow() + ms;
+  timers[timerId] = { callback, args, ms, repeat, due };
   liveTimers++;
-  if (currentCall !== 0) hostTimer(currentCall, timerId, ms);
+  arm(due);
   return timerId;
 }
 
@@ -174,14 +231,52 @@ function queueMicrotask(callback) {
   }]);
 }
 
-/** Host entry: a timer is due. */
-function fire(id, timerId) {
+/**
+ * Host entry: the host's timer is due. Runs every timer due by now, earliest first (ties in the
+ * order they were set), then arms the host for the next one.
+ */
+function fire(id) {
   if (id !== currentCall) return;
-  const timer = timers[timerId];
-  if (timer === undefined) return;
-  if (timer.repeat) hostTimer(id, timerId, timer.ms);
-  else { delete timers[timerId]; liveTimers--; }
-  try { ReflectApply(timer.callback, undefined, timer.args); } catch (err) { reportUncaught(err); }
+  armedDue = Infinity;
+  armsThisEntry = 0;
+  const now = DateNow();
+  const due = [];
+  const ids = ObjectKeys(timers);
+  for (let i = 0; i < ids.length; i++) {
+    const timer = timers[ids[i]];
+    if (timer.due <= now) due[due.length] = NumberCtor(ids[i]);
+  }
+  ReflectApply(ArraySort, due, [(a, b) => timers[a].due - timers[b].due || a - b]);
+  for (let i = 0; i < due.length; i++) {
+    if (id !== currentCall) return;
+    const timer = timers[due[i]];
+    if (timer === undefined) continue;
+    if (timer.repeat) timer.due = now + timer.ms;
+    else { delete timers[due[i]]; liveTimers--; }
+    try { ReflectApply(timer.callback, undefined, timer.args); } catch (err) { reportUncaught(err); }
+  }
+  if (id !== currentCall) return;
+  let next = Infinity;
+  const left = ObjectKeys(timers);
+  for (let i = 0; i < left.length; i++) if (timers[left[i]].due < next) next = timers[left[i]].due;
+  arm(next);
+}
+
+/** Host entry: that many bytes of this call's streamed chunks have left the host. */
+function ack(id, bytes) {
+  if (id !== currentCall) return;
+  armsThisEntry = 0;
+  unackedBytes -= bytes;
+  if (unackedBytes <= CHUNK_WINDOW && roomWaiter !== null) {
+    const wake = roomWaiter;
+    roomWaiter = null;
+    wake();
+  }
+}
+
+/** Host entry, queued right after each call: the call's entry, microtasks included, is over. */
+function quiet(id) {
+  hostQuiet(id);
 }
 
 function isGeneratorFunction(fn) {
@@ -211,8 +306,22 @@ function takeChunk(id, value, streaming, chunks) {
   if (!streaming) { chunks[chunks.length] = value; return null; }
   const encoded = encodeValue(value);
   if (encoded.s === 2) return encoded;
+  unackedBytes += chunkBytes(encoded);
   hostEmit(id, encoded);
   return null;
+}
+
+/** What a chunk costs the host to hold (UTF-16 for strings). */
+function chunkBytes(encoded) {
+  if (encoded.kind === 'bytes') return encoded.value.byteLength;
+  if (encoded.kind === 'none') return 0;
+  return encoded.value.length * 2;
+}
+
+/** Resolves once the host has acknowledged enough streamed bytes (at once if it has). */
+function chunkRoom() {
+  if (unackedBytes <= CHUNK_WINDOW) return null;
+  return new Promise((resolve) => { roomWaiter = resolve; });
 }
 
 function closeQuietly(iterator) {
@@ -227,7 +336,8 @@ function runGenerator(id, fn, params, ctx, streaming) {
   const chunks = [];
   let iterator;
   try { iterator = fn(params, ctx); } catch (err) { return complete(id, thrown(err)); }
-  if (ObjectGetPrototypeOf(fn) === GeneratorFunctionPrototype) {
+  const isSync = ObjectGetPrototypeOf(fn) === GeneratorFunctionPrototype;
+  if (isSync && !streaming) {
     try {
       for (;;) {
         const step = iterator.next();
@@ -243,11 +353,16 @@ function runGenerator(id, fn, params, ctx, streaming) {
   (async () => {
     try {
       for (;;) {
-        const step = await iterator.next();
+        const step = isSync ? iterator.next() : await iterator.next();
         if (id !== currentCall) return;
         if (step.done) break;
         const bad = takeChunk(id, step.value, streaming, chunks);
         if (bad !== null) { closeQuietly(iterator); complete(id, bad); return; }
+        const room = chunkRoom();
+        if (room !== null) {
+          await room;
+          if (id !== currentCall) { closeQuietly(iterator); return; }
+        }
       }
       complete(id, generatorResult(chunks, streaming));
     } catch (err) {
@@ -292,6 +407,10 @@ function startCall(id, name, params, ctx, streaming) {
 function call(id, name, params, ctx, streaming) {
   currentCall = id;
   logLines = 0;
+  armedDue = Infinity;
+  armsThisEntry = 0;
+  unackedBytes = 0;
+  roomWaiter = null;
   callStarted = DateNow();
   try {
     startCall(id, name, params, ctx, streaming);
@@ -299,7 +418,6 @@ function call(id, name, params, ctx, streaming) {
     // Only reachable through a bug here or memory exhaustion: still answer the host.
     complete(id, isOutOfMemory(err) ? thrown(err) : failure('INSTANCE_FAILED', 'the sandbox failed: ' + errorText(err)));
   }
-  if (currentCall === id) hostParked(id);
 }
 
 /**

@@ -23,9 +23,10 @@ export interface CallSink {
   log(line: string): void;
   chunk(value: EncodedValue): void;
   done(record: CallRecord): void;
-  /** The call did not end within its entry (it awaits something): the entry is over. */
-  parked(): void;
-  timer(timerId: number, ms: number): void;
+  /** The call's entry into the isolate, microtasks included, is over (answer to `quiet`). */
+  quiet(): void;
+  /** The call's one host timer is to fire in `ms` (replacing the one armed before). */
+  timer(ms: number): void;
   catastrophic(message: string): void;
   /** The isolate was disposed without the host asking (isolated-vm: memory limit). */
   died(): void;
@@ -40,7 +41,13 @@ export interface SandboxOptions {
 }
 
 type PreludeFn = (...args: unknown[]) => unknown;
-type PreludeEntries = { load: ivm.Reference<PreludeFn>; call: ivm.Reference<PreludeFn>; fire: ivm.Reference<PreludeFn> };
+type PreludeEntries = {
+  load: ivm.Reference<PreludeFn>;
+  call: ivm.Reference<PreludeFn>;
+  fire: ivm.Reference<PreludeFn>;
+  ack: ivm.Reference<PreludeFn>;
+  quiet: ivm.Reference<PreludeFn>;
+};
 
 const RANDOM_MAX = 65536;
 /** Bound on the prelude's priming call (it takes well under a millisecond). */
@@ -115,12 +122,12 @@ export class Sandbox {
         forSink((sink, line: string) => sink.log(line)),
         forSink((sink, chunk: EncodedValue) => sink.chunk(chunk)),
         forSink((sink, record: CallRecord) => sink.done(record)),
-        forSink((sink, timerId: number, ms: number) => sink.timer(timerId, ms)),
+        forSink((sink, ms: number) => sink.timer(ms)),
         new ivm.Callback(randomBytes, { sync: true }),
         this.isolate,
         options.maxLogLines,
         options.maxLogLineChars,
-        forSink((sink) => sink.parked()),
+        forSink((sink) => sink.quiet()),
       ],
       { result: { reference: true } },
     )) as ivm.Reference<Record<string, PreludeFn>>;
@@ -130,6 +137,8 @@ export class Sandbox {
         load: api.getSync('load', { reference: true }),
         call: api.getSync('call', { reference: true }),
         fire: api.getSync('fire', { reference: true }),
+        ack: api.getSync('ack', { reference: true }),
+        quiet: api.getSync('quiet', { reference: true }),
       };
       // Calls are entered with applyIgnored, which reports nothing; this pending promise is how
       // the host hears that isolated-vm disposed the isolate (it rejects it as abandoned).

@@ -79,8 +79,11 @@ export interface Invocation {
 export interface ExecutionHooks {
   /** A console line / stderr line of the guest, as it happens. */
   onLog(line: string): void;
-  /** A streamed chunk (only when Invocation.streaming). */
-  onChunk(chunk: EncodedValue): void;
+  /**
+   * A streamed chunk (only when Invocation.streaming). A runtime that bounds what its guest may
+   * have in flight counts the chunk as held until the promise returned here (if any) settles.
+   */
+  onChunk(chunk: EncodedValue): void | PromiseLike<void>;
 }
 
 /** How a call ended. `instanceUsable=false` tells the pool to dispose the instance. */

@@ -61,7 +61,7 @@ function call(functionName: string, params: Record<string, ParamValue> = {}, opt
 function recorder(): ExecutionHooks & { events: string[]; chunks: EncodedValue[] } {
   const events: string[] = [];
   const chunks: EncodedValue[] = [];
-  return { events, chunks, onLog: (line) => events.push(`log:${line}`), onChunk: (c) => (chunks.push(c), events.push(`chunk:${c.kind === 'json' ? c.value : c.kind}`)) };
+  return { events, chunks, onLog: (line) => events.push(`log:${line}`), onChunk: (c) => void (chunks.push(c), events.push(`chunk:${c.kind === 'json' ? c.value : c.kind}`)) };
 }
 
 const never = new AbortController().signal;
