@@ -52,6 +52,14 @@ type PreludeEntries = {
 const RANDOM_MAX = 65536;
 /** Bound on the prelude's priming call (it takes well under a millisecond). */
 const PRIME_TIMEOUT_MS = 1_000;
+/**
+ * How long a disposed isolate has to let go of its sentinel. isolated-vm 7 can lose an isolate's
+ * thread without reporting a catastrophic error (V8 out of memory in a huge allocation such as
+ * `new Array(2 ** 26).fill(0)` under 64 MB): nothing it ran ever settles, disposing it returns, and
+ * the thread keeps a quarter of a core and its memory for good. An isolate whose sentinel is still
+ * pending this long after its disposal is reported as a catastrophe, so its process is replaced.
+ */
+export const LOST_AFTER_DISPOSE_MS = 2_000;
 
 /** The prelude as a function of its closure arguments (see prelude.ts). */
 const PRELUDE_FUNCTION = `(function ($0, $1, $2, $3, $4, $5, $6, $7, $8) {${PRELUDE_SOURCE}\n})`;
@@ -82,6 +90,8 @@ export class Sandbox {
   private entries: PreludeEntries | undefined;
   private loader: ivm.Module | undefined;
   private disposing = false;
+  /** The sentinel is pending (armed in init, let go when the isolate really ends). */
+  private sentinelHeld = false;
 
   private constructor(options: SandboxOptions) {
     this.memoryLimitMb = options.memoryLimitMb;
@@ -143,9 +153,13 @@ export class Sandbox {
       // Calls are entered with applyIgnored, which reports nothing; this pending promise is how
       // the host hears that isolated-vm disposed the isolate (it rejects it as abandoned).
       const sentinel = api.getSync('sentinel', { reference: true });
+      this.sentinelHeld = true;
       sentinel.apply(undefined, [], { result: { promise: true } }).then(
         () => {},
-        () => this.handleDeath(),
+        () => {
+          this.sentinelHeld = false;
+          this.handleDeath();
+        },
       );
       sentinel.release();
       const prime = api.getSync('prime', { reference: true });
@@ -208,6 +222,13 @@ export class Sandbox {
       this.isolate.dispose();
     } catch {
       // Already disposed by isolated-vm (memory limit) between the check and the call.
+    }
+    if (this.sentinelHeld) {
+      setTimeout(() => {
+        if (this.sentinelHeld && this.catastrophe === undefined) {
+          this.handleCatastrophe(`the isolate did not stop within ${LOST_AFTER_DISPOSE_MS} ms of its disposal: isolated-vm lost its thread`);
+        }
+      }, LOST_AFTER_DISPOSE_MS).unref();
     }
   }
 

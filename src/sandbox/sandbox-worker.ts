@@ -28,10 +28,11 @@ let manager: RuntimeManager | undefined;
 let starting: Promise<RuntimeManager> | undefined;
 const parentPid = process.ppid;
 
-const outbox = new BatchedSender<FromWorker>((batch) => {
+const outbox = new BatchedSender<FromWorker>((batch, written) => {
   // The server may close the channel at any moment (shutdown, or it died): a write that fails then
   // (EPIPE) is moot, and the 'disconnect' handler ends this process.
-  if (process.connected) process.send!(batch, undefined, {}, () => undefined);
+  if (process.connected) process.send!(batch, undefined, {}, () => written());
+  else written();
 });
 
 function send(message: FromWorker): void {
@@ -87,7 +88,8 @@ function execute(m: Extract<ToWorker, { type: 'execute' }>): void {
   calls.set(id, abort);
   const hooks = {
     onLog: (line: string) => send({ type: 'log', id, line }),
-    onChunk: (chunk: Extract<FromWorker, { type: 'chunk' }>['chunk']) => send({ type: 'chunk', id, chunk }),
+    // Held (against the guest's window of unacknowledged chunks) until written to the server.
+    onChunk: (chunk: Extract<FromWorker, { type: 'chunk' }>['chunk']) => outbox.sendTracked({ type: 'chunk', id, chunk }),
   };
   instance.execute(m.call, hooks, abort.signal).then(
     (outcome) => {

@@ -131,3 +131,24 @@ describe('memory limit', () => {
     expect(outcome).toMatchObject({ status: 'failed', errorCode: 'OUT_OF_MEMORY', instanceUsable: false });
   });
 });
+
+describe('an isolate isolated-vm loses', () => {
+  it('is reported as a catastrophe once it does not stop after its disposal; ordinary disposals are not', async () => {
+    const own = newRuntime();
+    try {
+      const source = 'export function explode() { return new Array(2 ** 26).fill(0).length; } export function spin() { for (;;) {} } export function ok() { return 1; }';
+      const [idle, spinning, exploding] = await Promise.all([instanceOf(own, source), instanceOf(own, source), instanceOf(own, source)]);
+      expect((await run(idle, 'ok')).outcome.status).toBe('completed');
+      idle.dispose();
+      expect((await run(spinning, 'spin', { timeoutMs: 300 })).outcome.errorCode).toBe('TIMEOUT');
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(own.catastrophicErrors).toBe(0);
+      const { outcome } = await run(exploding, 'explode', { timeoutMs: 1_000 });
+      expect(outcome.status).not.toBe('completed');
+      await new Promise((r) => setTimeout(r, 2_500));
+      expect(own.catastrophicErrors).toBe(1);
+    } finally {
+      await own.close();
+    }
+  }, 20_000);
+});
