@@ -6,9 +6,12 @@
  * callbacks, an isolate wedged in isolated-vm) sends none, and its memory can grow by hundreds of
  * MB a second. So the server reads each worker's resident set from /proc itself every
  * RSS_SAMPLE_MS:
- * - over `workerMemoryLimitMb`: the worker is drained (no new instances, replaced at once);
- * - still over it OVER_LIMIT_GRACE_MS later, or ever over HARD_LIMIT_FACTOR times it: SIGKILL. Its
- *   running calls end INSTANCE_FAILED at once, its warm instances rebuild elsewhere.
+ * - over `workerMemoryLimitMb`: the worker is drained (no new instances, replaced at once), and
+ *   its running calls may finish;
+ * - SIGKILL when it is over the ceiling and its heartbeats have stopped for STALE_HEARTBEAT_MS (its
+ *   main thread is stuck: nothing it runs will end by itself), or it is still over the ceiling
+ *   OVER_LIMIT_GRACE_MS later, or ever over HARD_LIMIT_FACTOR times it. Its running calls end
+ *   INSTANCE_FAILED at once, its warm instances rebuild elsewhere.
  * Drained workers (memory, catastrophic isolate failures) are capped at MAX_DRAINING: past that the
  * oldest is killed. A drained worker is killed once the last deadline of its running calls is
  * DEADLINE_GRACE_MS past: a drained worker's calls never outlive their deadlines by more.
@@ -17,7 +20,8 @@ import * as fs from 'node:fs';
 import type { WorkerProcess } from './worker-process.js';
 
 export const RSS_SAMPLE_MS = 250;
-export const OVER_LIMIT_GRACE_MS = 2_000;
+export const OVER_LIMIT_GRACE_MS = 10_000;
+export const STALE_HEARTBEAT_MS = 2_500;
 export const HARD_LIMIT_FACTOR = 2;
 export const MAX_DRAINING = 2;
 export const DEADLINE_GRACE_MS = 1_000;
@@ -65,7 +69,9 @@ export class WorkerLimits {
       this.overSince.set(w, since);
       const mb = Math.round(rss / (1024 * 1024));
       const limitMb = this.limitBytes / (1024 * 1024);
-      if (rss > this.limitBytes * HARD_LIMIT_FACTOR) {
+      if (now - w.lastHeartbeat > STALE_HEARTBEAT_MS) {
+        this.actions.kill(w, `its RSS of ${mb} MB is over workerMemoryLimitMb (${limitMb} MB) and it has sent no heartbeat for ${now - w.lastHeartbeat} ms`);
+      } else if (rss > this.limitBytes * HARD_LIMIT_FACTOR) {
         this.actions.kill(w, `its RSS of ${mb} MB is over ${HARD_LIMIT_FACTOR} × workerMemoryLimitMb (${limitMb} MB)`);
       } else if (now - since >= OVER_LIMIT_GRACE_MS) {
         this.actions.kill(w, `its RSS of ${mb} MB stayed over workerMemoryLimitMb (${limitMb} MB) for ${OVER_LIMIT_GRACE_MS} ms`);
