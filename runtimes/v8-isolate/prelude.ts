@@ -2,7 +2,7 @@
  * The prelude: JavaScript evaluated in every isolate before guest code, as the body of a function
  * the host calls once (sandbox.ts). Host callbacks arrive as its arguments ($0..$8) and never become
  * globals, so guest code cannot reach them; the closure returns the entry points the host keeps
- * references to (`load`, `call`, `fire`, `ack`, `quiet`, `sentinel`). Intrinsics are captured (and shadowed by closure-scoped
+ * references to (`load`, `call`, `fire`, `ack`, `quiet`, `sentinel`; timers, the chunk window and `quiet` are in prelude-bounds.ts). Intrinsics are captured (and shadowed by closure-scoped
  * constants) before any guest code runs, so a guest that patches built-ins only affects its own
  * values, never the host protocol.
  *
@@ -16,6 +16,7 @@
  *   $6 max log lines per call, $7 max characters per log line
  *   $8 hostQuiet(id)           ignored callback
  */
+import { BOUNDS_SOURCE } from './prelude-bounds.js';
 import { CLOCK_SOURCE } from './prelude-clock.js';
 import { CONSOLE_SOURCE } from './prelude-console.js';
 import { CORE_SOURCE } from './prelude-core.js';
@@ -83,4 +84,4 @@ return { load, call, fire, ack, quiet, sentinel, prime };
 `;
 
 /** Source of the prelude closure. */
-export const PRELUDE_SOURCE = HEADER + CORE_SOURCE + CONSOLE_SOURCE + WEB_SOURCE + CLOCK_SOURCE + FOOTER;
+export const PRELUDE_SOURCE = HEADER + CORE_SOURCE + BOUNDS_SOURCE + CONSOLE_SOURCE + WEB_SOURCE + CLOCK_SOURCE + FOOTER;
