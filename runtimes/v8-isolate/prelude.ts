@@ -2,7 +2,8 @@
  * The prelude: JavaScript evaluated in every isolate before guest code, as the body of a function
  * the host calls once (sandbox.ts). Host callbacks arrive as its arguments ($0..$8) and never become
  * globals, so guest code cannot reach them; the closure returns the entry points the host keeps
- * references to (`load`, `call`, `fire`, `ack`, `quiet`, `sentinel`; timers, the chunk window and `quiet` are in prelude-bounds.ts). Intrinsics are captured (and shadowed by closure-scoped
+ * references to (`load`, `call`, `fire`, `ack`, `quiet`, `sentinel`; timers, the chunk window
+ * and `quiet` are in prelude-bounds.ts). Intrinsics are captured (and shadowed by closure-scoped
  * constants) before any guest code runs, so a guest that patches built-ins only affects its own
  * values, never the host protocol.
  *
