@@ -2,6 +2,14 @@
  * One call running on a V8 instance: starts it in the isolate, forwards logs and chunks, runs the
  * guest's timers, enforces the deadline and the abort signal, and settles exactly once.
  *
+ * A call settles when its record has come back AND the isolate has gone quiet (every entry of the
+ * call, microtasks included, is over). A guest that left work running after its call ended has
+ * QUIET_GRACE_MS to finish it; past that its instance is disposed, so it never returns to the pool
+ * still spinning (the result it returned is still reported). What the guest makes this thread
+ * hold is bounded: one timer per call (the prelude keeps the guest's timers), and streamed chunks
+ * credited back to the prelude once they have left for the client, which stops a generator past
+ * its window of uncredited chunks (flow control, prelude-core.ts).
+ *
  * isolated-vm's own `timeout` only covers synchronous execution, so the deadline is a host timer
  * that disposes the isolate: it ends synchronous loops (running on isolated-vm's thread while this
  * thread is free), loops after an `await`, and promises that never settle alike.
@@ -20,14 +28,16 @@ import type { CallRecord, CallSink, Sandbox } from './sandbox.js';
 
 /**
  * Arguments are copied in. A call is entered with `applyIgnored`: the prelude answers through its
- * callbacks (`done`, or `parked` and later `done`), the sandbox's sentinel reports an isolate that
- * died, and isolated-vm skips what a promise-returning `apply` costs (a capture of the caller's
- * stack and a second message back, about 12% of a sandbox worker's CPU at load). A timer's entry,
- * rare, keeps the promise.
+ * callbacks (`done`, then `quiet` from the entry queued behind it), the sandbox's sentinel reports
+ * an isolate that died, and isolated-vm skips what a promise-returning `apply` costs (a capture of
+ * the caller's stack and a second message back, about 12% of a sandbox worker's CPU at load). A
+ * timer's or a credit's entry, rarer, keeps the promise.
  */
 const APPLY_OPTIONS = { arguments: { copy: true } } as const;
 /** setTimeout's ceiling; longer delays would fire at once. */
 const MAX_TIMER_MS = 2_147_483_647;
+/** How long a call's guest may keep running after it returned before its instance is disposed. */
+export const QUIET_GRACE_MS = 100;
 
 export interface CallRequest {
   name: string;
@@ -39,13 +49,19 @@ export interface CallRequest {
 export class ActiveCall implements CallSink {
   private settled = false;
   private watchdog: NodeJS.Timeout | undefined;
-  private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly cpuStart: bigint;
-  private readonly onAbort = () => this.terminate('cancelled');
+  /** The call's one host timer (the prelude keeps the guest's timers behind it). */
+  private hostTimer: NodeJS.Timeout | undefined;
+  /** Entries of this call into the isolate not yet over (the call's own until `quiet`). */
+  private entriesOpen = 0;
+  /** The call's outcome, waiting for the isolate to go quiet. */
+  private held: Outcome | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
   /** Streamed chunks delivered and not yet credited to the prelude. */
   private credits = 0;
   /** The prelude's generator waits for credit (it sent hostWait). */
   private awaitingCredit = false;
+  private readonly cpuStart: bigint;
+  private readonly onAbort = () => this.terminate('cancelled');
 
   constructor(
     readonly seq: number,
@@ -66,26 +82,41 @@ export class ActiveCall implements CallSink {
     this.signal.addEventListener('abort', this.onAbort, { once: true });
     this.sandbox.attach(this);
     const args = [this.seq, request.name, request.params, request.ctx, request.streaming];
+    this.entriesOpen = 1;
     this.enter(() => {
-      this.sandbox.prelude.call.applyIgnored(undefined, args, APPLY_OPTIONS);
+      const { call, quiet } = this.sandbox.prelude;
+      call.applyIgnored(undefined, args, APPLY_OPTIONS);
+      quiet.applyIgnored(undefined, [this.seq], APPLY_OPTIONS);
       return Promise.resolve();
     }, true);
   }
 
+  /** Enters `fire` or `credit`, counted open until its promise settles. */
+  private reenter(entry: 'fire' | 'credit', args: unknown[]): void {
+    this.entriesOpen++;
+    const entered = this.enter(() => this.sandbox.prelude[entry].apply(undefined, args, APPLY_OPTIONS), false);
+    const closed = () => {
+      this.entriesOpen--;
+      this.settleIfQuiet();
+    };
+    if (entered === undefined) closed();
+    else void entered.finally(closed);
+  }
+
   /**
-   * Enters the isolate unless the call has ended meanwhile (a timer due after the call ended).
+   * Enters the isolate unless the call has ended meanwhile (a timer or credit due after its end).
    * A failed entry of the call itself is reported: the isolate died, or its arguments could not
    * be copied in (nothing ran).
    */
-  private enter(apply: () => Promise<unknown>, isCall: boolean): void {
-    if (this.settled || this.sandbox.isDisposed) return;
+  private enter(apply: () => Promise<unknown>, isCall: boolean): Promise<unknown> | undefined {
+    if (this.settled || this.sandbox.isDisposed) return undefined;
     let entered: Promise<unknown>;
     try {
       entered = apply();
     } catch (err) {
       entered = Promise.reject(err);
     }
-    entered.catch((err: unknown) => {
+    return entered.catch((err: unknown) => {
       if (this.settled || !isCall) return;
       if (this.sandbox.isDisposed) {
         this.died();
@@ -138,29 +169,54 @@ export class ActiveCall implements CallSink {
     this.awaitingCredit = false;
     const n = this.credits;
     this.credits = 0;
-    this.enter(() => this.sandbox.prelude.credit.apply(undefined, [this.seq, n], APPLY_OPTIONS), false);
+    this.reenter('credit', [this.seq, n]);
+  }
+
+  quiet(): void {
+    this.entriesOpen--;
+    this.settleIfQuiet();
   }
 
   done(record: CallRecord): void {
-    if (this.settled) return;
+    if (this.settled || this.held) return;
     const memory = typeof record.m === 'number' && record.m >= 0 ? record.m : this.lastMemory;
     const usage = { cpuTimeUs: this.cpuTimeUs(), memoryUsedBytes: memory };
     const outcome = outcomeFromRecord(record, usage, this.sandbox.memoryLimitMb);
-    if (!outcome.instanceUsable) this.sandbox.dispose();
-    this.settle(outcome);
+    if (!outcome.instanceUsable) {
+      this.sandbox.dispose();
+      this.settle(outcome);
+      return;
+    }
+    this.held = outcome;
+    this.settleIfQuiet();
   }
 
-  parked(): void {
-    // The entry is over; nothing waits for it since the thread gate went (isolated-vm 7).
+  /** Settles with the held outcome once no entry is open; gives a busy isolate QUIET_GRACE_MS. */
+  private settleIfQuiet(): void {
+    const held = this.held;
+    if (this.settled || held === undefined) return;
+    if (this.entriesOpen <= 0) {
+      this.settle(held);
+      return;
+    }
+    this.graceTimer ??= setTimeout(() => this.abandon(), QUIET_GRACE_MS);
   }
 
-  timer(timerId: number, ms: number): void {
+  /** The call has its result but the guest keeps running: the instance goes, the result stays. */
+  private abandon(): void {
+    const held = this.held;
+    if (this.settled || held === undefined) return;
+    this.sandbox.dispose();
+    this.settle({ ...held, cpuTimeUs: Math.max(held.cpuTimeUs, this.cpuTimeUs()), instanceUsable: false });
+  }
+
+  timer(ms: number): void {
     if (this.settled) return;
-    const handle = setTimeout(() => {
-      this.timers.delete(handle);
-      this.enter(() => this.sandbox.prelude.fire.apply(undefined, [this.seq, timerId], APPLY_OPTIONS), false);
-    }, Math.min(ms, MAX_TIMER_MS));
-    this.timers.add(handle);
+    clearTimeout(this.hostTimer);
+    this.hostTimer = setTimeout(() => {
+      this.hostTimer = undefined;
+      this.reenter('fire', [this.seq]);
+    }, Math.min(Math.max(0, ms), MAX_TIMER_MS));
   }
 
   catastrophic(message: string): void {
@@ -173,6 +229,10 @@ export class ActiveCall implements CallSink {
   /** Ends the call from the host side: the isolate is disposed, whatever it was doing. */
   terminate(reason: Termination): void {
     if (this.settled) return;
+    if (this.held) {
+      this.abandon();
+      return;
+    }
     const usage = this.usage();
     this.sandbox.dispose();
     this.settle(terminatedOutcome(reason, usage, this.deadline));
@@ -196,9 +256,9 @@ export class ActiveCall implements CallSink {
     if (this.settled) return;
     this.settled = true;
     clearTimeout(this.watchdog);
+    clearTimeout(this.graceTimer);
+    clearTimeout(this.hostTimer);
     this.signal.removeEventListener('abort', this.onAbort);
-    for (const handle of this.timers) clearTimeout(handle);
-    this.timers.clear();
     this.sandbox.detach(this);
     this.onSettle(outcome);
   }

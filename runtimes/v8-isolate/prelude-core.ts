@@ -6,10 +6,15 @@
  * everything the prelude sends carries it so the host can drop messages of a finished call. The
  * host enters with `applyIgnored` (cheaper than a round trip), so every answer is a callback:
  * - host → `call(id, name, params, ctx, streaming)`; exactly one `hostDone(id, record)` follows,
- *   unless the isolate dies (the host learns that from `sentinel`) or the deadline passes. A call
- *   still running when `call` returns (it awaits something) first sends `hostParked(id)`: either
- *   way the host hears when the entry is over.
- * - host → `fire(id, timerId)`: a timer armed with `hostTimer(id, timerId, ms)` is due.
+ *   unless the isolate dies (the host learns that from `sentinel`) or the deadline passes.
+ * - host → `quiet(id)`, queued right after `call`: answers `hostQuiet(id)`, which the host can only
+ *   hear once the call's entry, microtasks included, is over. A call whose guest left work running
+ *   (say `(async () => { for (;;) await null })()`) has sent its record but never goes quiet.
+ * - host → `fire(id)`: the host's one timer of this call is due (armed with `hostTimer(id, ms)`).
+ *   The timers themselves live here; the host holds at most one per call, and hears about a new
+ *   one only when it is due before the one armed, at most MAX_ARMS_PER_ENTRY times per entry.
+ * - host → `ack(id, bytes)`: that many bytes of streamed chunks have left the host. A streaming
+ *   generator waits while more than CHUNK_WINDOW bytes are unacknowledged.
  * - host → `sentinel()`: a promise that never settles; isolated-vm rejects the host's side of it
  *   when the isolate is disposed, e.g. at its memory limit.
  * - prelude → `hostLog(id, line)`, `hostEmit(id, encodedChunk)`.
@@ -18,7 +23,9 @@
  *   the prelude sends `hostWait(id)` and the host answers, once credit has come, with
  *   `credit(id, n)` (n chunks delivered); the generator resumes when half the window is free.
  * Records: `{ s: 1, v: EncodedValue, m }` (ok) or `{ s: 2, c: OutcomeCode, e: message, m }`
- * (failed); `m` is heap used + external bytes after the call.
+ * (failed); `m` is heap used + external bytes after the call. A call that ends holding more than
+ * the heap may (V8 places a large string in young large-object space past the limit; isolated-vm
+ * only notices at a later GC, by when it may be garbage) ends OUT_OF_MEMORY.
  *
  * JavaScript source spliced into the prelude closure (see prelude.ts). No backticks or dollar-brace.
  */
@@ -26,10 +33,8 @@ export const CORE_SOURCE = String.raw`
 let moduleNamespace = null;
 let currentCall = 0;
 let logLines = 0;
-let nextTimerId = 1;
-let liveTimers = 0;
-let timers = ObjectCreate(null);
-const MAX_TIMERS = 10000;
+// The heap's own hard limit (isolated-vm's memory limit plus V8's young space), as V8 set it.
+const HEAP_LIMIT = ReflectApply(heapStatistics, selfIsolate, []).heap_size_limit;
 // Heap statistics cost about as much as a trivial call; a call that ran for less than this, soon
 // after the last sample, reports that sample instead.
 const MEMORY_SAMPLE_MS = 1;
@@ -75,12 +80,29 @@ function errorText(err) {
   }
 }
 
+/** Heap used + external bytes now (never the cached sample); -1 if it cannot be read. */
+function memoryNow() {
+  try {
+    const stats = ReflectApply(heapStatistics, selfIsolate, []);
+    return stats.used_heap_size + stats.externally_allocated_size;
+  } catch (e) {
+    return -1;
+  }
+}
+
+/**
+ * The ArrayBuffer allocator refused an allocation at the memory limit. A guest can throw the same
+ * RangeError itself, so the message alone proves nothing: the isolate must also hold at least half
+ * of what its heap may (a refused allocation asked for more than what was left). A forged one is
+ * the guest's own FUNCTION_ERROR, and is not retried.
+ */
 function isOutOfMemory(err) {
   try {
-    return err instanceof RangeError && err.message === 'Array buffer allocation failed';
+    if (!(err instanceof RangeError && err.message === 'Array buffer allocation failed')) return false;
   } catch (e) {
     return false;
   }
+  return memoryNow() * 2 >= HEAP_LIMIT;
 }
 
 function failure(code, message) {
@@ -129,7 +151,12 @@ function complete(id, record) {
   currentCall = 0;
   timers = ObjectCreate(null);
   liveTimers = 0;
+  armedDue = Infinity;
   record.m = memoryUsed();
+  if (record.m > HEAP_LIMIT) {
+    record = failure('OUT_OF_MEMORY', 'it held ' + MathFloor(record.m / 1048576) + ' MB when the call ended');
+    record.m = memorySample;
+  }
   ReflectApply(PromiseThen, resolvedPromise, [() => hostDone(id, record)]);
 }
 
@@ -149,50 +176,6 @@ function emitLog(prefix, args) {
 function reportUncaught(err) {
   const id = currentCall;
   if (id !== 0) complete(id, thrown(err));
-}
-
-function addTimer(callback, delay, args, repeat) {
-  if (typeof callback !== 'function') throw new TypeError('The "callback" argument must be of type function');
-  if (liveTimers >= MAX_TIMERS) throw new RangeError('too many pending timers (' + MAX_TIMERS + ')');
-  let ms = NumberCtor(delay);
-  if (!(ms >= 1)) ms = repeat ? 1 : 0;
-  if (ms > 2147483647) ms = 2147483647;
-  ms = MathFloor(ms);
-  const timerId = nextTimerId++;
-  timers[timerId] = { callback, args, ms, repeat };
-  liveTimers++;
-  if (currentCall !== 0) hostTimer(currentCall, timerId, ms);
-  return timerId;
-}
-
-function clearTimer(timerId) {
-  const key = NumberCtor(timerId);
-  if (timers[key] !== undefined) {
-    delete timers[key];
-    liveTimers--;
-  }
-}
-
-function setTimeout(callback, delay = 0, ...args) { return addTimer(callback, delay, args, false); }
-function setInterval(callback, delay = 0, ...args) { return addTimer(callback, delay, args, true); }
-function clearTimeout(timerId) { clearTimer(timerId); }
-function clearInterval(timerId) { clearTimer(timerId); }
-
-function queueMicrotask(callback) {
-  if (typeof callback !== 'function') throw new TypeError('The "callback" argument must be of type function');
-  ReflectApply(PromiseThen, resolvedPromise, [() => {
-    try { callback(); } catch (err) { reportUncaught(err); }
-  }]);
-}
-
-/** Host entry: a timer is due. */
-function fire(id, timerId) {
-  if (id !== currentCall) return;
-  const timer = timers[timerId];
-  if (timer === undefined) return;
-  if (timer.repeat) hostTimer(id, timerId, timer.ms);
-  else { delete timers[timerId]; liveTimers--; }
-  try { ReflectApply(timer.callback, undefined, timer.args); } catch (err) { reportUncaught(err); }
 }
 
 function isGeneratorFunction(fn) {
@@ -352,6 +335,8 @@ function call(id, name, params, ctx, streaming) {
   streamBytes = 0;
   streamSizes = ObjectCreate(null);
   creditWaiter = null;
+  armedDue = Infinity;
+  armsThisEntry = 0;
   callStarted = DateNow();
   try {
     startCall(id, name, params, ctx, streaming);
@@ -359,7 +344,6 @@ function call(id, name, params, ctx, streaming) {
     // Only reachable through a bug here or memory exhaustion: still answer the host.
     complete(id, isOutOfMemory(err) ? thrown(err) : failure('INSTANCE_FAILED', 'the sandbox failed: ' + errorText(err)));
   }
-  if (currentCall === id) hostParked(id);
 }
 
 /**

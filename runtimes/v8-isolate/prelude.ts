@@ -2,7 +2,8 @@
  * The prelude: JavaScript evaluated in every isolate before guest code, as the body of a function
  * the host calls once (sandbox.ts). Host callbacks arrive as its arguments ($0..$8) and never become
  * globals, so guest code cannot reach them; the closure returns the entry points the host keeps
- * references to (`load`, `call`, `fire`, `sentinel`). Intrinsics are captured (and shadowed by closure-scoped
+ * references to (`load`, `call`, `fire`, `ack`, `quiet`, `sentinel`; timers, the chunk window
+ * and `quiet` are in prelude-bounds.ts). Intrinsics are captured (and shadowed by closure-scoped
  * constants) before any guest code runs, so a guest that patches built-ins only affects its own
  * values, never the host protocol.
  *
@@ -10,14 +11,15 @@
  *   $0 hostLog(id, line)       ignored callback
  *   $1 hostEmit(id, chunk)     ignored callback
  *   $2 hostDone(id, record)    ignored callback
- *   $3 hostTimer(id, timerId, ms) ignored callback
+ *   $3 hostTimer(id, ms)       ignored callback
  *   $4 hostRandom(n) → Uint8Array   sync callback
  *   $5 the isolate's own handle (heap statistics only)
  *   $6 max log lines per call, $7 max characters per log line
- *   $8 hostParked(id)          ignored callback
+ *   $8 hostQuiet(id)           ignored callback
  *   $9 streamed chunks, $10 bytes, that may await credit before a generator waits
  *   $11 hostWait(id)           ignored callback (flow control, see prelude-core.ts)
  */
+import { BOUNDS_SOURCE } from './prelude-bounds.js';
 import { CLOCK_SOURCE } from './prelude-clock.js';
 import { CONSOLE_SOURCE } from './prelude-console.js';
 import { CORE_SOURCE } from './prelude-core.js';
@@ -26,7 +28,7 @@ import { WEB_SOURCE } from './prelude-web.js';
 const HEADER = String.raw`
 'use strict';
 const hostLog = $0, hostEmit = $1, hostDone = $2, hostTimer = $3, hostRandom = $4, selfIsolate = $5;
-const MAX_LOG_LINES = $6, MAX_LOG_CHARS = $7, hostParked = $8;
+const MAX_LOG_LINES = $6, MAX_LOG_CHARS = $7, hostQuiet = $8;
 const STREAM_WINDOW_CHUNKS = $9, STREAM_WINDOW_BYTES = $10, hostWait = $11;
 const global = globalThis;
 const heapStatistics = selfIsolate.getHeapStatisticsSync;
@@ -54,6 +56,7 @@ const StringSlice = String.prototype.slice;
 const SymbolToString = Symbol.prototype.toString;
 const FunctionToString = Function.prototype.toString;
 const PromiseThen = Promise.prototype.then;
+const ArraySort = Array.prototype.sort;
 const resolvedPromise = Promise.resolve();
 const TypedArrayTag = ObjectGetOwnPropertyDescriptor(ObjectGetPrototypeOf(Uint8Array.prototype), Symbol.toStringTag).get;
 const ArrayBufferByteLength = ObjectGetOwnPropertyDescriptor(ArrayBuffer.prototype, 'byteLength').get;
@@ -81,8 +84,8 @@ defineGlobal('performance', performance);
 defineGlobal('DOMException', DOMException);
 // WebAssembly memory is allocated outside the isolate's memory limit; Wasm has its own runtime.
 delete global.WebAssembly;
-return { load, call, fire, credit, sentinel, prime };
+return { load, call, fire, credit, quiet, sentinel, prime };
 `;
 
 /** Source of the prelude closure. */
-export const PRELUDE_SOURCE = HEADER + CORE_SOURCE + CONSOLE_SOURCE + WEB_SOURCE + CLOCK_SOURCE + FOOTER;
+export const PRELUDE_SOURCE = HEADER + CORE_SOURCE + BOUNDS_SOURCE + CONSOLE_SOURCE + WEB_SOURCE + CLOCK_SOURCE + FOOTER;

@@ -23,11 +23,12 @@ export interface CallSink {
   log(line: string): void;
   chunk(value: EncodedValue): void;
   done(record: CallRecord): void;
-  /** The call did not end within its entry (it awaits something): the entry is over. */
-  parked(): void;
+  /** The call's entry into the isolate, microtasks included, is over (answer to `quiet`). */
+  quiet(): void;
   /** A streaming generator waits for credit (see prelude-core.ts): answer with `credit` once some came. */
   waitCredit(): void;
-  timer(timerId: number, ms: number): void;
+  /** The call's one host timer is to fire in `ms` (replacing the one armed before). */
+  timer(ms: number): void;
   catastrophic(message: string): void;
   /** The isolate was disposed without the host asking (isolated-vm: memory limit). */
   died(): void;
@@ -45,11 +46,25 @@ export interface SandboxOptions {
 }
 
 type PreludeFn = (...args: unknown[]) => unknown;
-type PreludeEntries = { load: ivm.Reference<PreludeFn>; call: ivm.Reference<PreludeFn>; fire: ivm.Reference<PreludeFn>; credit: ivm.Reference<PreludeFn> };
+type PreludeEntries = {
+  load: ivm.Reference<PreludeFn>;
+  call: ivm.Reference<PreludeFn>;
+  fire: ivm.Reference<PreludeFn>;
+  credit: ivm.Reference<PreludeFn>;
+  quiet: ivm.Reference<PreludeFn>;
+};
 
 const RANDOM_MAX = 65536;
 /** Bound on the prelude's priming call (it takes well under a millisecond). */
 const PRIME_TIMEOUT_MS = 1_000;
+/**
+ * How long a disposed isolate has to let go of its sentinel. isolated-vm 7 can lose an isolate's
+ * thread without reporting a catastrophic error (V8 out of memory in a huge allocation such as
+ * `new Array(2 ** 26).fill(0)` under 64 MB): nothing it ran ever settles, disposing it returns, and
+ * the thread keeps a quarter of a core and its memory for good. An isolate whose sentinel is still
+ * pending this long after its disposal is reported as a catastrophe, so its process is replaced.
+ */
+export const LOST_AFTER_DISPOSE_MS = 2_000;
 
 /** The prelude as a function of its closure arguments (see prelude.ts). */
 const PRELUDE_FUNCTION = `(function ($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) {${PRELUDE_SOURCE}\n})`;
@@ -80,6 +95,8 @@ export class Sandbox {
   private entries: PreludeEntries | undefined;
   private loader: ivm.Module | undefined;
   private disposing = false;
+  /** The sentinel is pending (armed in init, let go when the isolate really ends). */
+  private sentinelHeld = false;
 
   private constructor(options: SandboxOptions) {
     this.memoryLimitMb = options.memoryLimitMb;
@@ -120,12 +137,12 @@ export class Sandbox {
         forSink((sink, line: string) => sink.log(line)),
         forSink((sink, chunk: EncodedValue) => sink.chunk(chunk)),
         forSink((sink, record: CallRecord) => sink.done(record)),
-        forSink((sink, timerId: number, ms: number) => sink.timer(timerId, ms)),
+        forSink((sink, ms: number) => sink.timer(ms)),
         new ivm.Callback(randomBytes, { sync: true }),
         this.isolate,
         options.maxLogLines,
         options.maxLogLineChars,
-        forSink((sink) => sink.parked()),
+        forSink((sink) => sink.quiet()),
         options.streamWindowChunks,
         options.streamWindowBytes,
         forSink((sink) => sink.waitCredit()),
@@ -139,13 +156,18 @@ export class Sandbox {
         call: api.getSync('call', { reference: true }),
         fire: api.getSync('fire', { reference: true }),
         credit: api.getSync('credit', { reference: true }),
+        quiet: api.getSync('quiet', { reference: true }),
       };
       // Calls are entered with applyIgnored, which reports nothing; this pending promise is how
       // the host hears that isolated-vm disposed the isolate (it rejects it as abandoned).
       const sentinel = api.getSync('sentinel', { reference: true });
+      this.sentinelHeld = true;
       sentinel.apply(undefined, [], { result: { promise: true } }).then(
         () => {},
-        () => this.handleDeath(),
+        () => {
+          this.sentinelHeld = false;
+          this.handleDeath();
+        },
       );
       sentinel.release();
       const prime = api.getSync('prime', { reference: true });
@@ -208,6 +230,13 @@ export class Sandbox {
       this.isolate.dispose();
     } catch {
       // Already disposed by isolated-vm (memory limit) between the check and the call.
+    }
+    if (this.sentinelHeld) {
+      setTimeout(() => {
+        if (this.sentinelHeld && this.catastrophe === undefined) {
+          this.handleCatastrophe(`the isolate did not stop within ${LOST_AFTER_DISPOSE_MS} ms of its disposal: isolated-vm lost its thread`);
+        }
+      }, LOST_AFTER_DISPOSE_MS).unref();
     }
   }
 

@@ -8,9 +8,22 @@
 export class BatchedSender<T> {
   private queue: T[] = [];
   private scheduled = false;
+  /** Told when the batch being gathered has been written (see `sendTracked`). */
+  private waiters: Array<() => void> = [];
 
-  /** @param write sends one batch (an array, in the order the messages were sent) */
-  constructor(private readonly write: (batch: T[]) => void) {}
+  /**
+   * @param write sends one batch (an array, in the order the messages were sent) and calls
+   *   `written` once it has left this process (only `sendTracked` needs that)
+   */
+  constructor(private readonly write: (batch: T[], written: () => void) => void) {}
+
+  /** `send`, resolving once the batch carrying the message has been written. */
+  sendTracked(message: T): Promise<void> {
+    return new Promise<void>((resolve) => {
+      this.waiters.push(resolve);
+      this.send(message);
+    });
+  }
 
   /** Queues a message for this turn's batch. */
   send(message: T): void {
@@ -31,6 +44,10 @@ export class BatchedSender<T> {
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
-    this.write(batch);
+    const waiters = this.waiters;
+    this.waiters = [];
+    this.write(batch, () => {
+      for (const resolve of waiters) resolve();
+    });
   };
 }

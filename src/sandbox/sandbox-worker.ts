@@ -16,6 +16,7 @@ import { RuntimeManager } from '../core/runtime-manager.js';
 import { OutcomeCodes, toSpearletError } from '../errors.js';
 import { registerInProcessRuntimes } from '../runtimes.js';
 import { BatchedSender } from './batched-sender.js';
+import { exitNow, watchParent } from './parent-watch.js';
 import { type FromWorker, HEARTBEAT_MS, type ToWorker, type WireErrorInfo } from './protocol.js';
 
 /** Makes the kernel's OOM killer pick a sandbox worker before the server (Linux; best effort). */
@@ -29,10 +30,11 @@ let manager: RuntimeManager | undefined;
 let starting: Promise<RuntimeManager> | undefined;
 const parentPid = process.ppid;
 
-const outbox = new BatchedSender<FromWorker>((batch) => {
+const outbox = new BatchedSender<FromWorker>((batch, written) => {
   // The server may close the channel at any moment (shutdown, or it died): a write that fails then
   // (EPIPE) is moot, and the 'disconnect' handler ends this process.
-  if (process.connected) process.send!(batch, undefined, {}, () => undefined);
+  if (process.connected) process.send!(batch, undefined, {}, () => written());
+  else written();
 });
 
 function send(message: FromWorker): void {
@@ -67,7 +69,7 @@ async function start(config: Config): Promise<RuntimeManager> {
   send({ type: 'ready', pid: process.pid });
   const heartbeat = setInterval(() => {
     // Orphaned (the server was killed and the channel close went unnoticed): nothing to serve.
-    if (process.ppid !== parentPid) process.exit(0);
+    if (process.ppid !== parentPid) exitNow();
     send({ type: 'heartbeat', rssBytes: process.memoryUsage.rss(), instances: instances.size });
   }, HEARTBEAT_MS);
   heartbeat.unref();
@@ -183,5 +185,7 @@ function receive(m: ToWorker): void {
   else void starting?.then((runtimes) => handle(m, runtimes));
 }
 
-// The server closed the channel (shutdown, drain) or died: nothing left to serve.
-process.on('disconnect', () => process.exit(0));
+// The server closed the channel (shutdown, drain) or died: nothing left to serve. The watcher
+// thread covers a main thread too busy to see this (parent-watch.ts).
+watchParent(parentPid);
+process.on('disconnect', () => exitNow());

@@ -14,10 +14,13 @@
  *   failure, is drained: it takes no new instances, a replacement starts at once, its instances
  *   move as they become idle, and it is retired when its running calls end (or DRAIN_MS).
  * - A worker silent for HUNG_MS (no heartbeat) is killed and replaced.
+ * - The server samples every worker's RSS itself and kills one that stays over its ceiling; drained
+ *   workers are capped and never outlive their calls' deadlines (worker-limits.ts).
  */
 import type { Config } from '../config.js';
 import { ErrorCodes, SpearletError } from '../errors.js';
 import type { Logger } from '../logger.js';
+import { RSS_SAMPLE_MS, WorkerLimits } from './worker-limits.js';
 import { WorkerProcess, type WorkerEvents } from './worker-process.js';
 
 /** Back-off before restarting a worker that died: BASE × 2^(failures-1), capped. */
@@ -65,10 +68,12 @@ export interface SupervisorCounters {
   drained: number;
   /** Killed for missing heartbeats. */
   hung: number;
+  /** Killed by WorkerLimits: over the memory ceiling, too many drained, or calls past deadline. */
+  killed: number;
 }
 
 export class Supervisor {
-  readonly counters: SupervisorCounters = { started: 0, crashed: 0, drained: 0, hung: 0 };
+  readonly counters: SupervisorCounters = { started: 0, crashed: 0, drained: 0, hung: 0, killed: 0 };
   private readonly shared: Slot[];
   private readonly tenants = new Map<string, Slot>();
   /** Drained workers still finishing calls, with when their drain began. */
@@ -78,6 +83,8 @@ export class Supervisor {
   private rebuilding = 0;
   private readonly heapMb: number;
   private readonly ticker: NodeJS.Timeout;
+  private readonly limits: WorkerLimits;
+  private readonly sampler: NodeJS.Timeout;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -90,6 +97,9 @@ export class Supervisor {
     for (const slot of this.shared) this.spawn(slot);
     this.ticker = setInterval(() => this.tick(Date.now()), TICK_MS);
     this.ticker.unref();
+    this.limits = new WorkerLimits(config.workerMemoryLimitMb, { drain: (w, why) => this.drain(w, why), kill: (w, why) => this.killWorker(w, why) });
+    this.sampler = setInterval(() => this.limits.sample(this.live(), Date.now()), RSS_SAMPLE_MS);
+    this.sampler.unref();
   }
 
   /**
@@ -170,6 +180,7 @@ export class Supervisor {
   close(): Promise<void> {
     this.closing ??= (async () => {
       clearInterval(this.ticker);
+      clearInterval(this.sampler);
       for (const slot of [...this.shared, ...this.tenants.values()]) clearTimeout(slot.restartTimer);
       for (const wake of this.waiters) wake();
       await Promise.all(this.live().map((w) => w.retire(RETIRE_GRACE_MS)));
@@ -286,9 +297,23 @@ export class Supervisor {
     const slot = [...this.shared, ...this.tenants.values()].find((s) => s.worker === w);
     if (slot) this.spawn(slot);
     if (w.running === 0) void w.retire(RETIRE_GRACE_MS);
+    this.endOverdueDrains(Date.now());
+  }
+
+  /** Kills the drained workers WorkerLimits says must go (too many, or calls past deadline). */
+  private endOverdueDrains(now: number): void {
+    for (const [w, why] of this.limits.overdue(this.draining, now)) this.killWorker(w, why);
+  }
+
+  private killWorker(w: WorkerProcess, why: string): void {
+    if (!w.alive) return;
+    this.counters.killed++;
+    this.log.error({ pid: w.pid, tenant: w.tenant, running: w.running }, `killing sandbox worker ${w.pid}: ${why}`);
+    w.kill();
   }
 
   private tick(now: number): void {
+    this.endOverdueDrains(now);
     for (const slot of [...this.shared, ...this.tenants.values()]) {
       const w = slot.worker;
       if (w?.state === 'ready' && now - w.startedAt > STABLE_MS) slot.failures = 0;

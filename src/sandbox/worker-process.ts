@@ -91,6 +91,8 @@ export class WorkerProcess {
   private readonly child: ChildProcess;
   private readonly events: WorkerEvents;
   private readonly pending = new Map<number, Pending>();
+  /** Deadline of each call in flight, by request id. */
+  private readonly deadlines = new Map<number, number>();
   private readonly outbox = new BatchedSender<ToWorker>((batch) => this.writeBatch(batch));
   private nextId = 1;
   private exitReported = false;
@@ -142,7 +144,7 @@ export class WorkerProcess {
     if (!first) return { prepared: this.build({ type: 'prepare', id, runtime, spec }) as Promise<Prepared> };
     const callId = this.nextId++;
     // Tracked before the request goes out: both answers come in the same batch.
-    const firstOutcome = this.track(callId, first.hooks, first.signal);
+    const firstOutcome = this.track(callId, first.hooks, first.signal, first.call.deadline);
     const prepared = this.build({ type: 'prepare', id, runtime, spec, first: { id: callId, call: first.call } }) as Promise<Prepared>;
     return { prepared, firstOutcome };
   }
@@ -159,30 +161,39 @@ export class WorkerProcess {
   execute(instanceId: string, call: Invocation, hooks: ExecutionHooks, signal: AbortSignal): Promise<Outcome> {
     if (!this.alive) return Promise.resolve(workerFailure(this.describe('is gone')));
     const id = this.nextId++;
-    const outcome = this.track(id, hooks, signal);
+    const outcome = this.track(id, hooks, signal, call.deadline);
     this.send({ type: 'execute', id, instanceId, call });
     return outcome;
   }
 
   /** Waits for the answer to the call with this id: its log lines and chunks go to `hooks`. */
-  private track(id: number, hooks: ExecutionHooks, signal: AbortSignal): Promise<Outcome> {
+  private track(id: number, hooks: ExecutionHooks, signal: AbortSignal, deadline: number): Promise<Outcome> {
     if (!this.alive) return Promise.resolve(workerFailure(this.describe('is gone')));
     return new Promise<Outcome>((resolve, reject) => {
       const onAbort = () => this.send({ type: 'cancel', id });
       signal.addEventListener('abort', onAbort, { once: true });
       this.running++;
+      this.deadlines.set(id, deadline);
       this.pending.set(id, {
         kind: 'call',
         hooks,
         settle: (outcome, error) => {
           signal.removeEventListener('abort', onAbort);
           this.running--;
+          this.deadlines.delete(id);
           if (outcome) resolve(outcome);
           else reject(error);
           this.events.callEnded(this);
         },
       });
     });
+  }
+
+  /** The latest deadline of the calls in flight here, or undefined when none runs. */
+  latestDeadline(): number | undefined {
+    let latest: number | undefined;
+    for (const d of this.deadlines.values()) if (latest === undefined || d > latest) latest = d;
+    return latest;
   }
 
   dispose(instanceId: string): void {
