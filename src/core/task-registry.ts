@@ -15,6 +15,7 @@ import { newTaskId } from './ids.js';
 import { type ArtifactAnalysis, type FirstCall, type Instance, type Outcome, withDefaultExport } from './runtime.js';
 import type { RuntimeManager } from './runtime-manager.js';
 import { instanceLimitsOf, resolveTaskLimits, tenantOf } from './task-limits.js';
+import { checkMetadataKeys, checkSameTask, identityKey, identityOf } from './task-identity.js';
 
 export interface RegisterInput {
   name: string;
@@ -44,10 +45,13 @@ const TASK_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export class TaskRegistry {
   private readonly tasks = new Map<string, TaskRecord>();
-  /** reuseKey(name, digest, tenant) → task id: the task a NEW_TASK registration reuses. */
+  /** identityKey (name, digest, runtime, metadata) → task id: the task a NEW_TASK registration reuses. */
   private readonly reusable = new Map<string, string>();
   private readonly codeByDigest = new Map<string, Uint8Array>();
-  /** Registrations under way, by name + digest, so two concurrent equal requests make one task. */
+  /**
+   * Registrations under way: a NEW_TASK by identity, so two concurrent equal requests make one
+   * task; a caller-chosen task_id by that id, so concurrent registrations of one id have one winner.
+   */
   private readonly registering = new Map<string, Promise<{ task: TaskRecord; created: boolean }>>();
 
   /**
@@ -100,16 +104,22 @@ export class TaskRegistry {
     }
     const spec = input.spec;
     const runtime = this.runtimes.forArtifactType(spec.artifactType);
+    checkMetadataKeys(spec.metadata ?? {});
     const limits = resolveTaskLimits(spec.metadata ?? {}, this.config);
     const tenant = tenantOf(spec.metadata ?? {});
     const { bytes, digest } = await resolveArtifact(spec, this.config);
 
-    const key = `${name}\0${digest}\0${tenant ?? ''}\0${input.taskId ?? ''}`;
-    const pending = this.registering.get(key);
-    if (pending) return pending;
+    const identity = { name, digest, runtime: runtime.name, metadata: { ...(spec.metadata ?? {}) } };
+    const key = input.taskId === undefined ? `new\0${identityKey(identity)}` : `id\0${input.taskId}`;
+    for (let pending = this.registering.get(key); pending; pending = this.registering.get(key)) {
+      if (input.taskId === undefined) return pending;
+      // Another registration of this id is under way: it wins; this one then meets its task below.
+      await pending.catch(() => undefined);
+    }
     const work = (async () => {
-      const existing = input.taskId === undefined ? this.findReusable(name, digest, tenant) : undefined;
+      const existing = input.taskId === undefined ? this.findReusable(identityKey(identity)) : this.tasks.get(input.taskId);
       if (existing) {
+        if (input.taskId !== undefined) checkSameTask(existing, identity);
         input.check?.(existing);
         return { task: existing, created: false };
       }
@@ -192,17 +202,17 @@ export class TaskRegistry {
   }
 
   /**
-   * The task a registration reuses: same name and artifact digest, and the same tenant, so one
-   * tenant can never be handed (and run on the sandbox workers of) another tenant's task.
+   * The task a registration reuses: same name, code, runtime and metadata (so the same tenant: one
+   * tenant can never be handed, and run on the sandbox workers of, another tenant's task).
    */
-  private findReusable(name: string, digest: string, tenant: string | undefined): TaskRecord | undefined {
-    const taskId = this.reusable.get(reuseKey(name, digest, tenant));
+  private findReusable(key: string): TaskRecord | undefined {
+    const taskId = this.reusable.get(key);
     return taskId === undefined ? undefined : this.tasks.get(taskId);
   }
 
   private remember(task: TaskRecord): void {
     this.tasks.set(task.taskId, task);
-    const key = reuseKey(task.name, task.digest, tenantOf(task.artifact.metadata));
+    const key = identityKey(identityOf(task));
     if (!this.reusable.has(key)) this.reusable.set(key, task.taskId);
   }
 
@@ -240,11 +250,11 @@ export class TaskRegistry {
     const task = this.require(taskId);
     const cleaned = await this.store.deleteTask(taskId, cleanup);
     this.tasks.delete(taskId);
-    const key = reuseKey(task.name, task.digest, tenantOf(task.artifact.metadata));
+    const key = identityKey(identityOf(task));
     if (this.reusable.get(key) === taskId) {
       this.reusable.delete(key);
       // Another task can share the key (a caller-chosen task_id with the same name and bytes).
-      for (const t of this.tasks.values()) if (reuseKey(t.name, t.digest, tenantOf(t.artifact.metadata)) === key) this.remember(t);
+      for (const t of this.tasks.values()) if (identityKey(identityOf(t)) === key) this.remember(t);
     }
     if (![...this.tasks.values()].some((t) => t.digest === task.digest)) {
       this.codeByDigest.delete(task.digest);
@@ -252,8 +262,4 @@ export class TaskRegistry {
     }
     return cleaned;
   }
-}
-
-function reuseKey(name: string, digest: string, tenant: string | undefined): string {
-  return `${name}\0${digest}\0${tenant ?? ''}`;
 }
