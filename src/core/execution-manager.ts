@@ -25,6 +25,7 @@ import type { InstancePool } from './instance-pool.js';
 import { type InvocationPlan, type InvokeInput, invocationOf, planInvocation, requestedExecutionId } from './invocation-plan.js';
 import { LogBuffer } from './log-buffer.js';
 import { RidingCall, type StartedCall } from './riding-call.js';
+import { type RequestFingerprint, checkRepeat, fingerprintOf } from './request-fingerprint.js';
 import type { Outcome } from './runtime.js';
 import type { TaskRegistry } from './task-registry.js';
 import type { EncodedValue } from './values.js';
@@ -72,6 +73,11 @@ export class TaskExecutionManager {
   private readonly live = new Map<string, LiveExecution>();
   private figures: ExecutionFigures = emptyFigures();
   private accepting = true;
+  /**
+   * Caller-chosen execution ids between arrival and acceptance: a repeat that arrives meanwhile
+   * waits for the first and gets its execution, so the function runs once.
+   */
+  private readonly claims = new Map<string, Promise<Accepted>>();
   /** Requests between arrival and acceptance (planning, registering a task, waiting for a slot). */
   private readonly arriving = new Set<Promise<unknown>>();
 
@@ -148,13 +154,37 @@ export class TaskExecutionManager {
   }
 
   private async accept(input: InvokeInput, sink?: StreamSink): Promise<Accepted> {
-    // A repeated execution_id answers with its execution before anything else is looked at: the
-    // retry of a call gets its record even when the task has been deleted since.
     const requestedId = requestedExecutionId(input);
-    if (requestedId !== undefined) {
-      const repeated = await this.existing(requestedId);
-      if (repeated) return repeated;
+    if (requestedId === undefined) return this.acceptNew(input, undefined, undefined, sink);
+    // A repeated execution_id answers with its execution before anything else is looked at: the
+    // retry of a call gets its record even when the task has been deleted since. The id is claimed
+    // before the first await, so concurrent repeats meet here rather than each running.
+    const fingerprint = fingerprintOf(input);
+    const claim = this.claims.get(requestedId);
+    if (claim) {
+      const first = await claim.catch(() => undefined);
+      // The first was refused (nothing stored): this request is judged on its own.
+      if (!first) return this.accept(input, sink);
+      checkRepeat(first.execution, fingerprint);
+      return { execution: { ...first.execution }, existing: true, done: first.done };
     }
+    const accepted = (async () => {
+      const repeated = await this.existing(requestedId);
+      if (repeated) {
+        checkRepeat(repeated.execution, fingerprint);
+        return repeated;
+      }
+      return this.acceptNew(input, requestedId, fingerprint, sink);
+    })();
+    this.claims.set(requestedId, accepted);
+    try {
+      return await accepted;
+    } finally {
+      this.claims.delete(requestedId);
+    }
+  }
+
+  private async acceptNew(input: InvokeInput, requestedId: string | undefined, fingerprint: RequestFingerprint | undefined, sink?: StreamSink): Promise<Accepted> {
     const queued = input.mode === 'ASYNC' && !input.wait;
     const abort = new AbortController();
     const logs = new LogBuffer(this.config.maxLogLinesPerExecution, this.config.maxLogLineBytes);
@@ -191,6 +221,7 @@ export class TaskExecutionManager {
       logs: [],
       logsTruncated: false,
       metadata: { ...input.metadata },
+      request: fingerprint,
     };
     // ASYNC and STREAM callers are answered with the execution id before it ends: its record must
     // be stored first. A SYNC caller only hears the end.
@@ -341,6 +372,7 @@ export class TaskExecutionManager {
       logs: live.logs.toArray(),
       logsTruncated: live.logs.truncated,
       metadata: r.metadata,
+      request: r.request,
       result,
       errorCode,
       errorMessage,
