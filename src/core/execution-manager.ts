@@ -26,6 +26,7 @@ import { type InvocationPlan, type InvokeInput, invocationOf, planInvocation, re
 import { LogBuffer } from './log-buffer.js';
 import { RidingCall, type StartedCall } from './riding-call.js';
 import { type RequestFingerprint, checkRepeat, fingerprintOf } from './request-fingerprint.js';
+import { clipErrorMessage, resultTooLargeMessage } from './outcome-bounds.js';
 import type { Outcome } from './runtime.js';
 import type { TaskRegistry } from './task-registry.js';
 import type { EncodedValue } from './values.js';
@@ -346,13 +347,20 @@ export class TaskExecutionManager {
     if (status === 'COMPLETED' && end.value) {
       try {
         const any = encodeResult(end.value);
-        if (any) result = { typeUrl: any.type_url, valueBase64: Buffer.from(any.value).toString('base64') };
+        if (any && any.value.length > this.config.maxResultBytes) {
+          status = 'FAILED';
+          errorCode = OutcomeCodes.RESULT_TOO_LARGE;
+          errorMessage = resultTooLargeMessage(any.value.length, this.config.maxResultBytes);
+        } else if (any) {
+          result = { typeUrl: any.type_url, valueBase64: Buffer.from(any.value).toString('base64') };
+        }
       } catch (err) {
         status = 'FAILED';
         errorCode = OutcomeCodes.RESULT_NOT_SERIALIZABLE;
         errorMessage = `the result cannot be serialised: ${(err as Error).message}`;
       }
     }
+    errorMessage = clipErrorMessage(errorMessage, this.config.maxErrorMessageBytes);
     // Every field spelled out, in the order `{ ...r, status, result, ... }` would give: V8 makes a
     // spread that adds properties to the copy a slow path (about 20 µs a call on Node 20, most of
     // this function's cost), where a literal is a fraction of a microsecond. `r` is always the

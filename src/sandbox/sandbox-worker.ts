@@ -14,6 +14,7 @@ import type { Config } from '../config.js';
 import { type Instance, type PreparedTask, withDefaultExport } from '../core/runtime.js';
 import { RuntimeManager } from '../core/runtime-manager.js';
 import { OutcomeCodes, toSpearletError } from '../errors.js';
+import { type OutcomeLimits, boundOutcome } from '../core/outcome-bounds.js';
 import { registerInProcessRuntimes } from '../runtimes.js';
 import { BatchedSender } from './batched-sender.js';
 import { type FromWorker, HEARTBEAT_MS, type ToWorker, type WireErrorInfo } from './protocol.js';
@@ -26,6 +27,8 @@ const calls = new Map<number, AbortController>();
 let manager: RuntimeManager | undefined;
 let starting: Promise<RuntimeManager> | undefined;
 const parentPid = process.ppid;
+/** Results and error messages over these never leave the worker (set from the config at start). */
+let outcomeLimits: OutcomeLimits | undefined;
 
 const outbox = new BatchedSender<FromWorker>((batch) => {
   // The server may close the channel at any moment (shutdown, or it died): a write that fails then
@@ -56,6 +59,7 @@ async function start(config: Config): Promise<RuntimeManager> {
   } catch {
     // Not allowed here: the worker runs at the server's priority.
   }
+  outcomeLimits = { maxResultBytes: config.maxResultBytes, maxErrorMessageBytes: config.maxErrorMessageBytes };
   const m = new RuntimeManager();
   await registerInProcessRuntimes(m, config, {
     // The isolate's thread and memory are lost for good: tell the server, which replaces us.
@@ -91,7 +95,7 @@ function execute(m: Extract<ToWorker, { type: 'execute' }>): void {
   instance.execute(m.call, hooks, abort.signal).then(
     (outcome) => {
       calls.delete(id);
-      send({ type: 'outcome', id, outcome });
+      send({ type: 'outcome', id, outcome: outcomeLimits ? boundOutcome(outcome, outcomeLimits) : outcome });
     },
     (err) => {
       calls.delete(id);

@@ -77,3 +77,12 @@ export interface ExecutionRecord {
   /** The request a caller-chosen execution_id stands for (absent for server-made ids and old records). */
   request?: RequestFingerprint;
 }
+
+/**
+ * An execution as a listing holds it: no result bytes and no log lines, so a page of executions
+ * costs its statuses and times, never the results of everything on it.
+ */
+export function listingView(record: ExecutionRecord): ExecutionRecord {
+  if (record.result === undefined && record.logs.length === 0) return record;
+  return { ...record, result: undefined, logs: [] };
+}
