@@ -305,6 +305,7 @@ export class TaskExecutionManager {
         signal: abort.signal,
       });
       outcome = run.outcome;
+      if (outcome.logLinesDropped) live.logs.noteDropped(outcome.logLinesDropped);
       Object.assign(metrics, {
         cpu_time_us: String(outcome.cpuTimeUs),
         cold_start: String(run.coldStart),

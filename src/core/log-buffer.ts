@@ -22,6 +22,11 @@ export class LogBuffer {
     return stored;
   }
 
+  /** Counts lines dropped before they reached this buffer (the sandbox counted them). */
+  noteDropped(lines: number): void {
+    if (Number.isSafeInteger(lines) && lines > 0) this.dropped += lines;
+  }
+
   get truncated(): boolean {
     return this.dropped > 0;
   }
