@@ -18,7 +18,7 @@ import { toServiceError } from './status-map.js';
 
 /** Longest id (execution_id, task_id, start_after) any request may carry. */
 export const MAX_ID_LENGTH = 128;
-/** Longest free-text field (task_name prefix, cancel reason) any request may carry. */
+/** Longest name or free-text field (task_name, function_name, artifact_type, prefix, cancel reason) any request may carry. */
 export const MAX_TEXT_LENGTH = 1024;
 
 const REFUSED = Symbol('spearlet.refusedRequest');
@@ -51,6 +51,7 @@ const INVOKE_RULES: MethodRules = {
   invoke: true,
   enums: { invocation_type: 'invocationType', execution_mode: 'executionMode' },
   ids: { task_id: top('taskId'), execution_id: top('executionId'), 'context.execution_id': nested('context', 'executionId') },
+  texts: { task_name: top('taskName'), function_name: top('functionName'), 'artifact_spec.artifact_type': nested('artifactSpec', 'artifactType') },
   maps: { invocation_metadata: top('invocationMetadata'), 'artifact_spec.metadata': nested('artifactSpec', 'metadata') },
 };
 

@@ -139,3 +139,11 @@ describe('lenient input', () => {
     }
   });
 });
+
+describe('names', () => {
+  it('an oversized function_name is refused by its length, never echoed', async () => {
+    const err = await refusal(t.client.invoke({ taskId, functionName: 'f'.repeat(200_000) }));
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.details).toBe('function_name: must be at most 1024 characters, got 200000');
+  });
+});
