@@ -59,6 +59,20 @@ export interface ConfigInput {
   streamWindowBytes?: number;
   /** Artifact bytes the server keeps in memory for building instances; the rest are read from the store. */
   artifactCacheBytes?: number;
+  /** Largest gRPC request accepted (bytes); 0 picks room for an inline artifact of maxArtifactBytes. */
+  maxRequestBytes?: number;
+  /** Most FunctionParameters in one request. */
+  maxParameters?: number;
+  /** Most bytes of parameter values (all Any values together) in one request. */
+  maxParameterBytes?: number;
+  /** Most invocation_metadata entries in one request. */
+  maxMetadataEntries?: number;
+  /** Longest invocation_metadata key or value (bytes). */
+  maxMetadataValueBytes?: number;
+  /** Largest result an execution may return (bytes on the wire); over it the execution ends FAILED / RESULT_TOO_LARGE. */
+  maxResultBytes?: number;
+  /** Longest error message kept for an execution (characters); longer ones are cut with a marker. */
+  maxErrorMessageBytes?: number;
 }
 
 export type Config = Readonly<
@@ -108,6 +122,14 @@ export const DEFAULTS = {
   streamWindowChunks: 16,
   streamWindowBytes: 1024 * 1024,
   artifactCacheBytes: 64 * 1024 * 1024,
+  maxRequestBytes: 0,
+  maxParameters: 1024,
+  maxParameterBytes: 8 * 1024 * 1024,
+  maxMetadataEntries: 64,
+  maxMetadataValueBytes: 4096,
+  // A result fits, with its record around it, in the 4 MiB a gRPC client receives by default.
+  maxResultBytes: 3 * 1024 * 1024,
+  maxErrorMessageBytes: 8192,
 } as const;
 
 function fail(field: string, problem: string): never {
@@ -133,6 +155,24 @@ export function parseHostPort(field: string, value: string): { host: string; por
 function oneOf<T extends string>(field: string, value: string, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) fail(field, `must be one of ${allowed.join(', ')}, got '${value}'`);
   return value as T;
+}
+
+/** The bounds on what one request or one execution can make the server hold (docs/limits-input.md). */
+function requestBounds(input: ConfigInput) {
+  const d = DEFAULTS;
+  const maxArtifactBytes = input.maxArtifactBytes ?? d.maxArtifactBytes;
+  // An inline (data: URL, base64) artifact of maxArtifactBytes, plus parameters, must still fit.
+  const roomForArtifact = Math.ceil(maxArtifactBytes / 3) * 4 + 1024 * 1024;
+  const requested = int('maxRequestBytes', input.maxRequestBytes ?? d.maxRequestBytes, 0, 2 ** 31 - 1);
+  return {
+    maxRequestBytes: requested === 0 ? Math.min(roomForArtifact, 2 ** 31 - 1) : requested,
+    maxParameters: int('maxParameters', input.maxParameters ?? d.maxParameters, 1, 1_000_000),
+    maxParameterBytes: int('maxParameterBytes', input.maxParameterBytes ?? d.maxParameterBytes, 1),
+    maxMetadataEntries: int('maxMetadataEntries', input.maxMetadataEntries ?? d.maxMetadataEntries, 0, 100_000),
+    maxMetadataValueBytes: int('maxMetadataValueBytes', input.maxMetadataValueBytes ?? d.maxMetadataValueBytes, 16),
+    maxResultBytes: int('maxResultBytes', input.maxResultBytes ?? d.maxResultBytes, 16),
+    maxErrorMessageBytes: int('maxErrorMessageBytes', input.maxErrorMessageBytes ?? d.maxErrorMessageBytes, 64),
+  };
 }
 
 /** Validates input options, fills defaults, resolves paths and freezes the result. */
@@ -199,6 +239,7 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     streamWindowChunks: int('streamWindowChunks', input.streamWindowChunks ?? d.streamWindowChunks, 1, 100_000),
     streamWindowBytes: int('streamWindowBytes', input.streamWindowBytes ?? d.streamWindowBytes, 1024),
     artifactCacheBytes: int('artifactCacheBytes', input.artifactCacheBytes ?? d.artifactCacheBytes, 0),
+    ...requestBounds(input),
   };
   return Object.freeze(config);
 }

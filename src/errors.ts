@@ -26,6 +26,8 @@ export const ErrorCodes = {
   EXECUTION_NOT_FOUND: 'EXECUTION_NOT_FOUND',
   /** function_name names nothing the task exports. */
   FUNCTION_NOT_FOUND: 'FUNCTION_NOT_FOUND',
+  /** A caller-chosen id (execution_id, task_id) already names something the request differs from; `field` says where. */
+  ALREADY_EXISTS: 'ALREADY_EXISTS',
   /** A capacity limit (global concurrency, per-task concurrency, queue) is exhausted. */
   CAPACITY_EXHAUSTED: 'CAPACITY_EXHAUSTED',
   /** The task has running executions and the request did not say force. */
@@ -70,6 +72,11 @@ export function executionNotFound(executionId: string): SpearletError {
   });
 }
 
+/** A caller-chosen id names an existing thing the request differs from in `field`. */
+export function alreadyExists(field: string, problem: string): SpearletError {
+  return new SpearletError(ErrorCodes.ALREADY_EXISTS, `${field}: ${problem}`, { field });
+}
+
 export function capacityExhausted(limit: string): SpearletError {
   return new SpearletError(ErrorCodes.CAPACITY_EXHAUSTED, `over capacity: ${limit}`);
 }
@@ -100,6 +107,8 @@ export const OutcomeCodes = {
   INSTANCE_FAILED: 'INSTANCE_FAILED',
   INTERRUPTED: 'INTERRUPTED',
   RESULT_NOT_SERIALIZABLE: 'RESULT_NOT_SERIALIZABLE',
+  /** The result is larger than the server's maxResultBytes. */
+  RESULT_TOO_LARGE: 'RESULT_TOO_LARGE',
   INVALID_PARAMETERS: 'INVALID_PARAMETERS',
   /** An accepted ASYNC execution waited in the queue past the queue timeout. */
   QUEUE_TIMEOUT: 'QUEUE_TIMEOUT',

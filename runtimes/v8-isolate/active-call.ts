@@ -182,6 +182,7 @@ export class ActiveCall implements CallSink {
     const memory = typeof record.m === 'number' && record.m >= 0 ? record.m : this.lastMemory;
     const usage = { cpuTimeUs: this.cpuTimeUs(), memoryUsedBytes: memory };
     const outcome = outcomeFromRecord(record, usage, this.sandbox.memoryLimitMb);
+    if (typeof record.d === 'number' && record.d > 0) outcome.logLinesDropped = record.d;
     if (!outcome.instanceUsable) {
       this.sandbox.dispose();
       this.settle(outcome);

@@ -157,6 +157,7 @@ function complete(id, record) {
     record = failure('OUT_OF_MEMORY', 'it held ' + MathFloor(record.m / 1048576) + ' MB when the call ended');
     record.m = memorySample;
   }
+  record.d = logLines > MAX_LOG_LINES + 1 ? logLines - MAX_LOG_LINES - 1 : 0;
   ReflectApply(PromiseThen, resolvedPromise, [() => hostDone(id, record)]);
 }
 
@@ -165,8 +166,11 @@ function sentinel() { return sentinelPromise; }
 
 function emitLog(prefix, args) {
   const id = currentCall;
-  if (id === 0 || logLines > MAX_LOG_LINES) return;
+  if (id === 0) return;
+  // Every line is counted; one past the limit is sent so the host sees the cut, the rest only
+  // counted, and the count reported with the call's end (record.d).
   logLines++;
+  if (logLines > MAX_LOG_LINES + 1) return;
   let line = prefix + formatArgs(args);
   if (line.length > MAX_LOG_CHARS) line = ReflectApply(StringSlice, line, [0, MAX_LOG_CHARS + 1]);
   hostLog(id, line);

@@ -12,10 +12,13 @@ import type { EncodedValue } from '../../src/core/values.js';
 import { compileLoader } from './module-loader.js';
 import { PRELUDE_SOURCE } from './prelude.js';
 
-/** What the prelude reports when a call ends (see prelude-core.ts). */
+/**
+ * What the prelude reports when a call ends (see prelude-core.ts); `d` counts the log lines it
+ * dropped without sending them.
+ */
 export type CallRecord =
-  | { s: 1; v: EncodedValue; m: number }
-  | { s: 2; c: string; e: string; m: number };
+  | { s: 1; v: EncodedValue; m: number; d?: number }
+  | { s: 2; c: string; e: string; m: number; d?: number };
 
 /** The running call a sandbox forwards its callbacks to. Implemented by ActiveCall. */
 export interface CallSink {

@@ -48,7 +48,7 @@ export type GuestReply = (
   | { status: 'trap'; message: string }
   | { status: 'error'; message: string }
   | { status: 'oom'; message: string }
-) & { linearBytes: number };
+) & { linearBytes: number; logLinesDropped?: number };
 
 export const GUEST_RUNNER_SOURCE = /* js */ `
 (function () {
@@ -107,6 +107,7 @@ export const GUEST_RUNNER_SOURCE = /* js */ `
             reply = ended.exitCode === 0 ? { status: 'ok', value: undefined } : { status: 'exit', code: ended.exitCode };
           }
           if (command && reply.status === 'ok') reply.stdout = ended.stdout;
+          reply.logLinesDropped = ended.logLinesDropped;
         } catch (e) {
           reply = describe(e);
         }

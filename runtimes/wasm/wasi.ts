@@ -283,11 +283,11 @@ function createWasi(host) {
         closed: [false, false, false], exitCode: null,
       };
     },
-    /** Ends a call: flushes partial log lines, returns stdout and the exit code (null: none). */
+    /** Ends a call: flushes partial log lines, returns stdout, the exit code (null: none) and the lines counted but not sent. */
     end() {
       s.lines[1].flush();
       s.lines[2].flush();
-      const result = { stdout: concatBytes(s.stdout, s.stdoutBytes), exitCode: s.exitCode };
+      const result = { stdout: concatBytes(s.stdout, s.stdoutBytes), exitCode: s.exitCode, logLinesDropped: Math.max(0, s.logLines - s.maxLogLines) };
       s = null;
       return result;
     },

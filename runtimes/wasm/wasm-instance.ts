@@ -154,6 +154,7 @@ export class WasmInstance implements Instance {
       const reply = (await run.apply(undefined, request as ivm.Transferable[], { result: { copy: true } })) as GuestReply;
       if (reason !== undefined) throw new Error('terminated');
       const outcome = fromReply(reply, type, this.measure(Number(this.isolate.cpuTime - cpuBefore) / 1000, reply.linearBytes));
+      if (typeof reply.logLinesDropped === 'number' && reply.logLinesDropped > 0) outcome.logLinesDropped = reply.logLinesDropped;
       if (!outcome.instanceUsable) this.dispose();
       return outcome;
     } catch (err) {

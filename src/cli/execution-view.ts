@@ -10,6 +10,8 @@ import { toJson } from './output.js';
 export interface ExecutionView {
   executionId: string;
   taskId: string;
+  /** The function that ran, when the caller knows it. */
+  functionName?: string;
   result: ExecutionResult__Output | null;
   logs?: string[];
   /** --raw: a bytes result is written as its bytes, a string as it is (no newline added). */
@@ -33,7 +35,8 @@ function rawValue(value: { type: string; value: unknown }): Uint8Array | string 
 export function printExecution(view: ExecutionView, json: boolean, io: Io): number {
   const r = view.result;
   if (json) {
-    io.stdout.write(toJson(resultJson(view.executionId, view.taskId, r, view.logs ? { logs: view.logs } : {})));
+    const extra = { ...(view.functionName ? { functionName: view.functionName } : {}), ...(view.logs ? { logs: view.logs } : {}) };
+    io.stdout.write(toJson(resultJson(view.executionId, view.taskId, r, extra)));
     return exitFor(r);
   }
   const err = paintFor(io, 'stderr');

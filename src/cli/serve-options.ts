@@ -42,6 +42,13 @@ const OPTIONS = {
   'stream-window-chunks': ['streamWindowChunks', 'int'],
   'stream-window-bytes': ['streamWindowBytes', 'int'],
   'artifact-cache-bytes': ['artifactCacheBytes', 'int'],
+  'max-request-bytes': ['maxRequestBytes', 'int'],
+  'max-parameters': ['maxParameters', 'int'],
+  'max-parameter-bytes': ['maxParameterBytes', 'int'],
+  'max-metadata-entries': ['maxMetadataEntries', 'int'],
+  'max-metadata-value-bytes': ['maxMetadataValueBytes', 'int'],
+  'max-result-bytes': ['maxResultBytes', 'int'],
+  'max-error-message-bytes': ['maxErrorMessageBytes', 'int'],
 } as const satisfies Record<string, readonly [keyof ConfigInput, 'string' | 'list' | 'int' | 'bool']>;
 
 export const SERVE_FLAGS = Object.keys(OPTIONS);

@@ -33,6 +33,7 @@ export const statusCommand: Command = {
       const p = paintFor(io, 'stderr');
       const r = res.result;
       const pairs: Array<[string, string]> = [
+        ['function', res.functionName || '-'],
         ['started', time(epochMs(r?.startedAt))],
         ['completed', time(epochMs(r?.completedAt))],
         ['time', duration(r?.executionTimeMs ?? 0)],
@@ -41,6 +42,6 @@ export const statusCommand: Command = {
       ];
       if (short(r?.status) !== 'PENDING') io.stderr.write(keyValues(pairs, p));
     }
-    return printExecution({ executionId, taskId: '', result: res.result, logs }, v.json ?? false, io);
+    return printExecution({ executionId, taskId: res.taskId, result: res.result, logs, functionName: res.functionName }, v.json ?? false, io);
   },
 };

@@ -27,6 +27,8 @@ import { type InvocationPlan, type InvokeInput, invocationOf, planInvocation, re
 import { LogBuffer } from './log-buffer.js';
 import { taskEnvironment } from './task-env.js';
 import { RidingCall, type StartedCall } from './riding-call.js';
+import { type RequestFingerprint, checkRepeat, fingerprintOf } from './request-fingerprint.js';
+import { clipErrorMessage, resultTooLargeMessage } from './outcome-bounds.js';
 import type { Outcome } from './runtime.js';
 import type { TaskRegistry } from './task-registry.js';
 import type { EncodedValue } from './values.js';
@@ -77,6 +79,11 @@ export class TaskExecutionManager {
   private readonly live = new Map<string, LiveExecution>();
   private figures: ExecutionFigures = emptyFigures();
   private accepting = true;
+  /**
+   * Caller-chosen execution ids between arrival and acceptance: a repeat that arrives meanwhile
+   * waits for the first and gets its execution, so the function runs once.
+   */
+  private readonly claims = new Map<string, Promise<Accepted>>();
   /** Requests between arrival and acceptance (planning, registering a task, waiting for a slot). */
   private readonly arriving = new Set<Promise<unknown>>();
 
@@ -158,13 +165,37 @@ export class TaskExecutionManager {
   }
 
   private async accept(input: InvokeInput, sink?: StreamSink, callerGone?: AbortSignal): Promise<Accepted> {
-    // A repeated execution_id answers with its execution before anything else is looked at: the
-    // retry of a call gets its record even when the task has been deleted since.
     const requestedId = requestedExecutionId(input);
-    if (requestedId !== undefined) {
-      const repeated = await this.existing(requestedId);
-      if (repeated) return repeated;
+    if (requestedId === undefined) return this.acceptNew(input, undefined, undefined, sink, callerGone);
+    // A repeated execution_id answers with its execution before anything else is looked at: the
+    // retry of a call gets its record even when the task has been deleted since. The id is claimed
+    // before the first await, so concurrent repeats meet here rather than each running.
+    const fingerprint = fingerprintOf(input);
+    const claim = this.claims.get(requestedId);
+    if (claim) {
+      const first = await claim.catch(() => undefined);
+      // The first was refused (nothing stored): this request is judged on its own.
+      if (!first) return this.accept(input, sink, callerGone);
+      checkRepeat(first.execution, fingerprint);
+      return { execution: { ...first.execution }, existing: true, done: first.done };
     }
+    const accepted = (async () => {
+      const repeated = await this.existing(requestedId);
+      if (repeated) {
+        checkRepeat(repeated.execution, fingerprint);
+        return repeated;
+      }
+      return this.acceptNew(input, requestedId, fingerprint, sink, callerGone);
+    })();
+    this.claims.set(requestedId, accepted);
+    try {
+      return await accepted;
+    } finally {
+      this.claims.delete(requestedId);
+    }
+  }
+
+  private async acceptNew(input: InvokeInput, requestedId: string | undefined, fingerprint: RequestFingerprint | undefined, sink?: StreamSink, callerGone?: AbortSignal): Promise<Accepted> {
     const queued = input.mode === 'ASYNC' && !input.wait;
     const abort = new AbortController();
     const logs = new LogBuffer(this.config.maxLogLinesPerExecution, this.config.maxLogLineBytes);
@@ -206,6 +237,7 @@ export class TaskExecutionManager {
       logs: [],
       logsTruncated: false,
       metadata: { ...input.metadata },
+      request: fingerprint,
     };
     // ASYNC and STREAM callers are answered with the execution id before it ends: its record must
     // be stored first. A SYNC caller only hears the end.
@@ -291,6 +323,7 @@ export class TaskExecutionManager {
         callerGone: sink === undefined ? live.callerGone : undefined,
       });
       outcome = run.outcome;
+      if (outcome.logLinesDropped) live.logs.noteDropped(outcome.logLinesDropped);
       Object.assign(metrics, {
         cpu_time_us: String(outcome.cpuTimeUs),
         cold_start: String(run.coldStart),
@@ -336,13 +369,20 @@ export class TaskExecutionManager {
     if (status === 'COMPLETED' && end.value) {
       try {
         const any = encodeResult(end.value);
-        if (any) result = { typeUrl: any.type_url, valueBase64: Buffer.from(any.value).toString('base64') };
+        if (any && any.value.length > this.config.maxResultBytes) {
+          status = 'FAILED';
+          errorCode = OutcomeCodes.RESULT_TOO_LARGE;
+          errorMessage = resultTooLargeMessage(any.value.length, this.config.maxResultBytes);
+        } else if (any) {
+          result = { typeUrl: any.type_url, valueBase64: Buffer.from(any.value).toString('base64') };
+        }
       } catch (err) {
         status = 'FAILED';
         errorCode = OutcomeCodes.RESULT_NOT_SERIALIZABLE;
         errorMessage = `the result cannot be serialised: ${(err as Error).message}`;
       }
     }
+    errorMessage = clipErrorMessage(errorMessage, this.config.maxErrorMessageBytes);
     // Every field spelled out, in the order `{ ...r, status, result, ... }` would give: V8 makes a
     // spread that adds properties to the copy a slow path (about 20 µs a call on Node 20, most of
     // this function's cost), where a literal is a fraction of a microsecond. `r` is always the
@@ -362,6 +402,7 @@ export class TaskExecutionManager {
       logs: live.logs.toArray(),
       logsTruncated: live.logs.truncated,
       metadata: r.metadata,
+      request: r.request,
       result,
       errorCode,
       errorMessage,

@@ -31,6 +31,11 @@ export class LogBuffer {
     return () => this.listeners?.delete(listener);
   }
 
+  /** Counts lines dropped before they reached this buffer (the sandbox counted them). */
+  noteDropped(lines: number): void {
+    if (Number.isSafeInteger(lines) && lines > 0) this.dropped += lines;
+  }
+
   get truncated(): boolean {
     return this.dropped > 0;
   }

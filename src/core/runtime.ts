@@ -107,6 +107,11 @@ export interface Outcome {
   /** False when the sandbox was terminated or is in an unknown state (timeout, OOM, cancel, crash). */
   instanceUsable: boolean;
   /**
+   * Log lines the sandbox counted but did not send to the host (past the per-execution limit, it
+   * sends one line more, so the host sees the cut, and only counts the rest).
+   */
+  logLinesDropped?: number;
+  /**
    * True when the instance had to rebuild its sandbox before this call (a process-isolated
    * instance whose worker died): module state was lost, so the call was a cold start.
    */

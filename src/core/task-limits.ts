@@ -10,9 +10,10 @@ import type { InstanceLimits } from './runtime.js';
 function readInt(metadata: Record<string, string>, key: string, min: number): number | undefined {
   const raw = metadata[key];
   if (raw === undefined || raw.trim() === '') return undefined;
-  const value = Number(raw);
+  // Decimal digits only: Number() would also take '0x20', '1e3' and ' 32 '.
+  const value = /^[0-9]{1,15}$/.test(raw) ? Number(raw) : NaN;
   if (!Number.isInteger(value) || value < min) {
-    throw invalidArgument(`artifact_spec.metadata.${key}`, `must be an integer >= ${min}, got '${raw}'`);
+    throw invalidArgument(`artifact_spec.metadata.${key}`, `must be a decimal integer >= ${min}, got '${raw.length > 32 ? `${raw.slice(0, 32)}…` : raw}'`);
   }
   return value;
 }

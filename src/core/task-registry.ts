@@ -20,6 +20,7 @@ import type { RuntimeManager } from './runtime-manager.js';
 import { instanceLimitsOf, resolveTaskLimits, tenantOf } from './task-limits.js';
 import { TaskVersions, identityOf, taskIdentity } from './task-versions.js';
 import { compileSource, sourceCompilerFor } from './source-compilers.js';
+import { checkMetadataKeys, checkSameTask } from './task-identity.js';
 
 export interface RegisterInput {
   name: string;
@@ -53,7 +54,10 @@ export class TaskRegistry {
   readonly versions = new TaskVersions();
   /** Artifact bytes by digest, within config.artifactCacheBytes; absent when that is 0. */
   private readonly codeByDigest: LRUCache<string, Uint8Array> | undefined;
-  /** Registrations under way, by name + digest, so two concurrent equal requests make one task. */
+  /**
+   * Registrations under way: a NEW_TASK by identity, so two concurrent equal requests make one
+   * task; a caller-chosen task_id by that id, so concurrent registrations of one id have one winner.
+   */
   private readonly registering = new Map<string, Promise<{ task: TaskRecord; created: boolean }>>();
 
   /**
@@ -121,6 +125,7 @@ export class TaskRegistry {
     const spec = input.spec;
     const compiler = sourceCompilerFor(spec.artifactType);
     const runtime = this.runtimes.forArtifactType(compiler?.target ?? spec.artifactType);
+    checkMetadataKeys(spec.metadata ?? {});
     const limits = resolveTaskLimits(spec.metadata ?? {}, this.config);
     const tenant = tenantOf(spec.metadata ?? {});
     const resolved = await resolveArtifact(spec, this.config);
@@ -128,12 +133,17 @@ export class TaskRegistry {
     const { bytes, digest } = compiler ? await compileSource(compiler, resolved.bytes) : resolved;
 
     const identity = identityOf(digest, spec.artifactType, spec.metadata ?? {});
-    const key = `${name}\0${identity}\0${tenant ?? ''}\0${input.taskId ?? ''}`;
-    const pending = this.registering.get(key);
-    if (pending) return pending;
+    const wanted = { name, digest, runtime: runtime.name, metadata: { ...(spec.metadata ?? {}) } };
+    const key = input.taskId === undefined ? `new\0${name}\0${identity}\0${tenant ?? ''}` : `id\0${input.taskId}`;
+    for (let pending = this.registering.get(key); pending; pending = this.registering.get(key)) {
+      if (input.taskId === undefined) return pending;
+      // Another registration of this id is under way: it wins; this one then meets its task below.
+      await pending.catch(() => undefined);
+    }
     const work = (async () => {
-      const existing = input.taskId === undefined ? this.findReusable(name, tenant, identity) : undefined;
+      const existing = input.taskId === undefined ? this.findReusable(name, tenant, identity) : this.tasks.get(input.taskId);
       if (existing) {
+        if (input.taskId !== undefined) checkSameTask(existing, wanted);
         input.check?.(existing);
         return { task: existing, created: false };
       }

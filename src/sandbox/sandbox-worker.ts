@@ -14,6 +14,7 @@ import type { Config } from '../config.js';
 import { type Instance, type PreparedTask, withDefaultExport } from '../core/runtime.js';
 import { RuntimeManager } from '../core/runtime-manager.js';
 import { OutcomeCodes, toSpearletError } from '../errors.js';
+import { type OutcomeLimits, boundOutcome } from '../core/outcome-bounds.js';
 import { registerInProcessRuntimes } from '../runtimes.js';
 import { BatchedSender } from './batched-sender.js';
 import { exitNow, watchParent } from './parent-watch.js';
@@ -29,6 +30,8 @@ const undelivered = new Map<number, Array<() => void>>();
 let manager: RuntimeManager | undefined;
 let starting: Promise<RuntimeManager> | undefined;
 const parentPid = process.ppid;
+/** Results and error messages over these never leave the worker (set from the config at start). */
+let outcomeLimits: OutcomeLimits | undefined;
 
 const outbox = new BatchedSender<FromWorker>((batch, written) => {
   // The server may close the channel at any moment (shutdown, or it died): a write that fails then
@@ -60,6 +63,7 @@ async function start(config: Config): Promise<RuntimeManager> {
   } catch {
     // Not allowed here: the worker runs at the server's priority.
   }
+  outcomeLimits = { maxResultBytes: config.maxResultBytes, maxErrorMessageBytes: config.maxErrorMessageBytes };
   const m = new RuntimeManager();
   await registerInProcessRuntimes(m, config, {
     // The isolate's thread and memory are lost for good: tell the server, which replaces us.
@@ -101,7 +105,7 @@ function execute(m: Extract<ToWorker, { type: 'execute' }>): void {
     (outcome) => {
       calls.delete(id);
       undelivered.delete(id);
-      send({ type: 'outcome', id, outcome });
+      send({ type: 'outcome', id, outcome: outcomeLimits ? boundOutcome(outcome, outcomeLimits) : outcome });
     },
     (err) => {
       calls.delete(id);

@@ -13,6 +13,7 @@ import { deployTask, followExecutionLogs } from './handlers/deploy-logs.js';
 import { invokeFunction, streamFunction } from './handlers/invoke.js';
 import { deleteTask, getTask, listTasks } from './handlers/tasks.js';
 import { loadProto } from './proto.js';
+import { guardHandlers, guardedService } from './request-guard.js';
 
 export function functionServiceHandlers(core: SpearletCore): FunctionServiceHandlers {
   return {
@@ -33,8 +34,9 @@ export function functionServiceHandlers(core: SpearletCore): FunctionServiceHand
 
 /** A grpc-js server with FunctionService added (not yet bound). Extensions add their services. */
 export function createGrpcServer(core: SpearletCore): grpc.Server {
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': core.config.maxArtifactBytes * 2 + 1024 * 1024 });
-  server.addService(loadProto().grpcObject.spearlet.FunctionService.service, functionServiceHandlers(core));
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': core.config.maxRequestBytes });
+  const service = guardedService(loadProto().grpcObject.spearlet.FunctionService.service, core.config);
+  server.addService(service, guardHandlers(functionServiceHandlers(core)));
   return server;
 }
 

@@ -51,6 +51,7 @@ export const HTTP_STATUS_BY_OUTCOME: Readonly<Record<string, number>> = {
   [OutcomeCodes.EXIT_CODE]: 500,
   [OutcomeCodes.OUT_OF_MEMORY]: 500,
   [OutcomeCodes.RESULT_NOT_SERIALIZABLE]: 500,
+  [OutcomeCodes.RESULT_TOO_LARGE]: 500,
   [OutcomeCodes.INVALID_PARAMETERS]: 400,
   [OutcomeCodes.TIMEOUT]: 504,
   [OutcomeCodes.QUEUE_TIMEOUT]: 503,

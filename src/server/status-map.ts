@@ -15,6 +15,7 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, GrpcStatus>> = {
   [ErrorCodes.FUNCTION_NOT_FOUND]: GrpcStatus.INVALID_ARGUMENT,
   [ErrorCodes.TASK_NOT_FOUND]: GrpcStatus.NOT_FOUND,
   [ErrorCodes.EXECUTION_NOT_FOUND]: GrpcStatus.NOT_FOUND,
+  [ErrorCodes.ALREADY_EXISTS]: GrpcStatus.ALREADY_EXISTS,
   [ErrorCodes.CAPACITY_EXHAUSTED]: GrpcStatus.RESOURCE_EXHAUSTED,
   [ErrorCodes.TASK_BUSY]: GrpcStatus.FAILED_PRECONDITION,
   [ErrorCodes.SHUTTING_DOWN]: GrpcStatus.UNAVAILABLE,
@@ -22,6 +23,12 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, GrpcStatus>> = {
   [ErrorCodes.INVALID_CONFIG]: GrpcStatus.INTERNAL,
   [ErrorCodes.INTERNAL]: GrpcStatus.INTERNAL,
 };
+
+/**
+ * Longest message a status carries (it travels in the grpc-message trailer, which every call on the
+ * HTTP/2 connection waits behind): a message that echoes input is cut here whatever its source.
+ */
+export const MAX_STATUS_MESSAGE_LENGTH = 2048;
 
 /** The gRPC status for an error. */
 export function grpcStatusOf(err: unknown): GrpcStatus {
@@ -37,5 +44,6 @@ export function toServiceError(err: unknown): Partial<ServiceError> {
   const metadata = new Metadata();
   metadata.set('spearlet-error-code', e.code);
   if (e.field) metadata.set('spearlet-field', e.field);
-  return { code: STATUS_BY_CODE[e.code] ?? GrpcStatus.INTERNAL, details: e.message, message: e.message, metadata };
+  const message = e.message.length > MAX_STATUS_MESSAGE_LENGTH ? `${e.message.slice(0, MAX_STATUS_MESSAGE_LENGTH)}… [message cut]` : e.message;
+  return { code: STATUS_BY_CODE[e.code] ?? GrpcStatus.INTERNAL, details: message, message, metadata };
 }

@@ -4,7 +4,7 @@
  */
 import { invalidArgument, storeUnavailable } from '../errors.js';
 import { clampLimit, compareUtf8, pageOf } from './paging.js';
-import { TERMINAL_STATUSES, type ExecutionRecord, type TaskRecord } from './records.js';
+import { TERMINAL_STATUSES, type ExecutionRecord, type TaskRecord, listingView } from './records.js';
 import type { ListExecutionsQuery, ListTasksQuery, Page, PutExecutionOptions, Store } from './store.js';
 
 const nameKey = (name: string, digest: string): string => `${name}\0${digest}`;
@@ -117,7 +117,7 @@ export class MemoryStore implements Store {
           (query.status === undefined || e.status === query.status),
       )
       .slice(0, limit + 1);
-    return pageOf(matches.map((r) => structuredClone(r)), limit, (e) => e.executionId);
+    return pageOf(matches.map((r) => listingView(structuredClone(r))), limit, (e) => e.executionId);
   }
 
   async *executionsSince(sinceSeq: string): AsyncIterable<ExecutionRecord> {

@@ -3,6 +3,7 @@
  * record written by one version can be read by the next and inspected with RocksDB's tools.
  */
 import type { ExportInfo } from '../core/runtime.js';
+import type { RequestFingerprint } from '../core/request-fingerprint.js';
 
 export type ExecutionStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TIMEOUT';
 export type ExecutionMode = 'SYNC' | 'ASYNC' | 'STREAM';
@@ -75,4 +76,15 @@ export interface ExecutionRecord {
   /** True when logs were cut at the per-execution cap. */
   logsTruncated: boolean;
   metadata: Record<string, string>;
+  /** The request a caller-chosen execution_id stands for (absent for server-made ids and old records). */
+  request?: RequestFingerprint;
+}
+
+/**
+ * An execution as a listing holds it: no result bytes and no log lines, so a page of executions
+ * costs its statuses and times, never the results of everything on it.
+ */
+export function listingView(record: ExecutionRecord): ExecutionRecord {
+  if (record.result === undefined && record.logs.length === 0) return record;
+  return { ...record, result: undefined, logs: [] };
 }

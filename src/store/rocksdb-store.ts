@@ -8,7 +8,7 @@
 import { SpearletError, invalidArgument, storeUnavailable } from '../errors.js';
 import * as k from './keys.js';
 import { clampLimit, pageOf } from './paging.js';
-import { TERMINAL_STATUSES, type ExecutionRecord, type TaskRecord } from './records.js';
+import { TERMINAL_STATUSES, type ExecutionRecord, type TaskRecord, listingView } from './records.js';
 import { createLevel, levelError, openError, writeBatchSync, type BatchOp, type Level, type RangeOptions } from './rocksdb-level.js';
 import type { ListExecutionsQuery, ListTasksQuery, Page, PutExecutionOptions, Store } from './store.js';
 import { WriteQueue } from './write-queue.js';
@@ -270,7 +270,7 @@ export class RocksDbStore implements Store {
           // The key check skips index entries of another task whose id extends this one.
           if (!rec || entries[i][0] !== prefix + rec.seq) continue;
           if (query.status !== undefined && rec.status !== query.status) continue;
-          matches.push(rec);
+          matches.push(listingView(rec));
           if (matches.length > limit) return false;
         }
         return true;

@@ -73,7 +73,7 @@ export interface Store {
    */
   putExecution(execution: ExecutionRecord, task?: TaskRecord, options?: PutExecutionOptions): Promise<void>;
   getExecution(executionId: string): Promise<ExecutionRecord | undefined>;
-  /** Newest first (by `seq`), optionally filtered by task and status. */
+  /** Newest first (by `seq`), optionally filtered by task and status; without results or logs (see listingView). */
   listExecutions(query: ListExecutionsQuery): Promise<Page<ExecutionRecord>>;
   /** Executions whose seq is at or after `sinceSeq` (newest first), for windowed stats. */
   executionsSince(sinceSeq: string): AsyncIterable<ExecutionRecord>;

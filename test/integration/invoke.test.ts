@@ -174,7 +174,8 @@ describe('InvokeFunction ASYNC and idempotency', () => {
 
   it('returns the running execution for a repeated id while it runs', async () => {
     const first = await call('slowAdd', { a: 1, b: 1, ms: 150 }, { executionId: 'idem-async', executionMode: 'EXECUTION_MODE_ASYNC' });
-    const again = await call('slowAdd', { a: 1, b: 1, ms: 150 }, { executionId: 'idem-async' });
+    // The same request (ASYNC), asking to wait for the end this time.
+    const again = await call('slowAdd', { a: 1, b: 1, ms: 150 }, { executionId: 'idem-async', executionMode: 'EXECUTION_MODE_ASYNC', wait: true });
     expect(again.executionId).toBe(first.executionId);
     expect(again.result?.status).toBe('EXECUTION_STATUS_COMPLETED');
     const list = await t.client.listExecutions({ taskId, limit: 1000 });

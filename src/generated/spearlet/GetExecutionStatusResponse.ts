@@ -7,6 +7,8 @@ export interface GetExecutionStatusResponse {
   'result'?: (_spearlet_ExecutionResult | null);
   'logs'?: (string)[];
   'message'?: (string);
+  'taskId'?: (string);
+  'functionName'?: (string);
 }
 
 export interface GetExecutionStatusResponse__Output {
@@ -14,4 +16,6 @@ export interface GetExecutionStatusResponse__Output {
   'result': (_spearlet_ExecutionResult__Output | null);
   'logs': (string)[];
   'message': (string);
+  'taskId': (string);
+  'functionName': (string);
 }

@@ -19,6 +19,8 @@ export function getExecutionStatus(core: SpearletCore): Unary<GetExecutionStatus
     if (!record) return { found: false, message: `no execution with id '${req.executionId}'`, logs: [] };
     return {
       found: true,
+      taskId: record.taskId,
+      functionName: record.functionName,
       result: executionResult(record, req.includeResult),
       logs: req.includeLogs ? record.logs : [],
       message: `execution ${record.status.toLowerCase()}`,
