@@ -8,7 +8,7 @@ import { type ErrorCode, ErrorCodes, OutcomeCodes, toSpearletError } from '../er
 import type { ExecutionRecord } from '../store/records.js';
 import { STATUS_BY_CODE } from './status-map.js';
 
-export const HTTP_STATUS_BY_CODE: Readonly<Partial<Record<ErrorCode, number>>> = {
+export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   [ErrorCodes.INVALID_ARGUMENT]: 400,
   [ErrorCodes.UNKNOWN_ARTIFACT_TYPE]: 400,
   [ErrorCodes.INVALID_ARTIFACT]: 400,
@@ -21,6 +21,7 @@ export const HTTP_STATUS_BY_CODE: Readonly<Partial<Record<ErrorCode, number>>> =
   [ErrorCodes.EXECUTION_NOT_FOUND]: 404,
   [ErrorCodes.CAPACITY_EXHAUSTED]: 429,
   [ErrorCodes.TASK_BUSY]: 409,
+  [ErrorCodes.ALREADY_EXISTS]: 409,
   [ErrorCodes.SHUTTING_DOWN]: 503,
   [ErrorCodes.STORE_UNAVAILABLE]: 503,
   [ErrorCodes.INVALID_CONFIG]: 500,
