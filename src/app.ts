@@ -3,6 +3,7 @@
  * the integration tests, which start it on a loopback port with a temp data dir.
  */
 import type * as grpc from '@grpc/grpc-js';
+import { NetworkSecurity, type ReloadReport } from './auth/network-security.js';
 import type { Config } from './config.js';
 import { SpearletCore } from './core/spearlet-core.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -24,29 +25,34 @@ export interface RunningServer {
   readonly port: number;
   /** host:port of the Prometheus endpoint (GET /metrics), when config.metricsListen is set. */
   readonly metricsAddress: string | undefined;
+  /** Re-reads the TLS certificate and the credentials file without dropping the server (SIGHUP). */
+  reloadSecurity(): ReloadReport;
   /** Drains executions (bounded by shutdownGraceMs), stops gRPC and closes the store. Idempotent. */
   close(): Promise<void>;
 }
 
 export async function startServer(config: Config, log: Logger = silentLogger(), rawStore: Store = new RocksDbStore(config.dataDir)): Promise<RunningServer> {
+  // TLS files and the credentials file are checked before anything opens.
+  const security = new NetworkSecurity(config, log);
   const metrics = config.metricsListen !== undefined ? new PrometheusMetrics() : undefined;
   const store = metrics ? timedStore(rawStore, (op, s, ok) => metrics.storeOperation(op, s, ok)) : rawStore;
   await store.open();
   const runtimes = await createRuntimeManager(config, log);
-  const core = new SpearletCore(config, store, runtimes, log, metrics);
+  const core = new SpearletCore(config, store, runtimes, log, metrics, security.coreOptions(metrics));
   let server: grpc.Server | undefined;
   let metricsServer: MetricsServer | undefined;
   let health: HealthService | undefined;
   try {
     await core.start();
-    server = createGrpcServer(core);
+    server = createGrpcServer(core, security.guard(core, metrics));
     const healthService = (health = addHealthService(server, () => core.health.health()));
-    addReflection(server);
-    const port = await bind(server, config.listen);
+    if (config.reflection) addReflection(server);
+    const port = await bind(server, config.listen, security.serverCredentials());
     if (metrics && config.metricsListen !== undefined) {
       metrics.setLiveFigures(() => liveFigures(core));
-      metricsServer = await startMetricsServer(config.metricsListen, metrics);
+      metricsServer = await startMetricsServer(config.metricsListen, metrics, security.metricsTls((options) => metricsServer?.reloadTls(options)));
     }
+    security.logStart();
     const stopMetrics = metricsServer;
     const host = config.listen.slice(0, config.listen.lastIndexOf(':'));
     const address = `${host}:${port}`;
@@ -58,6 +64,7 @@ export async function startServer(config: Config, log: Logger = silentLogger(), 
       address,
       port,
       metricsAddress: metricsServer?.address,
+      reloadSecurity: () => security.reload(),
       close: () =>
         (closing ??= (async () => {
           healthService.drain();

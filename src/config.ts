@@ -47,11 +47,34 @@ export interface ConfigInput {
   maxTenantWorkers?: number;
   shutdownGraceMs?: number;
   syncWrites?: boolean;
+  /** PEM certificate chain and private key: the gRPC port speaks TLS (reloaded on SIGHUP). */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** PEM CA bundle: clients must present a certificate it signed (mutual TLS). */
+  tlsClientCa?: string;
+  /** The metrics port serves HTTPS with the same certificate. */
+  metricsTls?: boolean;
+  /** JSON credentials file (tokens as SHA-256 digests, certificate identities, tenant quotas). */
+  authFile?: string;
+  /** Allows listening beyond loopback without TLS and authentication (warned on every start). */
+  insecure?: boolean;
+  /** gRPC server reflection is served. */
+  reflection?: boolean;
+  /** Default per-tenant quotas (0 = none); the credentials file may set them per tenant. */
+  tenantMaxConcurrent?: number;
+  tenantMaxQueued?: number;
+  tenantMaxTasks?: number;
+  tenantMaxArtifactBytes?: number;
+  tenantCpuMsPerMinute?: number;
 }
 
 export type Config = Readonly<
-  Required<Omit<ConfigInput, 'metricsListen' | 'artifactRoots' | 'httpAllowHosts'>> & {
+  Required<Omit<ConfigInput, 'metricsListen' | 'artifactRoots' | 'httpAllowHosts' | 'tlsCert' | 'tlsKey' | 'tlsClientCa' | 'authFile'>> & {
     metricsListen: string | undefined;
+    tlsCert: string | undefined;
+    tlsKey: string | undefined;
+    tlsClientCa: string | undefined;
+    authFile: string | undefined;
     artifactRoots: readonly string[];
     httpAllowHosts: readonly string[];
   }
@@ -90,6 +113,14 @@ export const DEFAULTS = {
   maxTenantWorkers: 16,
   shutdownGraceMs: 10_000,
   syncWrites: false,
+  metricsTls: false,
+  insecure: false,
+  reflection: true,
+  tenantMaxConcurrent: 0,
+  tenantMaxQueued: 0,
+  tenantMaxTasks: 0,
+  tenantMaxArtifactBytes: 0,
+  tenantCpuMsPerMinute: 0,
 } as const;
 
 function fail(field: string, problem: string): never {
@@ -115,6 +146,42 @@ export function parseHostPort(field: string, value: string): { host: string; por
 function oneOf<T extends string>(field: string, value: string, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) fail(field, `must be one of ${allowed.join(', ')}, got '${value}'`);
   return value as T;
+}
+
+/** True for addresses only this machine can reach (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
+}
+
+function optionalPath(field: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') fail(field, 'must not be empty');
+  return path.resolve(value);
+}
+
+/**
+ * TLS, authentication and the secure default: beyond loopback the server needs TLS and an auth
+ * file, or the operator's explicit `insecure`.
+ */
+function resolveNetworkSecurity(input: ConfigInput, listen: string, metricsListen: string | undefined) {
+  const tlsCert = optionalPath('tlsCert', input.tlsCert);
+  const tlsKey = optionalPath('tlsKey', input.tlsKey);
+  const tlsClientCa = optionalPath('tlsClientCa', input.tlsClientCa);
+  const authFile = optionalPath('authFile', input.authFile);
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) fail(tlsCert === undefined ? 'tlsCert' : 'tlsKey', 'tlsCert and tlsKey go together');
+  if (tlsClientCa !== undefined && tlsCert === undefined) fail('tlsClientCa', 'mutual TLS needs tlsCert and tlsKey');
+  const metricsTls = input.metricsTls ?? DEFAULTS.metricsTls;
+  if (metricsTls && tlsCert === undefined) fail('metricsTls', 'needs tlsCert and tlsKey');
+  if (metricsTls && metricsListen === undefined) fail('metricsTls', 'needs metricsListen');
+  const insecure = input.insecure ?? DEFAULTS.insecure;
+  if (!insecure && !isLoopbackHost(parseHostPort('listen', listen).host) && (tlsCert === undefined || authFile === undefined)) {
+    fail('listen', `${listen} is not a loopback address: serve it with tlsCert, tlsKey and authFile (--tls-cert, --tls-key, --auth-file), or pass --insecure`);
+  }
+  if (!insecure && metricsListen !== undefined && !isLoopbackHost(parseHostPort('metricsListen', metricsListen).host) && !metricsTls) {
+    fail('metricsListen', `${metricsListen} is not a loopback address: serve it with metricsTls (--metrics-tls), or pass --insecure`);
+  }
+  return { tlsCert, tlsKey, tlsClientCa, metricsTls, authFile, insecure, reflection: input.reflection ?? DEFAULTS.reflection };
 }
 
 /** Validates input options, fills defaults, resolves paths and freezes the result. */
@@ -173,6 +240,12 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     maxTenantWorkers: int('maxTenantWorkers', input.maxTenantWorkers ?? d.maxTenantWorkers, 0, 1024),
     shutdownGraceMs: int('shutdownGraceMs', input.shutdownGraceMs ?? d.shutdownGraceMs, 0),
     syncWrites: input.syncWrites ?? d.syncWrites,
+    ...resolveNetworkSecurity(input, listen, metricsListen),
+    tenantMaxConcurrent: int('tenantMaxConcurrent', input.tenantMaxConcurrent ?? d.tenantMaxConcurrent, 0),
+    tenantMaxQueued: int('tenantMaxQueued', input.tenantMaxQueued ?? d.tenantMaxQueued, 0),
+    tenantMaxTasks: int('tenantMaxTasks', input.tenantMaxTasks ?? d.tenantMaxTasks, 0),
+    tenantMaxArtifactBytes: int('tenantMaxArtifactBytes', input.tenantMaxArtifactBytes ?? d.tenantMaxArtifactBytes, 0),
+    tenantCpuMsPerMinute: int('tenantCpuMsPerMinute', input.tenantCpuMsPerMinute ?? d.tenantCpuMsPerMinute, 0),
   };
   return Object.freeze(config);
 }

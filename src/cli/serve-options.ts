@@ -36,6 +36,18 @@ const OPTIONS = {
   'max-tenant-workers': ['maxTenantWorkers', 'int'],
   'shutdown-grace-ms': ['shutdownGraceMs', 'int'],
   'sync-writes': ['syncWrites', 'bool'],
+  'tls-cert': ['tlsCert', 'string'],
+  'tls-key': ['tlsKey', 'string'],
+  'tls-client-ca': ['tlsClientCa', 'string'],
+  'metrics-tls': ['metricsTls', 'bool'],
+  'auth-file': ['authFile', 'string'],
+  insecure: ['insecure', 'bool'],
+  reflection: ['reflection', 'bool'],
+  'tenant-max-concurrent': ['tenantMaxConcurrent', 'int'],
+  'tenant-max-queued': ['tenantMaxQueued', 'int'],
+  'tenant-max-tasks': ['tenantMaxTasks', 'int'],
+  'tenant-max-artifact-bytes': ['tenantMaxArtifactBytes', 'int'],
+  'tenant-cpu-ms-per-minute': ['tenantCpuMsPerMinute', 'int'],
 } as const satisfies Record<string, readonly [keyof ConfigInput, 'string' | 'list' | 'int' | 'bool']>;
 
 export const SERVE_FLAGS = Object.keys(OPTIONS);

@@ -15,6 +15,7 @@ import { newTaskId } from './ids.js';
 import { type ArtifactAnalysis, type FirstCall, type Instance, type Outcome, withDefaultExport } from './runtime.js';
 import type { RuntimeManager } from './runtime-manager.js';
 import { instanceLimitsOf, resolveTaskLimits, tenantOf } from './task-limits.js';
+import type { TenantQuotas } from './tenant-quotas.js';
 
 export interface RegisterInput {
   name: string;
@@ -60,7 +61,28 @@ export class TaskRegistry {
     private readonly runtimes: RuntimeManager,
     private readonly config: Config,
     private readonly onRegistered: (task: TaskRecord, first: Instance | undefined) => void = () => {},
+    private readonly quotas?: TenantQuotas,
   ) {}
+
+  /** Tasks being created, counted against their tenant's quotas until they are stored. */
+  private readonly reserved: { tenant: string; digest: string; sizeBytes: number }[] = [];
+
+  /**
+   * Checks the tenant's max_tasks and max_artifact_bytes quotas for one more task, counting the
+   * registrations under way, and holds its place until `release`.
+   */
+  private reserve(tenant: string | undefined, digest: string, sizeBytes: number): () => void {
+    if (tenant === undefined || !this.quotas) return () => {};
+    const own = [...this.tasks.values()].filter((t) => tenantOf(t.artifact.metadata) === tenant);
+    const pending = this.reserved.filter((r) => r.tenant === tenant).map((r) => ({ digest: r.digest, sizeBytes: r.sizeBytes }) as TaskRecord);
+    this.quotas.checkRegistration(tenant, [...own, ...pending], digest, sizeBytes);
+    const entry = { tenant, digest, sizeBytes };
+    this.reserved.push(entry);
+    return () => {
+      const i = this.reserved.indexOf(entry);
+      if (i >= 0) this.reserved.splice(i, 1);
+    };
+  }
 
   /** Loads every stored task. Called once at start-up. */
   async load(): Promise<void> {
@@ -122,7 +144,9 @@ export class TaskRegistry {
       const { analysis, instance } = prepared;
       let adopted = false;
       let firstOutcome = prepared.firstOutcome;
+      let release = () => {};
       try {
+        release = this.reserve(tenant, digest, bytes.length);
         if (analysis.exports.length === 0) {
           throw new SpearletError(ErrorCodes.INVALID_ARTIFACT, 'artifact_spec.location: the artifact exports no function', {
             field: 'artifact_spec.location',
@@ -141,6 +165,7 @@ export class TaskRegistry {
         this.onRegistered(task, firstOutcome ? undefined : instance);
         return { task, created: true };
       } finally {
+        release();
         if (!adopted) {
           instance.dispose();
           firstOutcome?.catch(() => undefined);

@@ -73,4 +73,6 @@ export interface ExecutionRecord {
   /** True when logs were cut at the per-execution cap. */
   logsTruncated: boolean;
   metadata: Record<string, string>;
+  /** The tenant of its task when it ran (kept after the task is deleted, for tenant scoping). */
+  tenant?: string;
 }
