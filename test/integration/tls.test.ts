@@ -33,10 +33,10 @@ afterAll(() => {
 const call = { taskName: 'sq', artifactSpec: jsSpec('export default ({ x }) => x * x;'), parameters: params({ x: 9 }) };
 
 /** The SHA-256 fingerprint of the certificate a TLS server presents to a new connection. */
-function presented(address: string, ca: string): Promise<string> {
+function presented(address: string, ca: string, alpn = ['h2']): Promise<string> {
   const [host, port] = [address.slice(0, address.lastIndexOf(':')), Number(address.slice(address.lastIndexOf(':') + 1))];
   return new Promise((resolve, reject) => {
-    const socket = tls.connect({ host, port, ca: fs.readFileSync(ca), ALPNProtocols: ['h2'], servername: 'localhost' }, () => {
+    const socket = tls.connect({ host, port, ca: fs.readFileSync(ca), ALPNProtocols: alpn, servername: 'localhost' }, () => {
       resolve(socket.getPeerCertificate().fingerprint256);
       socket.destroy();
     });
@@ -127,7 +127,7 @@ describe('SIGHUP', () => {
       { token: keep, tenant: 'acme', role: 'invoke' },
       { token: revoke, tenant: 'acme', role: 'invoke' },
     ]);
-    child = spawn(process.execPath, ['bin/spearlet.js', 'serve', '--listen', '127.0.0.1:0', '--data-dir', path.join(dir, 'data'), '--artifact-root', dir, '--tls-cert', cert, '--tls-key', key, '--auth-file', authFile, '--sandbox-workers', '1'], {
+    child = spawn(process.execPath, ['bin/spearlet.js', 'serve', '--listen', '127.0.0.1:0', '--data-dir', path.join(dir, 'data'), '--artifact-root', dir, '--tls-cert', cert, '--tls-key', key, '--auth-file', authFile, '--sandbox-workers', '1', '--metrics-listen', '127.0.0.1:0', '--metrics-tls'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -135,7 +135,7 @@ describe('SIGHUP', () => {
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
     const waitFor = async (pattern: RegExp): Promise<RegExpMatchArray> => {
-      const end = Date.now() + 30_000;
+      const end = Date.now() + 90_000;
       for (;;) {
         const m = pattern.exec(out);
         if (m) return m;
@@ -144,6 +144,7 @@ describe('SIGHUP', () => {
       }
     };
     const [, address] = await waitFor(/serving gRPC over TLS on (127\.0\.0\.1:\d+)/);
+    const [, metricsAddress] = await waitFor(/Prometheus metrics on https:\/\/(127\.0\.0\.1:\d+)\/metrics/);
     const kept = clientFor(address, { token: keep, ca: pki.ca });
     const revoked = clientFor(address, { token: revoke, ca: pki.ca });
     expect(valueOf((await kept.invoke(call)).result?.result)).toBe(81);
@@ -164,6 +165,7 @@ describe('SIGHUP', () => {
     // The open connection still serves; new connections get the new certificate.
     expect(valueOf((await kept.invoke(call)).result?.result)).toBe(81);
     expect(await presented(address, pki.ca)).toBe(fingerprint(next.cert));
+    expect(await presented(metricsAddress, pki.ca, [])).toBe(fingerprint(next.cert));
 
     // A broken file is reported and the previous one stays in force.
     fs.writeFileSync(authFile, '{"tokens": [], "oops": 1}');
@@ -174,5 +176,5 @@ describe('SIGHUP', () => {
     revoked.close();
     child.kill('SIGTERM');
     await new Promise((r) => child!.on('exit', r));
-  });
+  }, 240_000);
 });
