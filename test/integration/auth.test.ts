@@ -8,11 +8,14 @@ import * as path from 'node:path';
 import { Writable } from 'node:stream';
 import * as grpc from '@grpc/grpc-js';
 import { pino } from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer } from '../../src/app.js';
 import { resolveConfig } from '../../src/config.js';
 import { jsSpec, params, startTestServer, type TestServer, valueOf } from './harness.js';
 import { clientFor, newToken, refusal, writeAuthFile } from './security-helpers.js';
+
+// Servers, sandbox workers and CLI processes start slowly on a loaded machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spearlet-auth-'));
 const authFile = path.join(dir, 'auth.json');

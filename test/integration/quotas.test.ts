@@ -8,10 +8,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FunctionClient } from '../../src/client/function-client.js';
 import { jsSpec, params, startTestServer, type TestServer, valueOf } from './harness.js';
 import { clientFor, newToken, refusal, writeAuthFile } from './security-helpers.js';
+
+// Servers, sandbox workers and CLI processes start slowly on a loaded machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spearlet-quotas-'));
 const authFile = path.join(dir, 'auth.json');
@@ -64,6 +67,7 @@ describe('quota isolation', () => {
 
     let flooding = true;
     const refusals: string[] = [];
+    const other: string[] = [];
     let completed = 0;
     const flooders = Array.from({ length: 12 }, async () => {
       while (flooding) {
@@ -72,8 +76,8 @@ describe('quota isolation', () => {
           completed++;
         } catch (err) {
           const e = err as grpc.ServiceError;
-          expect(e.code).toBe(grpc.status.RESOURCE_EXHAUSTED);
-          refusals.push(e.details);
+          if (e.code === grpc.status.RESOURCE_EXHAUSTED) refusals.push(e.details);
+          else other.push(`${e.code} ${e.details}`);
           await new Promise((r) => setTimeout(r, 5));
         }
       }
@@ -83,6 +87,7 @@ describe('quota isolation', () => {
     flooding = false;
     await Promise.all(flooders);
 
+    expect(other).toEqual([]);
     expect(refusals.length).toBeGreaterThan(0);
     expect(refusals[0]).toMatch(/tenant 'flood' is over its max_queued quota: 2 executions running \(max_concurrent 2\) and 2 queued \(max_queued 2\)/);
     expect(completed).toBeGreaterThan(0);

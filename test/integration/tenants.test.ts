@@ -6,10 +6,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { FunctionClient } from '../../src/client/function-client.js';
 import { jsSpec, params, startTestServer, type TestServer, valueOf } from './harness.js';
 import { clientFor, newToken, refusal, writeAuthFile } from './security-helpers.js';
+
+// Servers, sandbox workers and CLI processes start slowly on a loaded machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spearlet-tenants-'));
 const authFile = path.join(dir, 'auth.json');

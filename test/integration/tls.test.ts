@@ -13,11 +13,14 @@ import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FunctionClient } from '../../src/client/function-client.js';
 import { jsSpec, params, startTestServer, type TestServer, valueOf } from './harness.js';
 import { HealthClient } from './health-client.js';
 import { clientFor, makePki, newToken, type Pki, refusal, writeAuthFile } from './security-helpers.js';
+
+// Servers, sandbox workers and CLI processes start slowly on a loaded machine.
+vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 let pki: Pki;
