@@ -8,8 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import type { PeerCertificate } from 'node:tls';
-import { type QuotaSource, type TenantQuota } from '../core/tenant-quotas.js';
-import { unauthenticated } from '../errors.js';
+import type { QuotaSource, TenantQuota } from '../core/tenant-quotas.js';
 import { type CertificateEntry, type Credentials, type Identity, loadCredentials } from './credentials-file.js';
 
 /** The authenticated caller. */
@@ -80,9 +79,4 @@ export class Authenticator {
     const found = this.credentials.certificates.find(match);
     return found && { tenant: found.tenant, role: found.role, name: found.name };
   }
-}
-
-/** The UNAUTHENTICATED error a refused call answers with. */
-export function authRefusal(err: AuthError) {
-  return unauthenticated(err.message);
 }
