@@ -31,4 +31,5 @@ EXPOSE 50051 8080 9090
 # SIGTERM drains: health reports NOT_SERVING, running executions get --shutdown-grace-ms.
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["node", "--no-node-snapshot", "dist/src/cli/main.js"]
-CMD ["serve", "--listen", "0.0.0.0:50051", "--http-listen", "0.0.0.0:8080", "--metrics-listen", "0.0.0.0:9090", "--data-dir", "/data", "--artifact-root", "/artifacts"]
+# --insecure: listeners beyond loopback without TLS or credentials (see docs/security-network.md).
+CMD ["serve", "--insecure", "--listen", "0.0.0.0:50051", "--http-listen", "0.0.0.0:8080", "--metrics-listen", "0.0.0.0:9090", "--data-dir", "/data", "--artifact-root", "/artifacts"]

@@ -4,6 +4,7 @@
  */
 import { checkNodeRelease, endOfLife } from './node-release.js';
 import type * as grpc from '@grpc/grpc-js';
+import { NetworkSecurity, type ReloadReport } from './auth/network-security.js';
 import type { Config } from './config.js';
 import { SpearletCore } from './core/spearlet-core.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -28,6 +29,8 @@ export interface RunningServer {
   readonly metricsAddress: string | undefined;
   /** host:port of the HTTP trigger, when config.httpListen is set. */
   readonly httpAddress: string | undefined;
+  /** Re-reads the TLS certificate and the credentials file without dropping the server (SIGHUP). */
+  reloadSecurity(): ReloadReport;
   /** Drains executions (bounded by shutdownGraceMs), stops gRPC and closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -36,26 +39,29 @@ export async function startServer(config: Config, log: Logger = silentLogger(), 
   checkNodeRelease(process.version, new Date(), config.allowEolNode);
   const eol = endOfLife(process.version);
   if (eol !== undefined && new Date().toISOString().slice(0, 10) > eol) log.warn({ node: process.version, endOfLife: eol }, 'running on a Node.js release line past its end of life (--allow-eol-node)');
+  // TLS files and the credentials file are checked before anything opens.
+  const security = new NetworkSecurity(config, log);
   const metrics = config.metricsListen !== undefined ? new PrometheusMetrics() : undefined;
   const store = metrics ? timedStore(rawStore, (op, s, ok) => metrics.storeOperation(op, s, ok)) : rawStore;
   await store.open();
   const runtimes = await createRuntimeManager(config, log);
-  const core = new SpearletCore(config, store, runtimes, log, metrics);
+  const core = new SpearletCore(config, store, runtimes, log, metrics, security.coreOptions(metrics));
   let server: grpc.Server | undefined;
   let metricsServer: MetricsServer | undefined;
   let httpTrigger: HttpTrigger | undefined;
   let health: HealthService | undefined;
   try {
     await core.start();
-    server = createGrpcServer(core);
+    server = createGrpcServer(core, security.guard(core, metrics));
     const healthService = (health = addHealthService(server, () => core.health.health()));
-    addReflection(server);
-    const port = await bind(server, config.listen);
+    if (config.reflection) addReflection(server);
+    const port = await bind(server, config.listen, security.serverCredentials());
     if (metrics && config.metricsListen !== undefined) {
       metrics.setLiveFigures(() => liveFigures(core));
-      metricsServer = await startMetricsServer(config.metricsListen, metrics);
+      metricsServer = await startMetricsServer(config.metricsListen, metrics, security.metricsTls((options) => metricsServer?.reloadTls(options)));
     }
     if (config.httpListen !== undefined) httpTrigger = await startHttpTrigger(config.httpListen, core, config.maxHttpBodyBytes, log);
+    security.logStart();
     const stopMetrics = metricsServer;
     const stopHttp = httpTrigger;
     const host = config.listen.slice(0, config.listen.lastIndexOf(':'));
@@ -69,6 +75,7 @@ export async function startServer(config: Config, log: Logger = silentLogger(), 
       port,
       metricsAddress: metricsServer?.address,
       httpAddress: httpTrigger?.address,
+      reloadSecurity: () => security.reload(),
       close: () =>
         (closing ??= (async () => {
           healthService.drain();

@@ -73,12 +73,35 @@ export interface ConfigInput {
   maxResultBytes?: number;
   /** Longest error message kept for an execution (characters); longer ones are cut with a marker. */
   maxErrorMessageBytes?: number;
+  /** PEM certificate chain and private key: the gRPC port speaks TLS (reloaded on SIGHUP). */
+  tlsCert?: string;
+  tlsKey?: string;
+  /** PEM CA bundle: clients must present a certificate it signed (mutual TLS). */
+  tlsClientCa?: string;
+  /** The metrics port serves HTTPS with the same certificate. */
+  metricsTls?: boolean;
+  /** JSON credentials file (tokens as SHA-256 digests, certificate identities, tenant quotas). */
+  authFile?: string;
+  /** Allows listening beyond loopback without TLS and authentication (warned on every start). */
+  insecure?: boolean;
+  /** gRPC server reflection is served. */
+  reflection?: boolean;
+  /** Default per-tenant quotas (0 = none); the credentials file may set them per tenant. */
+  tenantMaxConcurrent?: number;
+  tenantMaxQueued?: number;
+  tenantMaxTasks?: number;
+  tenantMaxArtifactBytes?: number;
+  tenantCpuMsPerMinute?: number;
 }
 
 export type Config = Readonly<
-  Required<Omit<ConfigInput, 'metricsListen' | 'httpListen' | 'artifactRoots' | 'httpAllowHosts'>> & {
+  Required<Omit<ConfigInput, 'metricsListen' | 'httpListen' | 'artifactRoots' | 'httpAllowHosts' | 'tlsCert' | 'tlsKey' | 'tlsClientCa' | 'authFile'>> & {
     metricsListen: string | undefined;
     httpListen: string | undefined;
+    tlsCert: string | undefined;
+    tlsKey: string | undefined;
+    tlsClientCa: string | undefined;
+    authFile: string | undefined;
     artifactRoots: readonly string[];
     httpAllowHosts: readonly string[];
   }
@@ -130,6 +153,14 @@ export const DEFAULTS = {
   // A result fits, with its record around it, in the 4 MiB a gRPC client receives by default.
   maxResultBytes: 3 * 1024 * 1024,
   maxErrorMessageBytes: 8192,
+  metricsTls: false,
+  insecure: false,
+  reflection: true,
+  tenantMaxConcurrent: 0,
+  tenantMaxQueued: 0,
+  tenantMaxTasks: 0,
+  tenantMaxArtifactBytes: 0,
+  tenantCpuMsPerMinute: 0,
 } as const;
 
 function fail(field: string, problem: string): never {
@@ -173,6 +204,49 @@ function requestBounds(input: ConfigInput) {
     maxResultBytes: int('maxResultBytes', input.maxResultBytes ?? d.maxResultBytes, 16),
     maxErrorMessageBytes: int('maxErrorMessageBytes', input.maxErrorMessageBytes ?? d.maxErrorMessageBytes, 64),
   };
+}
+
+/** True for addresses only this machine can reach (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(h) || /^::ffff:127\./.test(h);
+}
+
+function optionalPath(field: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') fail(field, 'must not be empty');
+  return path.resolve(value);
+}
+
+/**
+ * TLS, authentication and the secure default: beyond loopback the server needs TLS and an auth
+ * file, or the operator's explicit `insecure`.
+ */
+function resolveNetworkSecurity(input: ConfigInput, listen: string, metricsListen: string | undefined) {
+  const tlsCert = optionalPath('tlsCert', input.tlsCert);
+  const tlsKey = optionalPath('tlsKey', input.tlsKey);
+  const tlsClientCa = optionalPath('tlsClientCa', input.tlsClientCa);
+  const authFile = optionalPath('authFile', input.authFile);
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) fail(tlsCert === undefined ? 'tlsCert' : 'tlsKey', 'tlsCert and tlsKey go together');
+  if (tlsClientCa !== undefined && tlsCert === undefined) fail('tlsClientCa', 'mutual TLS needs tlsCert and tlsKey');
+  const metricsTls = input.metricsTls ?? DEFAULTS.metricsTls;
+  if (metricsTls && tlsCert === undefined) fail('metricsTls', 'needs tlsCert and tlsKey');
+  if (metricsTls && metricsListen === undefined) fail('metricsTls', 'needs metricsListen');
+  const insecure = input.insecure ?? DEFAULTS.insecure;
+  if (!insecure && !isLoopbackHost(parseHostPort('listen', listen).host) && (tlsCert === undefined || authFile === undefined)) {
+    fail('listen', `${listen} is not a loopback address: serve it with tlsCert, tlsKey and authFile (--tls-cert, --tls-key, --auth-file), or pass --insecure`);
+  }
+  if (!insecure && metricsListen !== undefined && !isLoopbackHost(parseHostPort('metricsListen', metricsListen).host) && !metricsTls) {
+    fail('metricsListen', `${metricsListen} is not a loopback address: serve it with metricsTls (--metrics-tls), or pass --insecure`);
+  }
+  // The HTTP trigger checks no credentials yet: it must not open a way around them, nor a network port.
+  if (input.httpListen !== undefined && authFile !== undefined) {
+    fail('httpListen', 'the HTTP trigger does not check credentials yet: serve it without authFile (--auth-file), or leave --http-listen off');
+  }
+  if (!insecure && input.httpListen !== undefined && !isLoopbackHost(parseHostPort('httpListen', input.httpListen).host)) {
+    fail('httpListen', `${input.httpListen} is not a loopback address and the HTTP trigger has no TLS or authentication: keep it on loopback, or pass --insecure`);
+  }
+  return { tlsCert, tlsKey, tlsClientCa, metricsTls, authFile, insecure, reflection: input.reflection ?? DEFAULTS.reflection };
 }
 
 /** Validates input options, fills defaults, resolves paths and freezes the result. */
@@ -240,6 +314,12 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     streamWindowBytes: int('streamWindowBytes', input.streamWindowBytes ?? d.streamWindowBytes, 1024),
     artifactCacheBytes: int('artifactCacheBytes', input.artifactCacheBytes ?? d.artifactCacheBytes, 0),
     ...requestBounds(input),
+    ...resolveNetworkSecurity(input, listen, metricsListen),
+    tenantMaxConcurrent: int('tenantMaxConcurrent', input.tenantMaxConcurrent ?? d.tenantMaxConcurrent, 0),
+    tenantMaxQueued: int('tenantMaxQueued', input.tenantMaxQueued ?? d.tenantMaxQueued, 0),
+    tenantMaxTasks: int('tenantMaxTasks', input.tenantMaxTasks ?? d.tenantMaxTasks, 0),
+    tenantMaxArtifactBytes: int('tenantMaxArtifactBytes', input.tenantMaxArtifactBytes ?? d.tenantMaxArtifactBytes, 0),
+    tenantCpuMsPerMinute: int('tenantCpuMsPerMinute', input.tenantCpuMsPerMinute ?? d.tenantCpuMsPerMinute, 0),
   };
   return Object.freeze(config);
 }

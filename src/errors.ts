@@ -40,6 +40,12 @@ export const ErrorCodes = {
   INVALID_CONFIG: 'INVALID_CONFIG',
   /** A bug: an invariant did not hold. */
   INTERNAL: 'INTERNAL',
+  /** The call carries no credentials, or credentials the server does not know. */
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  /** The caller's role may not make this call (or name another tenant). */
+  PERMISSION_DENIED: 'PERMISSION_DENIED',
+  /** A per-tenant quota is used up; the message names the tenant and the quota. */
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -84,6 +90,19 @@ export function capacityExhausted(limit: string): SpearletError {
 export function storeUnavailable(operation: string, cause: unknown): SpearletError {
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new SpearletError(ErrorCodes.STORE_UNAVAILABLE, `store ${operation} failed: ${detail}`, { cause });
+}
+
+export function unauthenticated(reason: string): SpearletError {
+  return new SpearletError(ErrorCodes.UNAUTHENTICATED, `unauthenticated: ${reason}`);
+}
+
+export function permissionDenied(reason: string, field?: string): SpearletError {
+  return new SpearletError(ErrorCodes.PERMISSION_DENIED, `permission denied: ${reason}`, { field });
+}
+
+/** Over one tenant's quota: names the tenant, the quota (its config/credentials-file key) and the figures. */
+export function quotaExceeded(tenant: string, quota: string, detail: string): SpearletError {
+  return new SpearletError(ErrorCodes.QUOTA_EXCEEDED, `tenant '${tenant}' is over its ${quota} quota: ${detail}`);
 }
 
 /** Wraps anything thrown into a SpearletError; non-coded errors become INTERNAL. */

@@ -4,6 +4,7 @@
  * the client it talks through.
  */
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { type ClientSecurity, securityFrom } from '../client/client-security.js';
 import type { FunctionClient } from '../client/function-client.js';
 import { type Paint, colorEnabled, paint } from './output.js';
 import { didYouMean } from './suggest.js';
@@ -47,11 +48,20 @@ type Options = NonNullable<ParseArgsConfig['options']>;
 export const COMMON_OPTIONS = {
   target: { type: 'string' },
   json: { type: 'boolean' },
+  token: { type: 'string' },
+  ca: { type: 'string' },
+  cert: { type: 'string' },
+  key: { type: 'string' },
+  tenant: { type: 'string' },
 } as const satisfies Options;
 
 export const COMMON_HELP = `common options:
   --target HOST:PORT   the server (default ${DEFAULT_TARGET}, or $SPEARLET_TARGET)
   --json               machine-readable JSON on stdout
+  --token TOKEN        bearer token (or $SPEARLET_TOKEN)
+  --ca FILE            TLS: the CA that signed the server's certificate (or $SPEARLET_CA)
+  --cert FILE --key FILE  mutual TLS: the client certificate and key ($SPEARLET_CERT, $SPEARLET_KEY)
+  --tenant NAME        an admin token acts as this tenant (or $SPEARLET_TENANT)
   -h, --help           this help`;
 
 export interface Parsed<V> {
@@ -89,16 +99,25 @@ export function targetOf(values: { target?: string }, env: NodeJS.ProcessEnv): s
   return target;
 }
 
+type SecurityFlags = { token?: string; ca?: string; cert?: string; key?: string; tenant?: string };
+
+/** Token and TLS files from the flags and SPEARLET_* variables; a half-given client certificate is a usage error. */
+export function clientSecurity(values: SecurityFlags, env: NodeJS.ProcessEnv): ClientSecurity {
+  const security = securityFrom(values, env);
+  if ((security.cert === undefined) !== (security.key === undefined)) throw new UsageError('--cert and --key go together');
+  return security;
+}
+
 /** Colours for stdout (or stderr). */
 export function paintFor(io: Io, stream: 'stdout' | 'stderr' = 'stdout'): Paint {
   return paint(colorEnabled(io[stream], io.env));
 }
 
 /** Runs `fn` with a client for the command's target and closes it afterwards. */
-export async function withClient<T>(values: { target?: string }, io: Io, fn: (client: FunctionClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(values: { target?: string } & SecurityFlags, io: Io, fn: (client: FunctionClient) => Promise<T>): Promise<T> {
   // Loaded on first use: grpc-js and the proto are most of a client command's start-up.
   const { FunctionClient } = await import('../client/function-client.js');
-  const client = new FunctionClient(targetOf(values, io.env));
+  const client = new FunctionClient(targetOf(values, io.env), {}, clientSecurity(values, io.env));
   try {
     return await fn(client);
   } finally {

@@ -7,7 +7,7 @@ import { ManifestError, loadManifest } from '../conformance/manifest.js';
 import { caseLine, jsonReport, summaryLine } from '../conformance/report.js';
 import { runConformance } from '../conformance/runner.js';
 import { status } from '@grpc/grpc-js';
-import { COMMON_HELP, COMMON_OPTIONS, type Command, Exit, type Io, UsageError, paintFor, parseFlags, targetOf, withClient } from './command.js';
+import { COMMON_HELP, COMMON_OPTIONS, type Command, Exit, type Io, UsageError, clientSecurity, paintFor, parseFlags, targetOf, withClient } from './command.js';
 import { toJson } from './output.js';
 import { startProgress } from './progress.js';
 
@@ -31,7 +31,7 @@ ${COMMON_HELP}
 exit status: 0 every case passed, 1 a case failed, 2 usage or manifest error.`;
 
 /** Fails fast (exit 1) when nothing answers at the target, rather than failing every case. */
-async function reachable(v: { target?: string }, io: Io): Promise<void> {
+async function reachable(v: Parameters<typeof withClient>[0], io: Io): Promise<void> {
   await withClient(v, io, (client) =>
     client.getHealth({}, { deadlineMs: 10_000 }).catch((err: { code?: number }) => {
       if (err.code === status.UNAVAILABLE || err.code === status.DEADLINE_EXCEEDED) throw err;
@@ -71,6 +71,7 @@ export const conformanceCommand: Command = {
     const progress = startProgress('', io.stderr);
     const results = await runConformance(cases, {
       target,
+      security: clientSecurity(v, io.env),
       fixturesDir,
       onStart: (c) => progress.update(c.name),
       onResult: (r) => {

@@ -46,6 +46,18 @@ options:
   --max-tenant-workers N             tenants with a dedicated sandbox worker at once (16)
   --shutdown-grace-ms N              how long SIGTERM waits for running executions (10000)
   --sync-writes                      fsync every terminal record
+  --tls-cert FILE --tls-key FILE     serve gRPC over TLS (PEM; reloaded on SIGHUP)
+  --tls-client-ca FILE               require client certificates signed by this CA (mutual TLS)
+  --metrics-tls                      serve metrics over HTTPS with the same certificate
+  --auth-file FILE                   bearer tokens (SHA-256 digests), certificate identities and tenant
+                                     quotas, JSON (reloaded on SIGHUP); see docs/security-network.md
+  --insecure                         allow a non-loopback --listen without TLS and --auth-file (warns)
+  --reflection                       serve gRPC reflection (default on; SPEARLET_REFLECTION=false closes it)
+  --tenant-max-concurrent N          per-tenant quotas, 0 = none (default 0); the auth file may set
+  --tenant-max-queued N              them per tenant
+  --tenant-max-tasks N
+  --tenant-max-artifact-bytes N
+  --tenant-cpu-ms-per-minute N       guest CPU time a tenant may use per minute (token bucket)
   -h, --help                         this help`;
 
 export const serveCommand: Command = {

@@ -49,6 +49,18 @@ const OPTIONS = {
   'max-metadata-value-bytes': ['maxMetadataValueBytes', 'int'],
   'max-result-bytes': ['maxResultBytes', 'int'],
   'max-error-message-bytes': ['maxErrorMessageBytes', 'int'],
+  'tls-cert': ['tlsCert', 'string'],
+  'tls-key': ['tlsKey', 'string'],
+  'tls-client-ca': ['tlsClientCa', 'string'],
+  'metrics-tls': ['metricsTls', 'bool'],
+  'auth-file': ['authFile', 'string'],
+  insecure: ['insecure', 'bool'],
+  reflection: ['reflection', 'bool'],
+  'tenant-max-concurrent': ['tenantMaxConcurrent', 'int'],
+  'tenant-max-queued': ['tenantMaxQueued', 'int'],
+  'tenant-max-tasks': ['tenantMaxTasks', 'int'],
+  'tenant-max-artifact-bytes': ['tenantMaxArtifactBytes', 'int'],
+  'tenant-cpu-ms-per-minute': ['tenantCpuMsPerMinute', 'int'],
 } as const satisfies Record<string, readonly [keyof ConfigInput, 'string' | 'list' | 'int' | 'bool']>;
 
 export const SERVE_FLAGS = Object.keys(OPTIONS);

@@ -11,8 +11,8 @@ export async function serve(argv: string[]): Promise<number> {
   const config = resolveConfig(serveOptions(argv, process.env));
   const log = createLogger(config.logLevel);
   const running = await startServer(config, log);
-  log.info({ address: running.address, dataDir: config.dataDir, artifactRoots: config.artifactRoots, isolation: config.isolation }, `spearlet serving gRPC on ${running.address}`);
-  if (running.metricsAddress) log.info({ metricsAddress: running.metricsAddress }, `Prometheus metrics on http://${running.metricsAddress}/metrics`);
+  log.info({ address: running.address, dataDir: config.dataDir, artifactRoots: config.artifactRoots, isolation: config.isolation }, `spearlet serving gRPC${config.tlsCert ? ' over TLS' : ''} on ${running.address}`);
+  if (running.metricsAddress) log.info({ metricsAddress: running.metricsAddress }, `Prometheus metrics on http${config.metricsTls ? 's' : ''}://${running.metricsAddress}/metrics`);
   if (running.httpAddress) log.info({ httpAddress: running.httpAddress }, `HTTP trigger on http://${running.httpAddress}/v1/tasks/{name-or-id}/{function}`);
   return new Promise<number>((resolve) => {
     let stopping = false;
@@ -35,6 +35,8 @@ export async function serve(argv: string[]): Promise<number> {
         },
       );
     };
+    // SIGHUP re-reads the TLS certificate and the credentials file; the server keeps serving.
+    process.on('SIGHUP', () => running.reloadSecurity());
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
   });

@@ -28,15 +28,17 @@ import type { DeployTaskResponse__Output } from '../generated/spearlet/DeployTas
 import type { ExecutionLogLine__Output } from '../generated/spearlet/ExecutionLogLine.js';
 import type { FollowExecutionLogsRequest } from '../generated/spearlet/FollowExecutionLogsRequest.js';
 import { loadProto } from '../server/proto.js';
+import { type ClientSecurity, callMetadata, channelCredentials } from './client-security.js';
 
 type UnaryMethod<Req, Res> = (req: Req, options?: { deadlineMs?: number }) => Promise<Res>;
 
 export class FunctionClient {
   readonly raw: FunctionServiceClient;
 
-  constructor(readonly target: string, options: grpc.ChannelOptions = {}) {
+  /** @param security token and TLS files (plaintext, no token by default) */
+  constructor(readonly target: string, options: grpc.ChannelOptions = {}, private readonly security: ClientSecurity = {}) {
     const Service = loadProto().grpcObject.spearlet.FunctionService;
-    this.raw = new Service(target, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024, ...options });
+    this.raw = new Service(target, channelCredentials(security), { 'grpc.max_receive_message_length': 64 * 1024 * 1024, ...options });
   }
 
   private unary<Req, Res>(method: string): UnaryMethod<Req, Res> {
@@ -44,7 +46,7 @@ export class FunctionClient {
       new Promise<Res>((resolve, reject) => {
         const callOptions: grpc.CallOptions = options.deadlineMs ? { deadline: Date.now() + options.deadlineMs } : {};
         const fn = (this.raw as unknown as Record<string, (...args: unknown[]) => unknown>)[method];
-        fn.call(this.raw, req, new grpc.Metadata(), callOptions, (err: grpc.ServiceError | null, res: Res) => (err ? reject(err) : resolve(res)));
+        fn.call(this.raw, req, callMetadata(this.security), callOptions, (err: grpc.ServiceError | null, res: Res) => (err ? reject(err) : resolve(res)));
       });
   }
 
@@ -66,7 +68,7 @@ export class FunctionClient {
 
   /** Opens StreamFunction; the returned call emits 'data' messages and can be cancelled. */
   streamCall(req: InvokeFunctionRequest): grpc.ClientReadableStream<StreamExecutionResult__Output> {
-    return this.raw.StreamFunction(req);
+    return this.raw.StreamFunction(req, callMetadata(this.security));
   }
 
   /** Runs StreamFunction to its end and collects every message. Rejects on an RPC error. */

@@ -3,6 +3,7 @@
  * step ends its case), under the case's deadline, then deletes the tasks the case created.
  */
 import { randomBytes } from 'node:crypto';
+import type { ClientSecurity } from '../client/client-security.js';
 import { FunctionClient } from '../client/function-client.js';
 import { checkExpectations } from './expect.js';
 import { runInvokeStep } from './invoke-step.js';
@@ -23,6 +24,8 @@ export interface CaseResult {
 
 export interface RunOptions {
   target: string;
+  /** Token and TLS files for a server that requires them. */
+  security?: ClientSecurity;
   fixturesDir: string;
   /** Called as each case ends (the report prints a line per case). */
   onResult?: (result: CaseResult) => void;
@@ -97,7 +100,7 @@ export async function runCase(kase: Case, client: FunctionClient, options: RunOp
 
 /** Runs every case against `options.target`, in order. */
 export async function runConformance(cases: readonly Case[], options: RunOptions): Promise<CaseResult[]> {
-  const client = new FunctionClient(options.target);
+  const client = new FunctionClient(options.target, {}, options.security);
   const runId = randomBytes(4).toString('hex');
   const results: CaseResult[] = [];
   try {

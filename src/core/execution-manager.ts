@@ -31,6 +31,8 @@ import { type RequestFingerprint, checkRepeat, fingerprintOf } from './request-f
 import { clipErrorMessage, resultTooLargeMessage } from './outcome-bounds.js';
 import type { Outcome } from './runtime.js';
 import type { TaskRegistry } from './task-registry.js';
+import { tenantOf, tenantOfRequest } from './task-limits.js';
+import type { AdmissionGate, TenantQuotas } from './tenant-quotas.js';
 import type { EncodedValue } from './values.js';
 
 /** Where a streaming call's chunks and log lines go as they happen. */
@@ -63,6 +65,8 @@ interface LiveExecution {
   fresh: boolean;
   /** The caller's RPC was cancelled (a SYNC call then ends if it has not started yet). */
   callerGone?: AbortSignal;
+  /** The admission its slot comes from: its tenant's gate in front of the server-wide one. */
+  admission: AdmissionGate;
 }
 
 const FINISHED_BY_SHUTDOWN = 'the server shut down before the execution finished';
@@ -95,7 +99,13 @@ export class TaskExecutionManager {
     private readonly admission: Admission,
     private readonly log: Logger,
     private readonly observer?: ExecutionObserver,
+    private readonly quotas?: TenantQuotas,
   ) {}
+
+  /** The admission a call of `tenant` goes through. */
+  private admissionOf(tenant: string | undefined): AdmissionGate {
+    return this.quotas ? this.quotas.admissionFor(this.admission, tenant) : this.admission;
+  }
 
   /** Marks executions left unfinished by a previous process INTERRUPTED and loads the figures. */
   async recover(): Promise<number> {
@@ -201,7 +211,7 @@ export class TaskExecutionManager {
     const logs = new LogBuffer(this.config.maxLogLinesPerExecution, this.config.maxLogLineBytes);
     const executionId = requestedId ?? newExecutionId();
     // A SYNC call of a task it registers starts as soon as the task's code is loaded.
-    const riding = queued || sink !== undefined ? undefined : new RidingCall(this.admission, { executionId, input, abort, logs });
+    const riding = queued || sink !== undefined ? undefined : new RidingCall(this.admissionOf(tenantOfRequest(input, this.registry)), { executionId, input, abort, logs });
     let plan: InvocationPlan;
     try {
       plan = await planInvocation(input, this.registry, this.config, riding);
@@ -210,6 +220,8 @@ export class TaskExecutionManager {
       throw err;
     }
     const { task } = plan;
+    const tenant = tenantOf(task.artifact.metadata);
+    const admission = this.admissionOf(tenant);
     const first = riding?.running;
     let slot = riding?.slot;
     if (first === undefined) {
@@ -217,9 +229,9 @@ export class TaskExecutionManager {
         riding?.abandon();
         throw callerCancelled();
       }
-      this.admission.check(task.taskId, task.limits.maxConcurrency);
+      admission.check(task.taskId, task.limits.maxConcurrency);
       // A caller that goes while its call waits for a slot leaves the queue at once.
-      if (!queued) slot = await this.admission.acquire(task.taskId, task.limits.maxConcurrency, callerGone);
+      if (!queued) slot = await admission.acquire(task.taskId, task.limits.maxConcurrency, callerGone);
     }
     const now = first !== undefined && riding ? riding.startedAt : Date.now();
     const record: ExecutionRecord = {
@@ -238,13 +250,14 @@ export class TaskExecutionManager {
       logsTruncated: false,
       metadata: { ...input.metadata },
       request: fingerprint,
+      ...(tenant === undefined ? {} : { tenant }),
     };
     // ASYNC and STREAM callers are answered with the execution id before it ends: its record must
     // be stored first. A SYNC caller only hears the end.
     const deferRecord = slot !== undefined && sink === undefined;
     const fresh = requestedId === undefined;
     const firstWrite = deferRecord ? Promise.resolve() : this.store.putExecution(record, undefined, { fresh });
-    const live: LiveExecution = { record, abort, logs, firstWrite, fresh: fresh && deferRecord, callerGone: queued ? undefined : callerGone, done: undefined as unknown as Promise<ExecutionRecord> };
+    const live: LiveExecution = { record, abort, logs, firstWrite, fresh: fresh && deferRecord, callerGone: queued ? undefined : callerGone, admission, done: undefined as unknown as Promise<ExecutionRecord> };
     if (deferRecord) live.recordTimer = setTimeout(() => this.writeRunningRecord(live), RUNNING_RECORD_DELAY_MS);
     this.live.set(record.executionId, live);
     live.done = this.run(live, plan, input, slot, sink, first).finally(() => this.live.delete(record.executionId));
@@ -284,7 +297,7 @@ export class TaskExecutionManager {
     try {
       if (!slot) {
         try {
-          slot = await this.admission.acquire(plan.task.taskId, plan.task.limits.maxConcurrency, abort.signal);
+          slot = await live.admission.acquire(plan.task.taskId, plan.task.limits.maxConcurrency, abort.signal);
         } catch (err) {
           const cancelled = abort.signal.aborted;
           return await this.finish(live, {
@@ -324,6 +337,7 @@ export class TaskExecutionManager {
       });
       outcome = run.outcome;
       if (outcome.logLinesDropped) live.logs.noteDropped(outcome.logLinesDropped);
+      this.quotas?.chargeCpu(record.tenant, outcome.cpuTimeUs);
       Object.assign(metrics, {
         cpu_time_us: String(outcome.cpuTimeUs),
         cold_start: String(run.coldStart),

@@ -412,7 +412,9 @@ export class InstancePool {
     let idle = 0;
     let creating = 0;
     for (const [taskId, e] of this.tasks) {
-      byTask.set(taskId, { live: e.all.size + e.creating, idle: e.idle.length, busy: e.all.size - e.idle.length, minInstances: e.task.limits.minInstances });
+      let memoryBytes = 0;
+      for (const p of e.all) memoryBytes += p.memoryBytes;
+      byTask.set(taskId, { live: e.all.size + e.creating, idle: e.idle.length, busy: e.all.size - e.idle.length, minInstances: e.task.limits.minInstances, memoryBytes });
       idle += e.idle.length;
       creating += e.creating;
     }

@@ -60,6 +60,7 @@ export interface PoolSnapshot {
   /** Calls waiting for an instance (task at max_instances or pool at its caps). */
   waiting: number;
   memoryBytes: number;
-  byTask: Map<string, { live: number; idle: number; busy: number; minInstances: number }>;
+  /** Per task; memoryBytes is its live instances' measured memory. */
+  byTask: Map<string, { live: number; idle: number; busy: number; minInstances: number; memoryBytes: number }>;
   counters: PoolCounters;
 }

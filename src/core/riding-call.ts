@@ -5,7 +5,8 @@
  * first instance as soon as that instance is built. With sandbox worker processes that saves a
  * round trip to the worker on every new task's first call.
  */
-import type { Admission, Slot } from './admission.js';
+import type { Slot } from './admission.js';
+import type { AdmissionGate } from './tenant-quotas.js';
 import { type FirstCallSource, type InvokeInput, invocationOf } from './invocation-plan.js';
 import type { LogBuffer } from './log-buffer.js';
 import type { FirstCall, Instance, Outcome } from './runtime.js';
@@ -26,7 +27,7 @@ export class RidingCall implements FirstCallSource {
   running: StartedCall | undefined;
 
   constructor(
-    private readonly admission: Admission,
+    private readonly admission: AdmissionGate,
     private readonly request: { executionId: string; input: InvokeInput; abort: AbortController; logs: LogBuffer },
   ) {}
 

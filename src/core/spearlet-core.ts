@@ -14,6 +14,7 @@ import { HealthMonitor } from './health.js';
 import { InstancePool } from './instance-pool.js';
 import type { RuntimeManager } from './runtime-manager.js';
 import { TaskRegistry } from './task-registry.js';
+import { type QuotaSource, type TenantQuota, TenantQuotas } from './tenant-quotas.js';
 
 const DEFAULT_PAGE = 50;
 const MAX_PAGE = 1000;
@@ -24,12 +25,33 @@ export function pageLimit(limit: number, field = 'limit'): number {
   return limit === 0 ? DEFAULT_PAGE : Math.min(limit, MAX_PAGE);
 }
 
+/** How the core learns tenants' quotas (the credentials file) and reports quota refusals. */
+export interface CoreOptions {
+  /** A tenant's quotas; default: the config's tenant* values for every tenant. */
+  quotaSource?: QuotaSource;
+  /** Told the quota of each refusal (max_concurrent, cpu_ms_per_minute, ...). */
+  onQuotaRefusal?: (quota: string) => void;
+}
+
+/** The config's default quotas, the same for every tenant. */
+export function configQuotas(config: Config): QuotaSource {
+  const quota: TenantQuota = {
+    maxConcurrent: config.tenantMaxConcurrent,
+    maxQueued: config.tenantMaxQueued,
+    maxTasks: config.tenantMaxTasks,
+    maxArtifactBytes: config.tenantMaxArtifactBytes,
+    cpuMsPerMinute: config.tenantCpuMsPerMinute,
+  };
+  return () => quota;
+}
+
 export class SpearletCore {
   readonly registry: TaskRegistry;
   readonly pool: InstancePool;
   readonly admission: Admission;
   readonly executions: TaskExecutionManager;
   readonly health: HealthMonitor;
+  readonly quotas: TenantQuotas;
 
   constructor(
     readonly config: Config,
@@ -37,13 +59,15 @@ export class SpearletCore {
     readonly runtimes: RuntimeManager,
     readonly log: Logger,
     observer?: ExecutionObserver,
+    options: CoreOptions = {},
   ) {
+    this.quotas = new TenantQuotas(options.quotaSource ?? configQuotas(config), config.queueTimeoutMs, options.onQuotaRefusal);
     this.registry = new TaskRegistry(store, runtimes, config, (task, first) => {
       // Without it, the task's first call runs on it, and its caller hands it to the pool.
       if (!first) return;
       this.pool.adopt(task, first);
       this.pool.keepWarm(task);
-    });
+    }, this.quotas);
     this.pool = new InstancePool(
       runtimes,
       config,
@@ -55,7 +79,7 @@ export class SpearletCore {
       maxQueueLength: config.maxQueueLength,
       queueTimeoutMs: config.queueTimeoutMs,
     });
-    this.executions = new TaskExecutionManager(config, store, this.registry, this.pool, this.admission, log, observer);
+    this.executions = new TaskExecutionManager(config, store, this.registry, this.pool, this.admission, log, observer, this.quotas);
     this.health = new HealthMonitor(config, store, this.registry, this.executions, this.pool, this.admission, runtimes);
   }
 

@@ -4,7 +4,7 @@
  */
 import type { Config } from '../config.js';
 import { invalidArgument } from '../errors.js';
-import type { TaskLimits } from '../store/records.js';
+import type { TaskLimits, TaskRecord } from '../store/records.js';
 import type { InstanceLimits } from './runtime.js';
 
 function readInt(metadata: Record<string, string>, key: string, min: number): number | undefined {
@@ -45,6 +45,12 @@ export function tenantOf(metadata: Record<string, string>): string | undefined {
     throw invalidArgument('artifact_spec.metadata.tenant', `must be at most ${MAX_TENANT_LENGTH} characters, got ${tenant.length}`);
   }
   return tenant;
+}
+
+/** The tenant a request's call will run as: its existing task's, else its artifact spec's. */
+export function tenantOfRequest(input: { taskId: string; artifactSpec: { metadata?: Record<string, string> } | null }, registry: { get(taskId: string): TaskRecord | undefined }): string | undefined {
+  const task = input.taskId === '' ? undefined : registry.get(input.taskId);
+  return tenantOf(task ? task.artifact.metadata : (input.artifactSpec?.metadata ?? {}));
 }
 
 /** What a runtime is told of a task's limits when it builds one of its instances. */

@@ -21,6 +21,7 @@ import { instanceLimitsOf, resolveTaskLimits, tenantOf } from './task-limits.js'
 import { TaskVersions, identityOf, taskIdentity } from './task-versions.js';
 import { compileSource, sourceCompilerFor } from './source-compilers.js';
 import { checkMetadataKeys, checkSameTask } from './task-identity.js';
+import type { TenantQuotas } from './tenant-quotas.js';
 
 export interface RegisterInput {
   name: string;
@@ -70,9 +71,30 @@ export class TaskRegistry {
     private readonly runtimes: RuntimeManager,
     private readonly config: Config,
     private readonly onRegistered: (task: TaskRecord, first: Instance | undefined) => void = () => {},
+    private readonly quotas?: TenantQuotas,
   ) {
     const maxSize = config.artifactCacheBytes;
     this.codeByDigest = maxSize > 0 ? new LRUCache({ maxSize, sizeCalculation: (bytes) => Math.max(1, bytes.byteLength) }) : undefined;
+  }
+
+  /** Tasks being created, counted against their tenant's quotas until they are stored. */
+  private readonly reserved: { tenant: string; digest: string; sizeBytes: number }[] = [];
+
+  /**
+   * Checks the tenant's max_tasks and max_artifact_bytes quotas for one more task, counting the
+   * registrations under way, and holds its place until `release`.
+   */
+  private reserve(tenant: string | undefined, digest: string, sizeBytes: number): () => void {
+    if (tenant === undefined || !this.quotas) return () => {};
+    const own = [...this.tasks.values()].filter((t) => tenantOf(t.artifact.metadata) === tenant);
+    const pending = this.reserved.filter((r) => r.tenant === tenant).map((r) => ({ digest: r.digest, sizeBytes: r.sizeBytes }) as TaskRecord);
+    this.quotas.checkRegistration(tenant, [...own, ...pending], digest, sizeBytes);
+    const entry = { tenant, digest, sizeBytes };
+    this.reserved.push(entry);
+    return () => {
+      const i = this.reserved.indexOf(entry);
+      if (i >= 0) this.reserved.splice(i, 1);
+    };
   }
 
   /** Loads every stored task. Called once at start-up. */
@@ -156,7 +178,9 @@ export class TaskRegistry {
       const { analysis, instance } = prepared;
       let adopted = false;
       let firstOutcome = prepared.firstOutcome;
+      let release = () => {};
       try {
+        release = this.reserve(tenant, digest, bytes.length);
         if (analysis.exports.length === 0) {
           throw new SpearletError(ErrorCodes.INVALID_ARTIFACT, 'artifact_spec.location: the artifact exports no function', {
             field: 'artifact_spec.location',
@@ -176,6 +200,7 @@ export class TaskRegistry {
         this.onRegistered(task, firstOutcome ? undefined : instance);
         return { task, created: true };
       } finally {
+        release();
         if (!adopted) {
           instance.dispose();
           firstOutcome?.catch(() => undefined);

@@ -72,6 +72,13 @@ export class PrometheusMetrics implements ExecutionObserver {
     registers: [this.registry],
   });
 
+  private readonly refusals = new Counter({
+    name: 'spearlet_refused_calls_total',
+    help: 'Calls refused by authentication, authorization or a tenant quota, by reason',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     this.liveGauge('spearlet_instances_live', 'Live sandbox instances (idle and busy)', (f) => f.liveInstances);
     this.liveGauge('spearlet_instances_idle', 'Idle warm instances', (f) => f.idleInstances);
@@ -115,6 +122,14 @@ export class PrometheusMetrics implements ExecutionObserver {
     if (record.metrics.cold_start === 'true') this.coldStarts.inc({ runtime });
     if (errorCode === 'OUT_OF_MEMORY') this.memoryKills.inc({ runtime });
     if (record.status === 'TIMEOUT') this.timeoutKills.inc({ runtime });
+  }
+
+  /**
+   * One refused call: missing_credentials, malformed_credentials, unknown_credentials,
+   * permission_denied, or quota_<name> (quota_max_concurrent, quota_cpu_ms_per_minute, ...).
+   */
+  refusedCall(reason: string): void {
+    this.refusals.inc({ reason });
   }
 
   /** One store operation's latency (called by the store wrapper). */

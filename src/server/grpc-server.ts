@@ -32,19 +32,23 @@ export function functionServiceHandlers(core: SpearletCore): FunctionServiceHand
   };
 }
 
-/** A grpc-js server with FunctionService added (not yet bound). Extensions add their services. */
-export function createGrpcServer(core: SpearletCore): grpc.Server {
+/**
+ * A grpc-js server with FunctionService added (not yet bound). Extensions add their services.
+ * `wrap` puts the handlers behind the authentication and tenant guard (src/auth/guard.ts), which
+ * runs before the request bounds (guardHandlers).
+ */
+export function createGrpcServer(core: SpearletCore, wrap: (handlers: FunctionServiceHandlers) => FunctionServiceHandlers = (h) => h): grpc.Server {
   const server = new grpc.Server({ 'grpc.max_receive_message_length': core.config.maxRequestBytes });
   const service = guardedService(loadProto().grpcObject.spearlet.FunctionService.service, core.config);
-  server.addService(service, guardHandlers(functionServiceHandlers(core)));
+  server.addService(service, wrap(guardHandlers(functionServiceHandlers(core))));
   return server;
 }
 
 /** Binds to `listen` (HOST:PORT, port 0 picks a free one); resolves with the bound port. */
-export function bind(server: grpc.Server, listen: string): Promise<number> {
+export function bind(server: grpc.Server, listen: string, credentials: grpc.ServerCredentials = grpc.ServerCredentials.createInsecure()): Promise<number> {
   const { host, port } = parseHostPort('listen', listen);
   return new Promise((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) => {
+    server.bindAsync(`${host}:${port}`, credentials, (err, bound) => {
       if (err) reject(new SpearletError(ErrorCodes.INVALID_CONFIG, `listen: cannot listen on ${listen}: ${err.message}`, { field: 'listen', cause: err }));
       else resolve(bound);
     });

@@ -22,6 +22,9 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, GrpcStatus>> = {
   [ErrorCodes.STORE_UNAVAILABLE]: GrpcStatus.UNAVAILABLE,
   [ErrorCodes.INVALID_CONFIG]: GrpcStatus.INTERNAL,
   [ErrorCodes.INTERNAL]: GrpcStatus.INTERNAL,
+  [ErrorCodes.UNAUTHENTICATED]: GrpcStatus.UNAUTHENTICATED,
+  [ErrorCodes.PERMISSION_DENIED]: GrpcStatus.PERMISSION_DENIED,
+  [ErrorCodes.QUOTA_EXCEEDED]: GrpcStatus.RESOURCE_EXHAUSTED,
 };
 
 /**

@@ -78,6 +78,8 @@ export interface ExecutionRecord {
   metadata: Record<string, string>;
   /** The request a caller-chosen execution_id stands for (absent for server-made ids and old records). */
   request?: RequestFingerprint;
+  /** The tenant of its task when it ran (kept after the task is deleted, for tenant scoping). */
+  tenant?: string;
 }
 
 /**
