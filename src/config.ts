@@ -47,6 +47,14 @@ export interface ConfigInput {
   maxTenantWorkers?: number;
   shutdownGraceMs?: number;
   syncWrites?: boolean;
+  /** Finished executions older than this are deleted in the background; 0 keeps them forever. */
+  executionRetentionMs?: number;
+  /** Each task keeps at most this many finished executions (the newest); 0 for no count limit. */
+  maxExecutionsPerTask?: number;
+  /** Executions deleted per expiry batch (one RocksDB batch; invocations run between batches). */
+  expiryBatchSize?: number;
+  /** How often an expiry pass starts. */
+  expiryIntervalMs?: number;
 }
 
 export type Config = Readonly<
@@ -90,6 +98,10 @@ export const DEFAULTS = {
   maxTenantWorkers: 16,
   shutdownGraceMs: 10_000,
   syncWrites: false,
+  executionRetentionMs: 7 * 24 * 3_600_000,
+  maxExecutionsPerTask: 0,
+  expiryBatchSize: 1000,
+  expiryIntervalMs: 60_000,
 } as const;
 
 function fail(field: string, problem: string): never {
@@ -115,6 +127,12 @@ export function parseHostPort(field: string, value: string): { host: string; por
 function oneOf<T extends string>(field: string, value: string, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) fail(field, `must be one of ${allowed.join(', ')}, got '${value}'`);
   return value as T;
+}
+
+/** The retention: 0 (keep forever) or at least a second. */
+function retention(ms: number): number {
+  if (ms === 0) return 0;
+  return int('executionRetentionMs', ms, 1000);
 }
 
 /** Validates input options, fills defaults, resolves paths and freezes the result. */
@@ -173,6 +191,10 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     maxTenantWorkers: int('maxTenantWorkers', input.maxTenantWorkers ?? d.maxTenantWorkers, 0, 1024),
     shutdownGraceMs: int('shutdownGraceMs', input.shutdownGraceMs ?? d.shutdownGraceMs, 0),
     syncWrites: input.syncWrites ?? d.syncWrites,
+    executionRetentionMs: retention(input.executionRetentionMs ?? d.executionRetentionMs),
+    maxExecutionsPerTask: int('maxExecutionsPerTask', input.maxExecutionsPerTask ?? d.maxExecutionsPerTask, 0),
+    expiryBatchSize: int('expiryBatchSize', input.expiryBatchSize ?? d.expiryBatchSize, 1, 100_000),
+    expiryIntervalMs: int('expiryIntervalMs', input.expiryIntervalMs ?? d.expiryIntervalMs, 100, 24 * 3_600_000),
   };
   return Object.freeze(config);
 }

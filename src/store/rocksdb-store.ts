@@ -5,12 +5,17 @@
  * execution's indexes) run one at a time through `exclusive`, and each commits as one batch.
  * Every RocksDB error leaves here as STORE_UNAVAILABLE.
  */
-import { SpearletError, invalidArgument, storeUnavailable } from '../errors.js';
+import { SpearletError, storeUnavailable } from '../errors.js';
+import { FiguresDelta, type StoredFigures } from './aggregates.js';
 import * as k from './keys.js';
 import { clampLimit, pageOf } from './paging.js';
-import { TERMINAL_STATUSES, type ExecutionRecord, type TaskRecord } from './records.js';
+import { TERMINAL_STATUSES, type ExecutionRecord, type ExecutionStatus, type TaskRecord } from './records.js';
+import { planExpiry, planTaskCleanup, unreferencedArtifactOps } from './rocksdb-expiry.js';
+import { RocksDbFigures } from './rocksdb-figures.js';
 import { createLevel, levelError, openError, writeBatchSync, type BatchOp, type Level, type RangeOptions } from './rocksdb-level.js';
-import type { ListExecutionsQuery, ListTasksQuery, Page, PutExecutionOptions, Store } from './store.js';
+import { executionsSinceIn, listExecutionPage, unfinishedIn } from './rocksdb-listing.js';
+import { type MigrationLog, ensureSchema } from './schema.js';
+import type { ExpiryResult, ExpiryRule, ListExecutionsQuery, ListTasksQuery, Page, PutExecutionOptions, Store, StoredCounts } from './store.js';
 import { WriteQueue } from './write-queue.js';
 
 /** Entries fetched per iterator step. */
@@ -22,6 +27,11 @@ interface QueuedExecution {
   seq: string;
   taskId: string;
   open: boolean;
+  /** What the figures count of a terminal record. */
+  status: ExecutionStatus;
+  functionName: string;
+  executionTimeMs: number;
+  createdAt: number;
   json: string;
   task: TaskRecord | undefined;
   sync: boolean;
@@ -32,6 +42,12 @@ interface QueuedExecution {
 interface ExecutionIndex {
   seq: string;
   taskId: string;
+  status: ExecutionStatus;
+}
+
+export interface RocksDbStoreOptions {
+  /** Where a migration of an older data directory reports its progress. */
+  log?: MigrationLog;
 }
 interface TaskIndex {
   name: string;
@@ -50,9 +66,14 @@ export class RocksDbStore implements Store {
    */
   private readonly openExecutions = new Map<string, ExecutionIndex>();
   private readonly taskIndexes = new Map<string, TaskIndex>();
+  /** Lifetime and hourly figures and stored counts, written with the records they count. */
+  private readonly figureState = new RocksDbFigures();
 
   /** `location` is the RocksDB directory; it is created (with parents) if missing. */
-  constructor(readonly location: string) {}
+  constructor(
+    readonly location: string,
+    private readonly options: RocksDbStoreOptions = {},
+  ) {}
 
   async open(): Promise<void> {
     if (this.db) return;
@@ -66,6 +87,13 @@ export class RocksDbStore implements Store {
     } catch (err) {
       throw openError(this.location, err);
     }
+    try {
+      await ensureSchema(db, this.location, this.options.log ?? (() => {}));
+      await this.figureState.load(db);
+    } catch (err) {
+      await db.close().catch(() => undefined);
+      throw err instanceof SpearletError ? err : levelError(`open of '${this.location}'`, err);
+    }
     this.db = db;
   }
 
@@ -77,6 +105,7 @@ export class RocksDbStore implements Store {
     await this.writes.catch(() => undefined);
     this.openExecutions.clear();
     this.taskIndexes.clear();
+    this.figureState.clear();
     try {
       await db.close();
     } catch (err) {
@@ -153,27 +182,13 @@ export class RocksDbStore implements Store {
         ops.push({ type: 'del', key: k.taskKey(taskId) });
         ops.push(...(await this.releaseTaskIndexes(db, task)));
       }
-      let cleaned = 0;
-      if (cleanupExecutions) {
-        const prefix = k.execTaskPrefix(taskId);
-        await this.scan(db, { gt: prefix, lt: k.prefixEnd(prefix) }, async (entries) => {
-          const records = await this.readExecutions(db, entries.map(([, id]) => id));
-          entries.forEach(([key, id], i) => {
-            const rec = records[i];
-            // A task id containing ':' could share this prefix; leave other tasks' keys alone.
-            if (rec && (rec.taskId !== taskId || key !== prefix + rec.seq)) return;
-            ops.push({ type: 'del', key });
-            if (!rec) return;
-            ops.push({ type: 'del', key: k.executionKey(id) }, { type: 'del', key: k.execSeqKey(rec.seq) });
-            ops.push({ type: 'del', key: k.execOpenKey(id) });
-            cleaned++;
-          });
-          return true;
-        });
-      }
-      if (ops.length) await db.batch(ops);
+      const cleanup = cleanupExecutions ? await planTaskCleanup(db, taskId) : undefined;
+      if (cleanup) ops.push(...cleanup.ops, ...this.figureState.ops(db, cleanup.delta));
+      if (ops.length) writeBatchSync(db, ops, false);
+      this.figureState.commit();
+      for (const id of cleanup?.executionIds ?? []) this.openExecutions.delete(id);
       this.taskIndexes.delete(taskId);
-      return cleaned;
+      return cleanup?.executionIds.length ?? 0;
     });
   }
 
@@ -189,6 +204,10 @@ export class RocksDbStore implements Store {
       seq: execution.seq,
       taskId: execution.taskId,
       open: !TERMINAL_STATUSES.has(execution.status),
+      status: execution.status,
+      functionName: execution.functionName,
+      executionTimeMs: execution.executionTimeMs,
+      createdAt: execution.createdAt,
       json: JSON.stringify(execution),
       task: task === undefined ? undefined : { ...task },
       sync: options?.sync === true,
@@ -218,23 +237,35 @@ export class RocksDbStore implements Store {
       sync ||= item.sync;
     }
     const ops: BatchOp[] = [];
+    const delta = new FiguresDelta();
     for (const item of latest.values()) {
-      const { executionId: id, seq, taskId } = item;
+      const { executionId: id, seq, taskId, status } = item;
       const isNew = fresh.has(id);
       const old = isNew ? undefined : (this.openExecutions.get(id) ?? this.readExecutionIndex(db, id));
       if (old && (old.seq !== seq || old.taskId !== taskId)) {
         ops.push({ type: 'del', key: k.execSeqKey(old.seq) }, { type: 'del', key: k.execTaskKey(old.taskId, old.seq) });
       }
+      if (old && (old.seq !== seq || old.taskId !== taskId || old.status !== status)) {
+        ops.push({ type: 'del', key: k.execStatusKey(old.status, old.seq) }, { type: 'del', key: k.execTaskStatusKey(old.taskId, old.status, old.seq) });
+      }
       ops.push({ type: 'put', key: k.executionKey(id), value: item.json });
       ops.push({ type: 'put', key: k.execSeqKey(seq), value: id });
       ops.push({ type: 'put', key: k.execTaskKey(taskId, seq), value: id });
+      ops.push({ type: 'put', key: k.execStatusKey(status, seq), value: id });
+      ops.push({ type: 'put', key: k.execTaskStatusKey(taskId, status, seq), value: id });
       if (item.open) ops.push({ type: 'put', key: k.execOpenKey(id), value: taskId });
       else if (!isNew) ops.push({ type: 'del', key: k.execOpenKey(id) });
+      if (!old || old.taskId !== taskId) delta.storedChange(taskId, 1);
+      if (old && old.taskId !== taskId) delta.storedChange(old.taskId, -1);
+      // Counted once: when its first terminal record is written.
+      if (!item.open && !(old && TERMINAL_STATUSES.has(old.status))) delta.finished(item);
     }
     for (const task of tasks.values()) ops.push(...(await this.taskOps(db, task)));
+    ops.push(...this.figureState.ops(db, delta));
     writeBatchSync(db, ops, sync);
+    this.figureState.commit();
     for (const item of latest.values()) {
-      if (item.open) this.openExecutions.set(item.executionId, { seq: item.seq, taskId: item.taskId });
+      if (item.open) this.openExecutions.set(item.executionId, { seq: item.seq, taskId: item.taskId, status: item.status });
       else this.openExecutions.delete(item.executionId);
     }
     for (const task of tasks.values()) this.taskIndexes.set(task.taskId, { name: task.name, digest: task.digest });
@@ -244,8 +275,8 @@ export class RocksDbStore implements Store {
   private readExecutionIndex(db: Level, executionId: string): ExecutionIndex | undefined {
     const [value] = db._getManySync([k.executionKey(executionId)], { valueEncoding: 'utf8' });
     if (value === undefined) return undefined;
-    const { seq, taskId } = JSON.parse(value) as ExecutionRecord;
-    return { seq, taskId };
+    const { seq, taskId, status } = JSON.parse(value) as ExecutionRecord;
+    return { seq, taskId, status };
   }
 
   getExecution(executionId: string): Promise<ExecutionRecord | undefined> {
@@ -253,60 +284,50 @@ export class RocksDbStore implements Store {
   }
 
   listExecutions(query: ListExecutionsQuery): Promise<Page<ExecutionRecord>> {
-    const limit = clampLimit(query.limit);
-    // '' (proto3's unset string) means every task, like undefined.
-    const prefix = query.taskId ? k.execTaskPrefix(query.taskId) : k.EXEC_SEQ;
-    return this.run('listExecutions', async (db) => {
-      let upper = k.prefixEnd(prefix);
-      if (query.startAfter) {
-        const [cursor] = await this.readExecutions(db, [query.startAfter]);
-        if (!cursor) throw invalidArgument('start_after', `no execution with id '${query.startAfter}'`);
-        upper = prefix + cursor.seq;
-      }
-      const matches: ExecutionRecord[] = [];
-      await this.scan(db, { gt: prefix, lt: upper, reverse: true }, async (entries) => {
-        const records = await this.readExecutions(db, entries.map(([, id]) => id));
-        for (const [i, rec] of records.entries()) {
-          // The key check skips index entries of another task whose id extends this one.
-          if (!rec || entries[i][0] !== prefix + rec.seq) continue;
-          if (query.status !== undefined && rec.status !== query.status) continue;
-          matches.push(rec);
-          if (matches.length > limit) return false;
-        }
-        return true;
-      });
-      return pageOf(matches, limit, (e) => e.executionId);
-    });
+    return this.run('listExecutions', (db) => listExecutionPage(db, query, (d, ids) => this.readExecutions(d, ids)));
   }
 
-  async *executionsSince(sinceSeq: string): AsyncIterable<ExecutionRecord> {
+  executionsSince(sinceSeq: string): AsyncIterable<ExecutionRecord> {
     const db = this.live('executionsSince');
-    const it = db.iterator({ gte: k.execSeqKey(sinceSeq), lt: k.prefixEnd(k.EXEC_SEQ), reverse: true });
-    try {
-      for (;;) {
-        const entries = await this.wrap('executionsSince', () => it.nextv(CHUNK));
-        if (entries.length === 0) return;
-        const ids = entries.map(([, id]) => id);
-        for (const rec of await this.wrap('executionsSince', () => this.readExecutions(db, ids))) {
-          if (rec) yield rec;
-        }
-      }
-    } finally {
-      await it.close().catch(() => undefined);
-    }
+    return executionsSinceIn(db, sinceSeq, (ids) => this.wrap('executionsSince', () => this.readExecutions(db, ids)));
   }
 
   unfinishedExecutions(): Promise<ExecutionRecord[]> {
-    return this.run('unfinishedExecutions', async (db) => {
-      const open: ExecutionRecord[] = [];
-      await this.scan(db, { gt: k.EXEC_OPEN, lt: k.prefixEnd(k.EXEC_OPEN), values: false }, async (entries) => {
-        const ids = entries.map(([key]) => key.slice(k.EXEC_OPEN.length));
-        for (const rec of await this.readExecutions(db, ids)) {
-          if (rec && !TERMINAL_STATUSES.has(rec.status)) open.push(rec);
-        }
-        return true;
-      });
-      return open.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+    return this.run('unfinishedExecutions', (db) => unfinishedIn(db, (ids) => this.readExecutions(db, ids)));
+  }
+
+  async figures(): Promise<StoredFigures> {
+    this.live('figures');
+    return this.figureState.figures;
+  }
+
+  figuresSince(sinceMs: number): Promise<StoredFigures> {
+    return this.run('figuresSince', (db) => this.figureState.since(db, sinceMs));
+  }
+
+  async storedExecutions(): Promise<StoredCounts> {
+    this.live('storedExecutions');
+    return this.figureState.stored;
+  }
+
+  expireExecutions(rule: ExpiryRule): Promise<ExpiryResult> {
+    return this.exclusive('expireExecutions', async (db) => {
+      const plan = await planExpiry(db, rule, this.figureState.stored.byTask);
+      const ops = [...plan.ops, ...this.figureState.ops(db, plan.delta)];
+      if (ops.length) writeBatchSync(db, ops, false);
+      this.figureState.commit();
+      // Hour buckets older than GetStats reaches: one range delete (a single tombstone).
+      const stale = this.figureState.staleHourRange(Date.now());
+      if (stale.gte < stale.lt) await db.clear(stale);
+      return { removed: plan.removed, more: plan.more, lastSeq: plan.lastSeq };
+    });
+  }
+
+  collectArtifacts(): Promise<number> {
+    return this.exclusive('collectArtifacts', async (db) => {
+      const ops = await unreferencedArtifactOps(db);
+      if (ops.length) writeBatchSync(db, ops, false);
+      return ops.length;
     });
   }
 
