@@ -154,6 +154,9 @@ export class TaskExecutionManager {
       const repeated = await this.existing(requestedId);
       if (repeated) return repeated;
     }
+    // A store that cannot write (disk full) refuses new work before anything runs.
+    const refused = this.store.unwritable();
+    if (refused) throw refused;
     const queued = input.mode === 'ASYNC' && !input.wait;
     const abort = new AbortController();
     const logs = new LogBuffer(this.config.maxLogLinesPerExecution, this.config.maxLogLineBytes);

@@ -217,6 +217,10 @@ export class MemoryStore implements Store {
     for (const [hour, f] of delta.hours) this.hours.set(hour, mergeFigures(this.hours.get(hour) ?? emptyStoredFigures(), f));
   }
 
+  unwritable(): undefined {
+    return undefined;
+  }
+
   async ping(): Promise<void> {
     this.live('ping');
   }

@@ -5,7 +5,7 @@
  * execution's indexes) run one at a time through `exclusive`, and each commits as one batch.
  * Every RocksDB error leaves here as STORE_UNAVAILABLE.
  */
-import { SpearletError, storeUnavailable } from '../errors.js';
+import { ErrorCodes, SpearletError, storeUnavailable } from '../errors.js';
 import { FiguresDelta, type StoredFigures } from './aggregates.js';
 import * as k from './keys.js';
 import { clampLimit, pageOf } from './paging.js';
@@ -15,6 +15,7 @@ import { RocksDbFigures } from './rocksdb-figures.js';
 import { createLevel, levelError, openError, writeBatchSync, type BatchOp, type Level, type RangeOptions } from './rocksdb-level.js';
 import { executionsSinceIn, listExecutionPage, unfinishedIn } from './rocksdb-listing.js';
 import { type MigrationLog, ensureSchema } from './schema.js';
+import { RECOVERY_MIN_FREE_BYTES, WriteFailure, freeBytes } from './write-failure.js';
 import type { ExpiryResult, ExpiryRule, ListExecutionsQuery, ListTasksQuery, Page, PutExecutionOptions, Store, StoredCounts } from './store.js';
 import { WriteQueue } from './write-queue.js';
 
@@ -66,6 +67,8 @@ export class RocksDbStore implements Store {
    */
   private readonly openExecutions = new Map<string, ExecutionIndex>();
   private readonly taskIndexes = new Map<string, TaskIndex>();
+  /** A storage failure (disk full) that refuses new work until a reopen succeeds. */
+  private readonly failure = new WriteFailure();
   /** Lifetime and hourly figures and stored counts, written with the records they count. */
   private readonly figureState = new RocksDbFigures();
 
@@ -77,6 +80,11 @@ export class RocksDbStore implements Store {
 
   async open(): Promise<void> {
     if (this.db) return;
+    this.db = await this.openLevel();
+  }
+
+  /** Opens the database, brings its schema up to date and loads the figures. */
+  private async openLevel(): Promise<Level> {
     const db = createLevel(this.location);
     try {
       // WAL records are not compressed: @nxtedition/rocksdb compresses them with ZSTD by default,
@@ -94,7 +102,38 @@ export class RocksDbStore implements Store {
       await db.close().catch(() => undefined);
       throw err instanceof SpearletError ? err : levelError(`open of '${this.location}'`, err);
     }
-    this.db = db;
+    return db;
+  }
+
+  unwritable(): SpearletError | undefined {
+    if (!this.failure.failed) return undefined;
+    // A recovery attempt in the background (throttled); this request is refused either way.
+    this.exclusive('recovery', async () => undefined).catch(() => undefined);
+    return this.failure.error('write');
+  }
+
+  /**
+   * After a storage failure RocksDB refuses every write until it is opened again: reopen it (at
+   * most once per interval). Runs inside `exclusive`, so no write is under way. Throws the
+   * failure's error while it lasts.
+   */
+  private async recover(operation: string): Promise<void> {
+    if (!this.failure.attemptDue()) throw this.failure.error(operation);
+    const old = this.db;
+    if (!old) throw this.failure.error(operation);
+    // Still full: keep the open handle, which reads (and so serves GetExecutionStatus) as before.
+    if ((await freeBytes(this.location).catch(() => 0)) < RECOVERY_MIN_FREE_BYTES) throw this.failure.error(operation);
+    // Its close reports the same failure; the handle is released all the same.
+    await old.close().catch(() => undefined);
+    this.figureState.clear();
+    try {
+      this.db = await this.openLevel();
+    } catch (err) {
+      this.db = old;
+      throw this.failure.error(`${operation} (reopen: ${(err as Error).message})`);
+    }
+    this.failure.recovered();
+    this.options.log?.({ location: this.location }, 'the store is writable again; new work is accepted');
   }
 
   async close(): Promise<void> {
@@ -332,6 +371,8 @@ export class RocksDbStore implements Store {
   }
 
   ping(): Promise<void> {
+    const refused = this.unwritable();
+    if (refused) return Promise.reject(refused);
     return this.run('ping', async (db) => {
       await db.getMany([k.taskKey('')]);
     });
@@ -426,7 +467,16 @@ export class RocksDbStore implements Store {
 
   /** Runs read-then-write operations one at a time so their reads stay valid until the batch. */
   private exclusive<T>(operation: string, fn: (db: Level) => Promise<T>): Promise<T> {
-    const result = this.writes.then(() => this.run(operation, fn));
+    const result = this.writes.then(async () => {
+      if (this.failure.failed) await this.recover(operation);
+      try {
+        return await this.run(operation, fn);
+      } catch (err) {
+        if (err instanceof SpearletError && err.code !== ErrorCodes.STORE_UNAVAILABLE) throw err;
+        this.failure.note(err);
+        throw this.failure.failed ? this.failure.error(operation) : err;
+      }
+    });
     this.writes = result.catch(() => undefined);
     return result;
   }

@@ -5,6 +5,7 @@
  * Every method that changes several keys does so in one atomic batch. Methods throw SpearletError
  * STORE_UNAVAILABLE when the underlying store fails.
  */
+import type { SpearletError } from '../errors.js';
 import type { StoredFigures } from './aggregates.js';
 import type { ExecutionRecord, ExecutionStatus, TaskRecord } from './records.js';
 
@@ -126,6 +127,13 @@ export interface Store {
   expireExecutions(rule: ExpiryRule): Promise<ExpiryResult>;
   /** Deletes artifacts that no task references any more; returns how many. */
   collectArtifacts(): Promise<number>;
+
+  /**
+   * The error new work is refused with while the store cannot write (the disk is full), else
+   * undefined. Cheap and synchronous, for the start of every invocation; while it fails, each
+   * call also lets the store try to recover (at most once a second).
+   */
+  unwritable(): SpearletError | undefined;
 
   /** A cheap read that proves the store answers (health checks). */
   ping(): Promise<void>;
