@@ -4,6 +4,7 @@
 import type { IsolationMode } from '../src/config.js';
 import type { MemoryResult } from './memory.js';
 import type { LatencySummary } from './stats.js';
+import type { StorageResults } from './storage.js';
 import type { TargetResult } from './targets.js';
 
 export interface BenchResults {
@@ -38,4 +39,6 @@ export interface BenchResults {
     floors: Partial<Record<IsolationMode, { c1: LatencySummary; c32: LatencySummary }>>;
   };
   targets: TargetResult[];
+  /** The storage scenario (storage.ts). */
+  storage?: StorageResults;
 }

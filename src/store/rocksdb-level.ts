@@ -36,7 +36,7 @@ export interface LevelChainedBatch {
 
 export interface Level {
   readonly status: string;
-  open(options?: { createIfMissing?: boolean; walCompression?: boolean }): Promise<void>;
+  open(options?: { createIfMissing?: boolean; walCompression?: boolean; compaction?: 'level' | 'universal'; memtableMemoryBudget?: number }): Promise<void>;
   close(): Promise<void>;
   getMany(keys: string[]): Promise<Array<string | undefined>>;
   getMany(keys: string[], options: { valueEncoding: 'buffer' }): Promise<Array<Buffer | undefined>>;
