@@ -13,7 +13,9 @@ import { TERMINAL_STATUSES, type ExecutionRecord, type ExecutionStatus, type Tas
 import { planExpiry, planTaskCleanup, unreferencedArtifactOps } from './rocksdb-expiry.js';
 import { RocksDbFigures } from './rocksdb-figures.js';
 import { createLevel, levelError, openError, writeBatchSync, type BatchOp, type Level, type RangeOptions } from './rocksdb-level.js';
+import { type ExecutionIndex, type QueuedExecution, groupOps, readExecutionIndex } from './rocksdb-execution-batch.js';
 import { executionsSinceIn, listExecutionPage, unfinishedIn } from './rocksdb-listing.js';
+import { type TaskIndex, releaseTaskIndexes, taskOps } from './rocksdb-task-ops.js';
 import { type MigrationLog, ensureSchema } from './schema.js';
 import { RECOVERY_MIN_FREE_BYTES, WriteFailure, freeBytes } from './write-failure.js';
 import type { ExpiryResult, ExpiryRule, ListExecutionsQuery, ListTasksQuery, Page, PutExecutionOptions, Store, StoredCounts } from './store.js';
@@ -31,37 +33,9 @@ const MEMTABLE_OPTIONS = { compaction: 'level', memtableMemoryBudget: 16 * 1024 
 /** Entries fetched per iterator step. */
 const CHUNK = 128;
 
-/** An execution write waiting for its group commit, serialised when it was queued. */
-interface QueuedExecution {
-  executionId: string;
-  seq: string;
-  taskId: string;
-  open: boolean;
-  /** What the figures count of a terminal record. */
-  status: ExecutionStatus;
-  functionName: string;
-  executionTimeMs: number;
-  createdAt: number;
-  json: string;
-  task: TaskRecord | undefined;
-  sync: boolean;
-  fresh: boolean;
-}
-
-/** What the indexes of an execution or a task hang on. */
-interface ExecutionIndex {
-  seq: string;
-  taskId: string;
-  status: ExecutionStatus;
-}
-
 export interface RocksDbStoreOptions {
   /** Where a migration of an older data directory reports its progress. */
   log?: MigrationLog;
-}
-interface TaskIndex {
-  name: string;
-  digest: string;
 }
 
 export class RocksDbStore implements Store {
@@ -174,7 +148,7 @@ export class RocksDbStore implements Store {
 
   putTask(task: TaskRecord, artifact?: Uint8Array): Promise<void> {
     return this.exclusive('putTask', async (db) => {
-      const ops = await this.taskOps(db, task);
+      const ops = await taskOps(db, task, this.taskIndexes.get(task.taskId));
       if (artifact) ops.push({ type: 'put', key: k.artifactKey(task.digest), value: artifact, valueEncoding: 'buffer' });
       writeBatchSync(db, ops, false);
       this.taskIndexes.set(task.taskId, { name: task.name, digest: task.digest });
@@ -228,7 +202,7 @@ export class RocksDbStore implements Store {
       const task = await this.readTask(db, taskId);
       if (task) {
         ops.push({ type: 'del', key: k.taskKey(taskId) });
-        ops.push(...(await this.releaseTaskIndexes(db, task)));
+        ops.push(...(await releaseTaskIndexes(db, task)));
       }
       const cleanup = cleanupExecutions ? await planTaskCleanup(db, taskId) : undefined;
       if (cleanup) ops.push(...cleanup.ops, ...this.figureState.ops(db, cleanup.delta));
@@ -263,52 +237,10 @@ export class RocksDbStore implements Store {
     });
   }
 
-  /**
-   * One group of execution writes as one batch. A later write of the same execution in the group
-   * supersedes an earlier one (a fast call's RUNNING and terminal records cost one write), as does
-   * a later write of the same task.
-   */
+  /** One group of execution writes as one batch (see rocksdb-execution-batch.ts), then the caches. */
   private async writeExecutions(db: Level, items: QueuedExecution[]): Promise<void> {
-    const latest = new Map<string, QueuedExecution>();
-    const tasks = new Map<string, TaskRecord>();
-    /** Executions whose first write is in this group: nothing of theirs is stored yet. */
-    const fresh = new Set<string>();
-    let sync = false;
-    for (const item of items) {
-      if (item.fresh) fresh.add(item.executionId);
-      latest.delete(item.executionId);
-      latest.set(item.executionId, item);
-      if (item.task) {
-        tasks.delete(item.task.taskId);
-        tasks.set(item.task.taskId, item.task);
-      }
-      sync ||= item.sync;
-    }
-    const ops: BatchOp[] = [];
-    const delta = new FiguresDelta();
-    for (const item of latest.values()) {
-      const { executionId: id, seq, taskId, status } = item;
-      const isNew = fresh.has(id);
-      const old = isNew ? undefined : (this.openExecutions.get(id) ?? this.readExecutionIndex(db, id));
-      if (old && (old.seq !== seq || old.taskId !== taskId)) {
-        ops.push({ type: 'del', key: k.execSeqKey(old.seq) }, { type: 'del', key: k.execTaskKey(old.taskId, old.seq) });
-      }
-      if (old && (old.seq !== seq || old.taskId !== taskId || old.status !== status)) {
-        ops.push({ type: 'del', key: k.execStatusKey(old.status, old.seq) }, { type: 'del', key: k.execTaskStatusKey(old.taskId, old.status, old.seq) });
-      }
-      ops.push({ type: 'put', key: k.executionKey(id), value: item.json });
-      ops.push({ type: 'put', key: k.execSeqKey(seq), value: id });
-      ops.push({ type: 'put', key: k.execTaskKey(taskId, seq), value: id });
-      ops.push({ type: 'put', key: k.execStatusKey(status, seq), value: id });
-      ops.push({ type: 'put', key: k.execTaskStatusKey(taskId, status, seq), value: id });
-      if (item.open) ops.push({ type: 'put', key: k.execOpenKey(id), value: taskId });
-      else if (!isNew) ops.push({ type: 'del', key: k.execOpenKey(id) });
-      if (!old || old.taskId !== taskId) delta.storedChange(taskId, 1);
-      if (old && old.taskId !== taskId) delta.storedChange(old.taskId, -1);
-      // Counted once: when its first terminal record is written.
-      if (!item.open && !(old && TERMINAL_STATUSES.has(old.status))) delta.finished(item);
-    }
-    for (const task of tasks.values()) ops.push(...(await this.taskOps(db, task)));
+    const { ops, delta, latest, tasks, sync } = groupOps(items, (id) => this.openExecutions.get(id) ?? readExecutionIndex(db, id));
+    for (const task of tasks.values()) ops.push(...(await taskOps(db, task, this.taskIndexes.get(task.taskId))));
     ops.push(...this.figureState.ops(db, delta));
     writeBatchSync(db, ops, sync);
     this.figureState.commit();
@@ -317,14 +249,6 @@ export class RocksDbStore implements Store {
       else this.openExecutions.delete(item.executionId);
     }
     for (const task of tasks.values()) this.taskIndexes.set(task.taskId, { name: task.name, digest: task.digest });
-  }
-
-  /** The seq and task of a stored execution, read synchronously (a small point read). */
-  private readExecutionIndex(db: Level, executionId: string): ExecutionIndex | undefined {
-    const [value] = db._getManySync([k.executionKey(executionId)], { valueEncoding: 'utf8' });
-    if (value === undefined) return undefined;
-    const { seq, taskId, status } = JSON.parse(value) as ExecutionRecord;
-    return { seq, taskId, status };
   }
 
   getExecution(executionId: string): Promise<ExecutionRecord | undefined> {
@@ -385,38 +309,6 @@ export class RocksDbStore implements Store {
     return this.run('ping', async (db) => {
       await db.getMany([k.taskKey('')]);
     });
-  }
-
-  /** The ops that write `task` and its name index and artifact reference, replacing any old ones. */
-  private async taskOps(db: Level, task: TaskRecord): Promise<BatchOp[]> {
-    const known = this.taskIndexes.get(task.taskId);
-    // Same name and digest as committed (an execution counter update): its indexes stand.
-    if (known && known.name === task.name && known.digest === task.digest) return [{ type: 'put', key: k.taskKey(task.taskId), value: JSON.stringify(task) }];
-    const ops: BatchOp[] = [];
-    // A small point read on the registration path: synchronous, no thread-pool round trip.
-    const [stored] = db._getManySync([k.taskKey(task.taskId)], { valueEncoding: 'utf8' });
-    const old = stored === undefined ? undefined : (JSON.parse(stored) as TaskRecord);
-    if (old && (old.name !== task.name || old.digest !== task.digest)) {
-      ops.push(...(await this.releaseTaskIndexes(db, old, old.digest === task.digest)));
-    }
-    ops.push({ type: 'put', key: k.taskKey(task.taskId), value: JSON.stringify(task) });
-    ops.push({ type: 'put', key: k.taskNameKey(task.name, task.digest), value: task.taskId });
-    ops.push({ type: 'put', key: k.artifactRefKey(task.digest, task.taskId), value: '' });
-    return ops;
-  }
-
-  /** Deletes the task's name index (if still its own) and its artifact reference (unless kept). */
-  private async releaseTaskIndexes(db: Level, task: TaskRecord, keepArtifact = false): Promise<BatchOp[]> {
-    const ops: BatchOp[] = [];
-    const nameKey = k.taskNameKey(task.name, task.digest);
-    if ((await db.getMany([nameKey]))[0] === task.taskId) ops.push({ type: 'del', key: nameKey });
-    if (keepArtifact) return ops;
-    const ownRef = k.artifactRefKey(task.digest, task.taskId);
-    ops.push({ type: 'del', key: ownRef });
-    const refPrefix = k.artifactRefPrefix(task.digest);
-    const refs = await this.keysIn(db, { gt: refPrefix, lt: k.prefixEnd(refPrefix), limit: 2 });
-    if (!refs.some((key) => key !== ownRef)) ops.push({ type: 'del', key: k.artifactKey(task.digest) });
-    return ops;
   }
 
   private async readTask(db: Level, taskId: string): Promise<TaskRecord | undefined> {
