@@ -50,6 +50,8 @@ export class RocksDbStore implements Store {
    */
   private readonly openExecutions = new Map<string, ExecutionIndex>();
   private readonly taskIndexes = new Map<string, TaskIndex>();
+  /** Task deletions so far: an expiry batch planned before one is planned again. */
+  private taskDeletions = 0;
   /** A storage failure (disk full) that refuses new work until a reopen succeeds. */
   private readonly failure = new WriteFailure();
   /** Lifetime and hourly figures and stored counts, written with the records they count. */
@@ -198,6 +200,7 @@ export class RocksDbStore implements Store {
 
   deleteTask(taskId: string, cleanupExecutions: boolean): Promise<number> {
     return this.exclusive('deleteTask', async (db) => {
+      this.taskDeletions++;
       const ops: BatchOp[] = [];
       const task = await this.readTask(db, taskId);
       if (task) {
@@ -282,15 +285,22 @@ export class RocksDbStore implements Store {
     return this.figureState.stored;
   }
 
-  expireExecutions(rule: ExpiryRule): Promise<ExpiryResult> {
+  async expireExecutions(rule: ExpiryRule): Promise<ExpiryResult> {
+    // Planned outside the write path, so invocations' writes go on while the batch's records are
+    // read; only the write waits its turn. The executions it picks are finished and never written
+    // again; only a DeleteTask with cleanup can remove them meanwhile, and then the plan is redone.
+    const deletions = this.taskDeletions;
+    const early = await this.run('expireExecutions', (db) => planExpiry(db, rule, this.figureState.stored.byTask));
     return this.exclusive('expireExecutions', async (db) => {
-      const plan = await planExpiry(db, rule, this.figureState.stored.byTask);
+      const plan = deletions === this.taskDeletions ? early : await planExpiry(db, rule, this.figureState.stored.byTask);
       const ops = [...plan.ops, ...this.figureState.ops(db, plan.delta)];
       if (ops.length) writeBatchSync(db, ops, false);
       this.figureState.commit();
-      // Hour buckets older than GetStats reaches: one range delete (a single tombstone).
+      // Hour buckets older than GetStats reaches: one range delete (a single tombstone), when any.
       const stale = this.figureState.staleHourRange(Date.now());
-      if (stale.gte < stale.lt) await db.clear(stale);
+      const it = db.iterator({ ...stale, limit: 1, values: false });
+      const found = await it.nextv(1).finally(() => it.close());
+      if (found.length > 0) await db.clear(stale);
       return { removed: plan.removed, more: plan.more, lastSeq: plan.lastSeq };
     });
   }
