@@ -70,3 +70,22 @@ export const execTaskStatusPrefix = (taskId: string, status: string): string => 
 export const execTaskStatusKey = (taskId: string, status: string, seq: string): string => execTaskStatusPrefix(taskId, status) + seq;
 export const aggTaskKey = (taskId: string): string => AGG_TASK + taskId;
 export const aggHourKey = (hour: number): string => AGG_HOUR + String(hour).padStart(10, '0');
+
+/**
+ * From schema 2 the value of `exec-seq:<seq>` is `<executionId>\0<taskId>\0<status>`: an expiry
+ * pass walks this index and deletes a finished execution and all its index entries without
+ * reading (and parsing) its record. Version 1 stored the id alone; `indexedId` reads both.
+ */
+export const execSeqValue = (executionId: string, taskId: string, status: string): string => `${executionId}\0${taskId}\0${status}`;
+
+/** The execution id an index value names (the whole value, or its first field). */
+export function indexedId(value: string): string {
+  const end = value.indexOf('\0');
+  return end < 0 ? value : value.slice(0, end);
+}
+
+/** The fields of an `exec-seq:` value; taskId and status are undefined in a version-1 value. */
+export function parseExecSeqValue(value: string): { executionId: string; taskId?: string; status?: string } {
+  const [executionId, taskId, status] = value.split('\0');
+  return { executionId, taskId, status };
+}

@@ -76,7 +76,7 @@ export function groupOps(items: QueuedExecution[], known: (executionId: string) 
       ops.push({ type: 'del', key: k.execStatusKey(old.status, old.seq) }, { type: 'del', key: k.execTaskStatusKey(old.taskId, old.status, old.seq) });
     }
     ops.push({ type: 'put', key: k.executionKey(id), value: item.json });
-    ops.push({ type: 'put', key: k.execSeqKey(seq), value: id });
+    ops.push({ type: 'put', key: k.execSeqKey(seq), value: k.execSeqValue(id, taskId, status) });
     ops.push({ type: 'put', key: k.execTaskKey(taskId, seq), value: id });
     ops.push({ type: 'put', key: k.execStatusKey(status, seq), value: id });
     ops.push({ type: 'put', key: k.execTaskStatusKey(taskId, status, seq), value: id });

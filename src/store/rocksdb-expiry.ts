@@ -5,14 +5,17 @@
  */
 import { FiguresDelta } from './aggregates.js';
 import * as k from './keys.js';
-import { TERMINAL_STATUSES, type ExecutionRecord } from './records.js';
+import { TERMINAL_STATUSES, type ExecutionRecord, type ExecutionStatus } from './records.js';
 import type { BatchOp, Level } from './rocksdb-level.js';
 import type { ExpiryRule } from './store.js';
 
 const CHUNK = 256;
 
+/** What the index entries of an execution are made of. */
+type IndexedExecution = Pick<ExecutionRecord, 'executionId' | 'seq' | 'taskId' | 'status'>;
+
 /** The ops deleting a stored execution: its record and its four index entries. */
-export function executionDeleteOps(e: ExecutionRecord): BatchOp[] {
+export function executionDeleteOps(e: IndexedExecution): BatchOp[] {
   const ops: BatchOp[] = [
     { type: 'del', key: k.executionKey(e.executionId) },
     { type: 'del', key: k.execSeqKey(e.seq) },
@@ -42,7 +45,7 @@ export interface ExpiryPlan {
 export async function planExpiry(db: Level, rule: ExpiryRule, storedByTask: Map<string, number>): Promise<ExpiryPlan> {
   const plan: ExpiryPlan = { ops: [], delta: new FiguresDelta(), removed: 0, more: false };
   const taken = new Set<string>();
-  const take = (rec: ExecutionRecord): void => {
+  const take = (rec: IndexedExecution): void => {
     plan.ops.push(...executionDeleteOps(rec));
     plan.delta.storedChange(rec.taskId, -1);
     taken.add(rec.executionId);
@@ -52,8 +55,14 @@ export async function planExpiry(db: Level, rule: ExpiryRule, storedByTask: Map<
     const range = { gt: rule.afterSeq === undefined ? k.EXEC_SEQ : k.execSeqKey(rule.afterSeq), lt: k.execSeqKey(rule.beforeSeq) };
     const entries = await indexEntries(db, range, rule.limit + 1);
     plan.more = entries.length > rule.limit;
-    const records = await readRecords(db, entries.slice(0, rule.limit).map(([, id]) => id));
-    for (const rec of records) if (rec && TERMINAL_STATUSES.has(rec.status)) take(rec);
+    // The seq index names each execution's task and status: nothing else is read (keys.ts).
+    const unknown: string[] = [];
+    for (const [key, value] of entries.slice(0, rule.limit)) {
+      const { executionId, taskId, status } = k.parseExecSeqValue(value);
+      if (taskId === undefined || status === undefined) unknown.push(executionId);
+      else if (TERMINAL_STATUSES.has(status as ExecutionStatus)) take({ executionId, taskId, status: status as ExecutionStatus, seq: key.slice(k.EXEC_SEQ.length) });
+    }
+    for (const rec of await readRecords(db, unknown)) if (rec && TERMINAL_STATUSES.has(rec.status)) take(rec);
     const last = entries.slice(0, rule.limit).at(-1);
     plan.lastSeq = last ? last[0].slice(k.EXEC_SEQ.length) : undefined;
   }

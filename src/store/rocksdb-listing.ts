@@ -52,7 +52,7 @@ export async function listExecutionPage(db: Level, query: ListExecutionsQuery, r
     for (let want = limit + 1; matches.length <= limit; want = limit + 1 - matches.length) {
       const entries = await it.nextv(want);
       if (entries.length === 0) break;
-      const records = await read(db, entries.map(([, id]) => id));
+      const records = await read(db, entries.map(([, value]) => k.indexedId(value)));
       for (const [i, rec] of records.entries()) {
         // Skipped: index entries of another task whose id extends this one (`exec-task:a:` vs
         // task `a:b`), and a record that changed status after the iterator's snapshot.
@@ -79,7 +79,7 @@ export async function* executionsSinceIn(db: Level, sinceSeq: string, read: (ids
   const it = db.iterator({ gte: k.execSeqKey(sinceSeq), lt: k.prefixEnd(k.EXEC_SEQ), reverse: true });
   try {
     for (let entries = await it.nextv(128); entries.length > 0; entries = await it.nextv(128)) {
-      for (const rec of await read(entries.map(([, id]) => id))) if (rec) yield rec;
+      for (const rec of await read(entries.map(([, value]) => k.indexedId(value)))) if (rec) yield rec;
     }
   } finally {
     await it.close().catch(() => undefined);

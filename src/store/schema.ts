@@ -3,8 +3,8 @@
  *
  *   1  the layout before versioning (no `meta:schema` key): records and the seq, task and open
  *      indexes only; figures were rebuilt at every start by reading every execution.
- *   2  adds the status indexes, the persisted figures and stored counts, and hour buckets
- *      (keys.ts). Migrating from 1 reads every execution once, writes the new keys in batches and
+ *   2  adds the status indexes, the persisted figures and stored counts, and hour buckets, and
+ *      puts task and status in the `exec-seq:` values (keys.ts). Migrating from 1 reads every execution once, writes the new keys in batches and
  *      writes `meta:schema` last, so a migration cut short runs again from the start (every write
  *      it makes is idempotent) and nothing already stored is changed or lost.
  */
@@ -59,6 +59,7 @@ async function migrateFromV1(db: Level, log: MigrationLog): Promise<void> {
       const ops: BatchOp[] = [];
       for (const [, value] of entries) {
         const e = JSON.parse(value) as ExecutionRecord;
+        ops.push({ type: 'put', key: k.execSeqKey(e.seq), value: k.execSeqValue(e.executionId, e.taskId, e.status) });
         ops.push({ type: 'put', key: k.execStatusKey(e.status, e.seq), value: e.executionId });
         ops.push({ type: 'put', key: k.execTaskStatusKey(e.taskId, e.status, e.seq), value: e.executionId });
         delta.storedChange(e.taskId, 1);

@@ -247,6 +247,12 @@ describe('RocksDbStore schema', () => {
     await store.open();
     expect(logs).toEqual([]);
     expect((await store.figures()).total).toBe(22);
+    // Migrated executions expire like new ones, the one left RUNNING excepted.
+    const expired = await store.expireExecutions({ beforeSeq: ulidFloor(Date.now() + 60_000), limit: 1000 });
+    expect(expired.removed).toBe(22);
+    expect(await ids(store, {})).toEqual(['exec-left-running']);
+    expect(await ids(store, { taskId: adder.taskId, status: 'FAILED' })).toEqual([]);
+    expect((await store.storedExecutions()).total).toBe(1);
     await store.close();
   });
 
