@@ -100,7 +100,7 @@ export const DEFAULTS = {
   syncWrites: false,
   executionRetentionMs: 7 * 24 * 3_600_000,
   maxExecutionsPerTask: 0,
-  expiryBatchSize: 1000,
+  expiryBatchSize: 500,
   expiryIntervalMs: 60_000,
 } as const;
 

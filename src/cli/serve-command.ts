@@ -45,7 +45,7 @@ options:
   --sync-writes                      fsync every terminal record
   --execution-retention DURATION     finished executions are deleted after this (7d; 12h, 30m, 10s; 0 keeps them)
   --max-executions-per-task N        and beyond the newest N of each task (0: no count limit)
-  --expiry-batch-size N              executions deleted per batch of an expiry pass (1000)
+  --expiry-batch-size N              executions deleted per batch of an expiry pass (500)
   --expiry-interval-ms N             how often an expiry pass starts (60000)
   -h, --help                         this help`;
 

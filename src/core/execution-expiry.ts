@@ -3,8 +3,8 @@
  * `executionRetentionMs` and beyond `maxExecutionsPerTask`, then artifacts no task references.
  *
  * A pass works in batches of `expiryBatchSize` (one atomic store batch each, records, results,
- * logs and indexes together) and lets the event loop run between batches, so invocations and their
- * writes are served while a large backlog is deleted. Unfinished executions are never deleted.
+ * logs and indexes together) and pauses between batches for three times as long as the batch took,
+ * so invocations and their writes are served while a large backlog is deleted. Unfinished executions are never deleted.
  * A store failure ends the pass (logged); the next interval tries again.
  */
 import type { Config } from '../config.js';
@@ -18,8 +18,13 @@ export interface ExpiryPassResult {
   batches: number;
 }
 
-/** Pause between two batches of one pass: time for waiting invocations to run and write. */
-const BATCH_PAUSE_MS = 2;
+/**
+ * After each batch a pass pauses for this many times the batch's own duration (and at least
+ * MIN_PAUSE_MS): expiry takes at most a quarter of the time of the thread it shares with
+ * invocations, whatever the machine's speed, and a backlog is worked off at that pace.
+ */
+const PAUSE_PER_BATCH_TIME = 3;
+const MIN_PAUSE_MS = 2;
 
 export class ExecutionExpiry {
   private timer: NodeJS.Timeout | undefined;
@@ -69,7 +74,9 @@ export class ExecutionExpiry {
         const rule: ExpiryRule = { beforeSeq: retention > 0 ? ulidFloor(Date.now() - retention) : undefined, keepPerTask: keep || undefined, limit };
         let idle = 0;
         while (!this.stopped) {
+          const batchStarted = performance.now();
           const batch = await this.store.expireExecutions(rule);
+          const batchMs = performance.now() - batchStarted;
           result.batches++;
           result.removed += batch.removed;
           this.counters.removed += batch.removed;
@@ -77,7 +84,7 @@ export class ExecutionExpiry {
           // `more` with nothing removed twice running: only unfinished executions are left to see.
           idle = batch.removed === 0 ? idle + 1 : 0;
           if (!batch.more || idle >= 2) break;
-          await new Promise((resolve) => setTimeout(resolve, BATCH_PAUSE_MS));
+          await new Promise((resolve) => setTimeout(resolve, Math.max(MIN_PAUSE_MS, PAUSE_PER_BATCH_TIME * batchMs)));
         }
       }
       if (!this.stopped) result.artifacts = await this.store.collectArtifacts();

@@ -17,7 +17,7 @@ describe('retention options', () => {
     const c = resolveConfig({});
     expect(c.executionRetentionMs).toBe(7 * 24 * 3_600_000);
     expect(c.maxExecutionsPerTask).toBe(0);
-    expect(c.expiryBatchSize).toBe(1000);
+    expect(c.expiryBatchSize).toBe(500);
   });
 
   it('reads --execution-retention as a duration, from flags or the environment', () => {
