@@ -45,8 +45,9 @@ function task(taskId: string, digest = 'd'.repeat(64)): TaskRecord {
 /** An execution created `ageMs` ago, with an id of ours (its ULID is the seq). */
 function execution(taskId: string, status: ExecutionStatus, ageMs = 0, fn = 'main'): ExecutionRecord {
   const createdAt = Date.now() - ageMs;
-  // ulid() never goes back in time; the random part of a fresh one keeps this seq unique.
-  const seq = ulidFloor(createdAt).slice(0, 10) + ulid().slice(10);
+  // ulid() is monotonic but never goes back in time: an older execution takes the time part of its
+  // own age and the random part of a fresh ULID (unique; its order within that ms is arbitrary).
+  const seq = ageMs === 0 ? ulid(createdAt) : ulidFloor(createdAt).slice(0, 10) + ulid().slice(10);
   return {
     executionId: `exec-${seq}`,
     seq,
