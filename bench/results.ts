@@ -5,6 +5,7 @@ import type { StartupResults } from './startup.js';
 import type { IsolationMode } from '../src/config.js';
 import type { MemoryResult } from './memory.js';
 import type { LatencySummary } from './stats.js';
+import type { StorageResults } from './storage.js';
 import type { TargetResult } from './targets.js';
 import type { WorkerdMemory } from './workerd-scenarios.js';
 
@@ -57,4 +58,6 @@ export interface BenchResults {
   /** CLI, server and sandbox worker start-up (bench/startup.ts). */
   startup?: StartupResults;
   targets: TargetResult[];
+  /** The storage scenario (storage.ts). */
+  storage?: StorageResults;
 }

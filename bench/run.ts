@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--runs N] [--only warm,cold,compute,peers,memory,startup] [--out FILE]`
+ * `npm run bench [-- --quick] [--runs N] [--only warm,cold,compute,peers,memory,startup,storage] [--out FILE]`
  *
  * Measures spearlet and its peers side by side in one run on one machine, prints a Markdown table
  * (every figure the median of several runs, with ratios against the peers and the targets) and
@@ -25,12 +25,13 @@ import { type BenchServer, sampleResponse, startSpearlet } from './spearlet.js';
 import { measureStartup, renderStartup } from './startup.js';
 import { type LatencySummary, closedLoop, medianSummary } from './stats.js';
 import { renderTable } from './table.js';
+import { measureStorage, renderStorage, storageSizes } from './storage.js';
 import { evaluateTargets } from './targets.js';
 import { type NoopHttp, startNoopHttp } from './noop-http.js';
 import { type WorkerdPeer, startWorkerd } from './workerd.js';
 import { coldWorkerd, computeWorkerd, loadBenchTask, measureWorkerdMemory, warmWorkerd } from './workerd-scenarios.js';
 
-const SCENARIOS = ['warm', 'cold', 'compute', 'peers', 'memory', 'startup'] as const;
+const SCENARIOS = ['warm', 'cold', 'compute', 'peers', 'memory', 'startup', 'storage'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 // Warm-up calls run before every measured run: a fresh server's store and JIT take a few thousand
@@ -242,10 +243,16 @@ async function main(): Promise<void> {
   }
 
   if (only.has('startup')) results.startup = await measureStartup(quick ? 5 : 20, log);
+  if (only.has('storage')) {
+    const sizes = storageSizes(process.env, quick);
+    log(`storage: stores of ${sizes.join(' and ')} executions`);
+    results.storage = await measureStorage(sizes);
+  }
 
   results.targets = evaluateTargets(results);
   process.stdout.write(renderTable(results));
   if (results.startup) process.stdout.write(renderStartup(results.startup));
+  if (results.storage) process.stdout.write(renderStorage(results.storage));
   const out = values.out ?? new URL(`./results/${quick ? 'quick' : only.size < SCENARIOS.length ? 'partial' : 'latest'}.json`, import.meta.url).pathname;
   await fs.writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`results written to ${out}`);

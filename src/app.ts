@@ -35,7 +35,7 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export async function startServer(config: Config, log: Logger = silentLogger(), rawStore: Store = new RocksDbStore(config.dataDir)): Promise<RunningServer> {
+export async function startServer(config: Config, log: Logger = silentLogger(), rawStore: Store = new RocksDbStore(config.dataDir, { log: (fields, message) => log.info(fields, message) })): Promise<RunningServer> {
   checkNodeRelease(process.version, new Date(), config.allowEolNode);
   const eol = endOfLife(process.version);
   if (eol !== undefined && new Date().toISOString().slice(0, 10) > eol) log.warn({ node: process.version, endOfLife: eol }, 'running on a Node.js release line past its end of life (--allow-eol-node)');

@@ -92,6 +92,14 @@ export interface ConfigInput {
   tenantMaxTasks?: number;
   tenantMaxArtifactBytes?: number;
   tenantCpuMsPerMinute?: number;
+  /** Finished executions older than this are deleted in the background; 0 keeps them forever. */
+  executionRetentionMs?: number;
+  /** Each task keeps at most this many finished executions (the newest); 0 for no count limit. */
+  maxExecutionsPerTask?: number;
+  /** Executions deleted per expiry batch (one RocksDB batch; invocations run between batches). */
+  expiryBatchSize?: number;
+  /** How often an expiry pass starts. */
+  expiryIntervalMs?: number;
 }
 
 export type Config = Readonly<
@@ -161,6 +169,10 @@ export const DEFAULTS = {
   tenantMaxTasks: 0,
   tenantMaxArtifactBytes: 0,
   tenantCpuMsPerMinute: 0,
+  executionRetentionMs: 7 * 24 * 3_600_000,
+  maxExecutionsPerTask: 0,
+  expiryBatchSize: 500,
+  expiryIntervalMs: 60_000,
 } as const;
 
 function fail(field: string, problem: string): never {
@@ -249,6 +261,12 @@ function resolveNetworkSecurity(input: ConfigInput, listen: string, metricsListe
   return { tlsCert, tlsKey, tlsClientCa, metricsTls, authFile, insecure, reflection: input.reflection ?? DEFAULTS.reflection };
 }
 
+/** The retention: 0 (keep forever) or at least a second. */
+function retention(ms: number): number {
+  if (ms === 0) return 0;
+  return int('executionRetentionMs', ms, 1000);
+}
+
 /** Validates input options, fills defaults, resolves paths and freezes the result. */
 export function resolveConfig(input: ConfigInput = {}): Config {
   const d = DEFAULTS;
@@ -320,6 +338,10 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     tenantMaxTasks: int('tenantMaxTasks', input.tenantMaxTasks ?? d.tenantMaxTasks, 0),
     tenantMaxArtifactBytes: int('tenantMaxArtifactBytes', input.tenantMaxArtifactBytes ?? d.tenantMaxArtifactBytes, 0),
     tenantCpuMsPerMinute: int('tenantCpuMsPerMinute', input.tenantCpuMsPerMinute ?? d.tenantCpuMsPerMinute, 0),
+    executionRetentionMs: retention(input.executionRetentionMs ?? d.executionRetentionMs),
+    maxExecutionsPerTask: int('maxExecutionsPerTask', input.maxExecutionsPerTask ?? d.maxExecutionsPerTask, 0),
+    expiryBatchSize: int('expiryBatchSize', input.expiryBatchSize ?? d.expiryBatchSize, 1, 100_000),
+    expiryIntervalMs: int('expiryIntervalMs', input.expiryIntervalMs ?? d.expiryIntervalMs, 100, 24 * 3_600_000),
   };
   return Object.freeze(config);
 }

@@ -58,6 +58,10 @@ options:
   --tenant-max-tasks N
   --tenant-max-artifact-bytes N
   --tenant-cpu-ms-per-minute N       guest CPU time a tenant may use per minute (token bucket)
+  --execution-retention DURATION     finished executions are deleted after this (7d; 12h, 30m, 10s; 0 keeps them)
+  --max-executions-per-task N        and beyond the newest N of each task (0: no count limit)
+  --expiry-batch-size N              executions deleted per batch of an expiry pass (500)
+  --expiry-interval-ms N             how often an expiry pass starts (60000)
   -h, --help                         this help`;
 
 export const serveCommand: Command = {

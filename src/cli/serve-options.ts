@@ -61,7 +61,11 @@ const OPTIONS = {
   'tenant-max-tasks': ['tenantMaxTasks', 'int'],
   'tenant-max-artifact-bytes': ['tenantMaxArtifactBytes', 'int'],
   'tenant-cpu-ms-per-minute': ['tenantCpuMsPerMinute', 'int'],
-} as const satisfies Record<string, readonly [keyof ConfigInput, 'string' | 'list' | 'int' | 'bool']>;
+  'execution-retention': ['executionRetentionMs', 'duration'],
+  'max-executions-per-task': ['maxExecutionsPerTask', 'int'],
+  'expiry-batch-size': ['expiryBatchSize', 'int'],
+  'expiry-interval-ms': ['expiryIntervalMs', 'int'],
+} as const satisfies Record<string, readonly [keyof ConfigInput, 'string' | 'list' | 'int' | 'bool' | 'duration']>;
 
 export const SERVE_FLAGS = Object.keys(OPTIONS);
 
@@ -72,12 +76,22 @@ export function envName(flag: string): string {
 function convert(flag: string, kind: string, raw: string | boolean | (string | boolean)[]): unknown {
   if (kind === 'list') return (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).map((s) => s.trim()).filter((s) => s !== '');
   if (kind === 'bool') return raw === true || raw === 'true' || raw === '1';
+  if (kind === 'duration') return durationMs(flag, String(raw));
   if (kind === 'int') {
     const n = Number(raw);
     if (!Number.isInteger(n)) throw new SpearletError(ErrorCodes.INVALID_CONFIG, `--${flag}: must be an integer, got '${String(raw)}'`, { field: flag });
     return n;
   }
   return String(raw);
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** `7d`, `12h`, `30m`, `10s`, `500ms` (or a bare number of milliseconds) in milliseconds. */
+export function durationMs(flag: string, raw: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(raw);
+  if (!m) throw new SpearletError(ErrorCodes.INVALID_CONFIG, `--${flag}: must be a duration such as 7d, 12h, 30m, 10s or 0, got '${raw}'`, { field: flag });
+  return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 'ms']);
 }
 
 /** Parses serve flags (throws INVALID_CONFIG on an unknown or malformed flag) and the environment. */

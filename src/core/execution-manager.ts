@@ -18,7 +18,7 @@ import type { Store } from '../store/store.js';
 import type { Admission, Slot } from './admission.js';
 import { callerCancelled, cancelOnAbort } from './caller-cancel.js';
 import { encodeResult } from './codec.js';
-import { type ExecutionFigures, addExecution, emptyFigures } from './execution-stats.js';
+import { type ExecutionFigures, addExecution, emptyFigures, fromStoredFigures } from './execution-stats.js';
 import { runOnPool } from './execution-runner.js';
 import type { ExecutionObserver } from './execution-observer.js';
 import { newExecutionId, ulid } from './ids.js';
@@ -122,9 +122,8 @@ export class TaskExecutionManager {
       };
       await this.store.putExecution(record, this.registry.noteExecution(e.taskId, 'FAILED'));
     }
-    const figures = emptyFigures();
-    for await (const e of this.store.executionsSince('')) addExecution(figures, e, this.registry.get(e.taskId)?.name);
-    this.figures = figures;
+    // Kept by the store beside the records: no scan of the history.
+    this.figures = fromStoredFigures(await this.store.figures(), (taskId) => this.registry.get(taskId)?.name);
     return unfinished.length;
   }
 
@@ -206,6 +205,9 @@ export class TaskExecutionManager {
   }
 
   private async acceptNew(input: InvokeInput, requestedId: string | undefined, fingerprint: RequestFingerprint | undefined, sink?: StreamSink, callerGone?: AbortSignal): Promise<Accepted> {
+    // A store that cannot write (disk full) refuses new work before anything runs.
+    const refused = this.store.unwritable();
+    if (refused) throw refused;
     const queued = input.mode === 'ASYNC' && !input.wait;
     const abort = new AbortController();
     const logs = new LogBuffer(this.config.maxLogLinesPerExecution, this.config.maxLogLineBytes);
@@ -236,7 +238,9 @@ export class TaskExecutionManager {
     const now = first !== undefined && riding ? riding.startedAt : Date.now();
     const record: ExecutionRecord = {
       executionId,
-      seq: ulid(now),
+      // An id we made carries a fresh ULID: it is the seq too, so that a paging cursor naming the
+      // execution still places it after it has expired.
+      seq: requestedId === undefined ? executionId.slice('exec-'.length) : ulid(now),
       taskId: task.taskId,
       functionName: plan.functionName,
       mode: input.mode,

@@ -2,6 +2,7 @@
  * Execution statistics: counts by status, durations and per-function counts, built from the store
  * at start-up (or for a time window, on demand) and kept live as executions finish.
  */
+import { type StoredFigures, splitFunctionFigureKey } from '../store/aggregates.js';
 import type { ExecutionRecord, ExecutionStatus } from '../store/records.js';
 
 export interface ExecutionFigures {
@@ -46,4 +47,15 @@ export function averageTimeMs(f: ExecutionFigures): number {
 export function successRatePercent(f: ExecutionFigures): number {
   const finished = f.byStatus.COMPLETED + f.byStatus.FAILED + f.byStatus.CANCELLED + f.byStatus.TIMEOUT;
   return finished === 0 ? 0 : (100 * f.byStatus.COMPLETED) / finished;
+}
+
+/** The store's figures (functions keyed by task id) with functions keyed by task name. */
+export function fromStoredFigures(stored: StoredFigures, taskName: (taskId: string) => string | undefined): ExecutionFigures {
+  const byFunction = new Map<string, number>();
+  for (const [key, n] of Object.entries(stored.byFunction)) {
+    const { taskId, functionName } = splitFunctionFigureKey(key);
+    const name = functionKey(taskName(taskId) ?? taskId, functionName);
+    byFunction.set(name, (byFunction.get(name) ?? 0) + n);
+  }
+  return { total: stored.total, byStatus: { ...stored.byStatus }, totalTimeMs: stored.totalTimeMs, timedCount: stored.timedCount, byFunction };
 }

@@ -8,6 +8,7 @@ import type { Logger } from '../logger.js';
 import type { ExecutionRecord, ExecutionStatus, TaskRecord } from '../store/records.js';
 import type { Page, Store } from '../store/store.js';
 import { Admission } from './admission.js';
+import { ExecutionExpiry } from './execution-expiry.js';
 import { TaskExecutionManager } from './execution-manager.js';
 import type { ExecutionObserver } from './execution-observer.js';
 import { HealthMonitor } from './health.js';
@@ -52,6 +53,7 @@ export class SpearletCore {
   readonly executions: TaskExecutionManager;
   readonly health: HealthMonitor;
   readonly quotas: TenantQuotas;
+  readonly expiry: ExecutionExpiry;
 
   constructor(
     readonly config: Config,
@@ -81,6 +83,7 @@ export class SpearletCore {
     });
     this.executions = new TaskExecutionManager(config, store, this.registry, this.pool, this.admission, log, observer, this.quotas);
     this.health = new HealthMonitor(config, store, this.registry, this.executions, this.pool, this.admission, runtimes);
+    this.expiry = new ExecutionExpiry(config, store, log);
   }
 
   /** Loads tasks and recovers executions a previous process left unfinished. */
@@ -89,6 +92,7 @@ export class SpearletCore {
     for (const task of this.registry.all()) this.pool.keepWarm(task);
     const interrupted = await this.executions.recover();
     if (interrupted > 0) this.log.warn({ interrupted }, 'marked executions left unfinished by the previous run as FAILED/INTERRUPTED');
+    this.expiry.start();
   }
 
   listTasks(prefix: string, limit: number, startAfter: string): Promise<Page<TaskRecord>> {
@@ -120,6 +124,7 @@ export class SpearletCore {
 
   /** Stops accepting work, drains executions (bounded) and frees every sandbox. */
   async shutdown(graceMs: number): Promise<void> {
+    await this.expiry.stop();
     await this.executions.drain(graceMs);
     this.pool.close();
     await this.runtimes.close();

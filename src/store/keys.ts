@@ -42,3 +42,50 @@ export const execSeqKey = (seq: string): string => EXEC_SEQ + seq;
 export const execTaskPrefix = (taskId: string): string => `${EXEC_TASK}${taskId}:`;
 export const execTaskKey = (taskId: string, seq: string): string => execTaskPrefix(taskId) + seq;
 export const execOpenKey = (executionId: string): string => EXEC_OPEN + executionId;
+
+/*
+ * Schema version 2 (see schema.ts) adds:
+ *
+ *   meta:schema                           → '2'                (absent in a version-1 directory)
+ *   exec-status:<status>:<seq>            → executionId        (newest = last, per status)
+ *   exec-ts:<taskId>\0<status>\0<seq>     → executionId        (per task and status)
+ *   agg:figures                           → StoredFigures      (lifetime, written with each batch
+ *                                                              that ends or stores an execution)
+ *   agg-task:<taskId>                     → stored count       (executions of the task on disk)
+ *   agg-hour:<hour>                       → StoredFigures      (executions created in that hour,
+ *                                                              hour = epoch ms / 3,600,000, 10 digits)
+ *
+ * Task ids never contain '\0', so `exec-ts:` ranges of two tasks never overlap.
+ */
+export const META_SCHEMA = 'meta:schema';
+export const EXEC_STATUS = 'exec-status:';
+export const EXEC_TASK_STATUS = 'exec-ts:';
+export const AGG_FIGURES = 'agg:figures';
+export const AGG_TASK = 'agg-task:';
+export const AGG_HOUR = 'agg-hour:';
+
+export const execStatusPrefix = (status: string): string => `${EXEC_STATUS}${status}:`;
+export const execStatusKey = (status: string, seq: string): string => execStatusPrefix(status) + seq;
+export const execTaskStatusPrefix = (taskId: string, status: string): string => `${EXEC_TASK_STATUS}${taskId}\0${status}\0`;
+export const execTaskStatusKey = (taskId: string, status: string, seq: string): string => execTaskStatusPrefix(taskId, status) + seq;
+export const aggTaskKey = (taskId: string): string => AGG_TASK + taskId;
+export const aggHourKey = (hour: number): string => AGG_HOUR + String(hour).padStart(10, '0');
+
+/**
+ * From schema 2 the value of `exec-seq:<seq>` is `<executionId>\0<taskId>\0<status>`: an expiry
+ * pass walks this index and deletes a finished execution and all its index entries without
+ * reading (and parsing) its record. Version 1 stored the id alone; `indexedId` reads both.
+ */
+export const execSeqValue = (executionId: string, taskId: string, status: string): string => `${executionId}\0${taskId}\0${status}`;
+
+/** The execution id an index value names (the whole value, or its first field). */
+export function indexedId(value: string): string {
+  const end = value.indexOf('\0');
+  return end < 0 ? value : value.slice(0, end);
+}
+
+/** The fields of an `exec-seq:` value; taskId and status are undefined in a version-1 value. */
+export function parseExecSeqValue(value: string): { executionId: string; taskId?: string; status?: string } {
+  const [executionId, taskId, status] = value.split('\0');
+  return { executionId, taskId, status };
+}

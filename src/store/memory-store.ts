@@ -3,9 +3,10 @@
  * in and out, so callers can never change stored state by mutating what they passed or got back.
  */
 import { invalidArgument, storeUnavailable } from '../errors.js';
+import { FiguresDelta, type StoredFigures, emptyStoredFigures, hourOf, mergeFigures } from './aggregates.js';
 import { clampLimit, compareUtf8, pageOf } from './paging.js';
 import { TERMINAL_STATUSES, type ExecutionRecord, type TaskRecord, listingView } from './records.js';
-import type { ListExecutionsQuery, ListTasksQuery, Page, PutExecutionOptions, Store } from './store.js';
+import type { ExpiryResult, ExpiryRule, ListExecutionsQuery, ListTasksQuery, Page, PutExecutionOptions, Store, StoredCounts } from './store.js';
 
 const nameKey = (name: string, digest: string): string => `${name}\0${digest}`;
 
@@ -16,6 +17,8 @@ export class MemoryStore implements Store {
   /** name\0digest → taskId, like the `task-name:` index (the last task put with that pair). */
   private readonly names = new Map<string, string>();
   private readonly executions = new Map<string, ExecutionRecord>();
+  private lifetime = emptyStoredFigures();
+  private readonly hours = new Map<number, StoredFigures>();
 
   async open(): Promise<void> {
     this.isOpen = true;
@@ -80,6 +83,7 @@ export class MemoryStore implements Store {
     }
     let cleaned = 0;
     if (cleanupExecutions) {
+      // Figures are not lowered: they describe what ran (see aggregates.ts).
       for (const [id, rec] of this.executions) {
         if (rec.taskId !== taskId) continue;
         this.executions.delete(id);
@@ -91,6 +95,8 @@ export class MemoryStore implements Store {
 
   async putExecution(execution: ExecutionRecord, task?: TaskRecord, _options?: PutExecutionOptions): Promise<void> {
     this.live('putExecution');
+    const old = this.executions.get(execution.executionId);
+    if (TERMINAL_STATUSES.has(execution.status) && !(old && TERMINAL_STATUSES.has(old.status))) this.count(execution);
     this.executions.set(execution.executionId, structuredClone(execution));
     if (task) this.writeTask(task);
   }
@@ -106,8 +112,10 @@ export class MemoryStore implements Store {
     let before: string | undefined;
     if (query.startAfter) {
       const cursor = this.executions.get(query.startAfter);
-      if (!cursor) throw invalidArgument('start_after', `no execution with id '${query.startAfter}'`);
-      before = cursor.seq;
+      // Our own ids carry their seq, so a cursor outlives its (expired) execution.
+      const own = /^exec-([0-9A-HJKMNP-TV-Z]{26})$/.exec(query.startAfter);
+      if (!cursor && !own) throw invalidArgument('start_after', `no execution with id '${query.startAfter}' (it may have expired; list again from the first page)`);
+      before = cursor ? cursor.seq : own![1];
     }
     const matches = this.newestFirst()
       .filter(
@@ -134,6 +142,83 @@ export class MemoryStore implements Store {
       .filter((e) => !TERMINAL_STATUSES.has(e.status))
       .sort((a, b) => compareUtf8(a.seq, b.seq))
       .map((r) => structuredClone(r));
+  }
+
+  async figures(): Promise<StoredFigures> {
+    this.live('figures');
+    return structuredClone(this.lifetime);
+  }
+
+  async figuresSince(sinceMs: number): Promise<StoredFigures> {
+    this.live('figuresSince');
+    let sum = emptyStoredFigures();
+    for (const [hour, f] of this.hours) if (hour >= hourOf(sinceMs)) sum = mergeFigures(sum, f);
+    return sum;
+  }
+
+  async storedExecutions(): Promise<StoredCounts> {
+    this.live('storedExecutions');
+    const byTask = new Map<string, number>();
+    for (const e of this.executions.values()) byTask.set(e.taskId, (byTask.get(e.taskId) ?? 0) + 1);
+    return { total: this.executions.size, byTask };
+  }
+
+  async expireExecutions(rule: ExpiryRule): Promise<ExpiryResult> {
+    this.live('expireExecutions');
+    const oldest = [...this.executions.values()].sort((a, b) => compareUtf8(a.seq, b.seq));
+    const doomed = new Set<ExecutionRecord>();
+    let more = false;
+    let lastSeq: string | undefined;
+    if (rule.beforeSeq !== undefined) {
+      const before = rule.beforeSeq;
+      const aged = oldest.filter((e) => compareUtf8(e.seq, before) < 0 && (rule.afterSeq === undefined || compareUtf8(e.seq, rule.afterSeq) > 0));
+      more = aged.length > rule.limit;
+      for (const e of aged.slice(0, rule.limit)) if (TERMINAL_STATUSES.has(e.status)) doomed.add(e);
+      lastSeq = aged.slice(0, rule.limit).at(-1)?.seq;
+    }
+    const keep = rule.keepPerTask ?? 0;
+    if (keep > 0) {
+      const byTask = new Map<string, ExecutionRecord[]>();
+      for (const e of oldest) if (!doomed.has(e)) byTask.set(e.taskId, [...(byTask.get(e.taskId) ?? []), e]);
+      for (const list of byTask.values()) {
+        let excess = list.length - keep;
+        for (const e of list) {
+          if (excess <= 0) break;
+          if (doomed.size >= rule.limit) {
+            more = true;
+            break;
+          }
+          if (!TERMINAL_STATUSES.has(e.status)) continue;
+          doomed.add(e);
+          excess--;
+        }
+      }
+    }
+    for (const e of doomed) this.executions.delete(e.executionId);
+    return { removed: doomed.size, more, lastSeq };
+  }
+
+  async collectArtifacts(): Promise<number> {
+    this.live('collectArtifacts');
+    const used = new Set([...this.tasks.values()].map((t) => t.digest));
+    let removed = 0;
+    for (const digest of [...this.artifacts.keys()]) {
+      if (used.has(digest)) continue;
+      this.artifacts.delete(digest);
+      removed++;
+    }
+    return removed;
+  }
+
+  private count(e: ExecutionRecord): void {
+    const delta = new FiguresDelta();
+    delta.finished(e);
+    this.lifetime = mergeFigures(this.lifetime, delta.lifetime);
+    for (const [hour, f] of delta.hours) this.hours.set(hour, mergeFigures(this.hours.get(hour) ?? emptyStoredFigures(), f));
+  }
+
+  unwritable(): undefined {
+    return undefined;
   }
 
   async ping(): Promise<void> {

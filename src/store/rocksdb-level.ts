@@ -36,7 +36,7 @@ export interface LevelChainedBatch {
 
 export interface Level {
   readonly status: string;
-  open(options?: { createIfMissing?: boolean; walCompression?: boolean }): Promise<void>;
+  open(options?: { createIfMissing?: boolean; walCompression?: boolean; compaction?: 'level' | 'universal'; memtableMemoryBudget?: number }): Promise<void>;
   close(): Promise<void>;
   getMany(keys: string[]): Promise<Array<string | undefined>>;
   getMany(keys: string[], options: { valueEncoding: 'buffer' }): Promise<Array<Buffer | undefined>>;
@@ -55,6 +55,8 @@ export interface Level {
   /** Forgets a resource the database would otherwise close with itself (abstract-level API). */
   detachResource(resource: object): void;
   iterator(options: RangeOptions): LevelIterator;
+  /** Deletes a key range with one RocksDB DeleteRange (a single tombstone, whatever its size). */
+  clear(range: { gte: string; lt: string }): Promise<void>;
 }
 
 type LevelConstructor = new (location: string, options: { valueEncoding: 'utf8' }) => Level;

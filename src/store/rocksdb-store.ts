@@ -5,37 +5,37 @@
  * execution's indexes) run one at a time through `exclusive`, and each commits as one batch.
  * Every RocksDB error leaves here as STORE_UNAVAILABLE.
  */
-import { SpearletError, invalidArgument, storeUnavailable } from '../errors.js';
+import { ErrorCodes, SpearletError, storeUnavailable } from '../errors.js';
+import { FiguresDelta, type StoredFigures } from './aggregates.js';
 import * as k from './keys.js';
 import { clampLimit, pageOf } from './paging.js';
-import { TERMINAL_STATUSES, type ExecutionRecord, type TaskRecord, listingView } from './records.js';
+import { TERMINAL_STATUSES, type ExecutionRecord, type ExecutionStatus, type TaskRecord, listingView } from './records.js';
+import { planExpiry, planTaskCleanup, unreferencedArtifactOps } from './rocksdb-expiry.js';
+import { RocksDbFigures } from './rocksdb-figures.js';
 import { createLevel, levelError, openError, writeBatchSync, type BatchOp, type Level, type RangeOptions } from './rocksdb-level.js';
-import type { ListExecutionsQuery, ListTasksQuery, Page, PutExecutionOptions, Store } from './store.js';
+import { type ExecutionIndex, type QueuedExecution, groupOps, readExecutionIndex } from './rocksdb-execution-batch.js';
+import { executionsSinceIn, listExecutionPage, unfinishedIn } from './rocksdb-listing.js';
+import { type TaskIndex, releaseTaskIndexes, taskOps } from './rocksdb-task-ops.js';
+import { type MigrationLog, ensureSchema } from './schema.js';
+import { RECOVERY_MIN_FREE_BYTES, WriteFailure, freeBytes } from './write-failure.js';
+import type { ExpiryResult, ExpiryRule, ListExecutionsQuery, ListTasksQuery, Page, PutExecutionOptions, Store, StoredCounts } from './store.js';
 import { WriteQueue } from './write-queue.js';
+
+/**
+ * Memtables small enough that a restart replays little: RocksDB replays the write-ahead log of
+ * every memtable not yet flushed when it opens (the binding has no flush on close), and with the
+ * default 64 MiB memtables that was seconds at a million executions (2.2 s for a 30 MB log,
+ * measured). A 16 MiB budget gives 4 MiB memtables, flushed two at a time: about 8 MiB of log
+ * at most to replay, whatever the history.
+ */
+const MEMTABLE_OPTIONS = { compaction: 'level', memtableMemoryBudget: 16 * 1024 * 1024 } as const;
 
 /** Entries fetched per iterator step. */
 const CHUNK = 128;
 
-/** An execution write waiting for its group commit, serialised when it was queued. */
-interface QueuedExecution {
-  executionId: string;
-  seq: string;
-  taskId: string;
-  open: boolean;
-  json: string;
-  task: TaskRecord | undefined;
-  sync: boolean;
-  fresh: boolean;
-}
-
-/** What the indexes of an execution or a task hang on. */
-interface ExecutionIndex {
-  seq: string;
-  taskId: string;
-}
-interface TaskIndex {
-  name: string;
-  digest: string;
+export interface RocksDbStoreOptions {
+  /** Where a migration of an older data directory reports its progress. */
+  log?: MigrationLog;
 }
 
 export class RocksDbStore implements Store {
@@ -50,23 +50,75 @@ export class RocksDbStore implements Store {
    */
   private readonly openExecutions = new Map<string, ExecutionIndex>();
   private readonly taskIndexes = new Map<string, TaskIndex>();
+  /** Task deletions so far: an expiry batch planned before one is planned again. */
+  private taskDeletions = 0;
+  /** A storage failure (disk full) that refuses new work until a reopen succeeds. */
+  private readonly failure = new WriteFailure();
+  /** Lifetime and hourly figures and stored counts, written with the records they count. */
+  private readonly figureState = new RocksDbFigures();
 
   /** `location` is the RocksDB directory; it is created (with parents) if missing. */
-  constructor(readonly location: string) {}
+  constructor(
+    readonly location: string,
+    private readonly options: RocksDbStoreOptions = {},
+  ) {}
 
   async open(): Promise<void> {
     if (this.db) return;
+    this.db = await this.openLevel();
+  }
+
+  /** Opens the database, brings its schema up to date and loads the figures. */
+  private async openLevel(): Promise<Level> {
     const db = createLevel(this.location);
     try {
       // WAL records are not compressed: @nxtedition/rocksdb compresses them with ZSTD by default,
       // on the writing thread, which doubled the cost of every durable write (about 50 -> 22 µs
       // for an execution's batch, measured). The WAL only holds what is not yet flushed to table
       // files, and those stay compressed.
-      await db.open({ createIfMissing: true, walCompression: false });
+      await db.open({ createIfMissing: true, walCompression: false, ...MEMTABLE_OPTIONS });
     } catch (err) {
       throw openError(this.location, err);
     }
-    this.db = db;
+    try {
+      await ensureSchema(db, this.location, this.options.log ?? (() => {}));
+      await this.figureState.load(db);
+    } catch (err) {
+      await db.close().catch(() => undefined);
+      throw err instanceof SpearletError ? err : levelError(`open of '${this.location}'`, err);
+    }
+    return db;
+  }
+
+  unwritable(): SpearletError | undefined {
+    if (!this.failure.failed) return undefined;
+    // A recovery attempt in the background (throttled); this request is refused either way.
+    this.exclusive('recovery', async () => undefined).catch(() => undefined);
+    return this.failure.error('write');
+  }
+
+  /**
+   * After a storage failure RocksDB refuses every write until it is opened again: reopen it (at
+   * most once per interval). Runs inside `exclusive`, so no write is under way. Throws the
+   * failure's error while it lasts.
+   */
+  private async recover(operation: string): Promise<void> {
+    if (!this.failure.attemptDue()) throw this.failure.error(operation);
+    const old = this.db;
+    if (!old) throw this.failure.error(operation);
+    // Still full: keep the open handle, which reads (and so serves GetExecutionStatus) as before.
+    if ((await freeBytes(this.location).catch(() => 0)) < RECOVERY_MIN_FREE_BYTES) throw this.failure.error(operation);
+    // Its close reports the same failure; the handle is released all the same.
+    await old.close().catch(() => undefined);
+    this.figureState.clear();
+    try {
+      this.db = await this.openLevel();
+    } catch (err) {
+      this.db = old;
+      throw this.failure.error(`${operation} (reopen: ${(err as Error).message})`);
+    }
+    this.failure.recovered();
+    this.options.log?.({ location: this.location }, 'the store is writable again; new work is accepted');
   }
 
   async close(): Promise<void> {
@@ -77,6 +129,7 @@ export class RocksDbStore implements Store {
     await this.writes.catch(() => undefined);
     this.openExecutions.clear();
     this.taskIndexes.clear();
+    this.figureState.clear();
     try {
       await db.close();
     } catch (err) {
@@ -97,7 +150,7 @@ export class RocksDbStore implements Store {
 
   putTask(task: TaskRecord, artifact?: Uint8Array): Promise<void> {
     return this.exclusive('putTask', async (db) => {
-      const ops = await this.taskOps(db, task);
+      const ops = await taskOps(db, task, this.taskIndexes.get(task.taskId));
       if (artifact) ops.push({ type: 'put', key: k.artifactKey(task.digest), value: artifact, valueEncoding: 'buffer' });
       writeBatchSync(db, ops, false);
       this.taskIndexes.set(task.taskId, { name: task.name, digest: task.digest });
@@ -147,33 +200,20 @@ export class RocksDbStore implements Store {
 
   deleteTask(taskId: string, cleanupExecutions: boolean): Promise<number> {
     return this.exclusive('deleteTask', async (db) => {
+      this.taskDeletions++;
       const ops: BatchOp[] = [];
       const task = await this.readTask(db, taskId);
       if (task) {
         ops.push({ type: 'del', key: k.taskKey(taskId) });
-        ops.push(...(await this.releaseTaskIndexes(db, task)));
+        ops.push(...(await releaseTaskIndexes(db, task)));
       }
-      let cleaned = 0;
-      if (cleanupExecutions) {
-        const prefix = k.execTaskPrefix(taskId);
-        await this.scan(db, { gt: prefix, lt: k.prefixEnd(prefix) }, async (entries) => {
-          const records = await this.readExecutions(db, entries.map(([, id]) => id));
-          entries.forEach(([key, id], i) => {
-            const rec = records[i];
-            // A task id containing ':' could share this prefix; leave other tasks' keys alone.
-            if (rec && (rec.taskId !== taskId || key !== prefix + rec.seq)) return;
-            ops.push({ type: 'del', key });
-            if (!rec) return;
-            ops.push({ type: 'del', key: k.executionKey(id) }, { type: 'del', key: k.execSeqKey(rec.seq) });
-            ops.push({ type: 'del', key: k.execOpenKey(id) });
-            cleaned++;
-          });
-          return true;
-        });
-      }
-      if (ops.length) await db.batch(ops);
+      const cleanup = cleanupExecutions ? await planTaskCleanup(db, taskId) : undefined;
+      if (cleanup) ops.push(...cleanup.ops, ...this.figureState.ops(db, cleanup.delta));
+      if (ops.length) writeBatchSync(db, ops, false);
+      this.figureState.commit();
+      for (const id of cleanup?.executionIds ?? []) this.openExecutions.delete(id);
       this.taskIndexes.delete(taskId);
-      return cleaned;
+      return cleanup?.executionIds.length ?? 0;
     });
   }
 
@@ -189,6 +229,10 @@ export class RocksDbStore implements Store {
       seq: execution.seq,
       taskId: execution.taskId,
       open: !TERMINAL_STATUSES.has(execution.status),
+      status: execution.status,
+      functionName: execution.functionName,
+      executionTimeMs: execution.executionTimeMs,
+      createdAt: execution.createdAt,
       json: JSON.stringify(execution),
       task: task === undefined ? undefined : { ...task },
       sync: options?.sync === true,
@@ -196,56 +240,18 @@ export class RocksDbStore implements Store {
     });
   }
 
-  /**
-   * One group of execution writes as one batch. A later write of the same execution in the group
-   * supersedes an earlier one (a fast call's RUNNING and terminal records cost one write), as does
-   * a later write of the same task.
-   */
+  /** One group of execution writes as one batch (see rocksdb-execution-batch.ts), then the caches. */
   private async writeExecutions(db: Level, items: QueuedExecution[]): Promise<void> {
-    const latest = new Map<string, QueuedExecution>();
-    const tasks = new Map<string, TaskRecord>();
-    /** Executions whose first write is in this group: nothing of theirs is stored yet. */
-    const fresh = new Set<string>();
-    let sync = false;
-    for (const item of items) {
-      if (item.fresh) fresh.add(item.executionId);
-      latest.delete(item.executionId);
-      latest.set(item.executionId, item);
-      if (item.task) {
-        tasks.delete(item.task.taskId);
-        tasks.set(item.task.taskId, item.task);
-      }
-      sync ||= item.sync;
-    }
-    const ops: BatchOp[] = [];
-    for (const item of latest.values()) {
-      const { executionId: id, seq, taskId } = item;
-      const isNew = fresh.has(id);
-      const old = isNew ? undefined : (this.openExecutions.get(id) ?? this.readExecutionIndex(db, id));
-      if (old && (old.seq !== seq || old.taskId !== taskId)) {
-        ops.push({ type: 'del', key: k.execSeqKey(old.seq) }, { type: 'del', key: k.execTaskKey(old.taskId, old.seq) });
-      }
-      ops.push({ type: 'put', key: k.executionKey(id), value: item.json });
-      ops.push({ type: 'put', key: k.execSeqKey(seq), value: id });
-      ops.push({ type: 'put', key: k.execTaskKey(taskId, seq), value: id });
-      if (item.open) ops.push({ type: 'put', key: k.execOpenKey(id), value: taskId });
-      else if (!isNew) ops.push({ type: 'del', key: k.execOpenKey(id) });
-    }
-    for (const task of tasks.values()) ops.push(...(await this.taskOps(db, task)));
+    const { ops, delta, latest, tasks, sync } = groupOps(items, (id) => this.openExecutions.get(id) ?? readExecutionIndex(db, id));
+    for (const task of tasks.values()) ops.push(...(await taskOps(db, task, this.taskIndexes.get(task.taskId))));
+    ops.push(...this.figureState.ops(db, delta));
     writeBatchSync(db, ops, sync);
+    this.figureState.commit();
     for (const item of latest.values()) {
-      if (item.open) this.openExecutions.set(item.executionId, { seq: item.seq, taskId: item.taskId });
+      if (item.open) this.openExecutions.set(item.executionId, { seq: item.seq, taskId: item.taskId, status: item.status });
       else this.openExecutions.delete(item.executionId);
     }
     for (const task of tasks.values()) this.taskIndexes.set(task.taskId, { name: task.name, digest: task.digest });
-  }
-
-  /** The seq and task of a stored execution, read synchronously (a small point read). */
-  private readExecutionIndex(db: Level, executionId: string): ExecutionIndex | undefined {
-    const [value] = db._getManySync([k.executionKey(executionId)], { valueEncoding: 'utf8' });
-    if (value === undefined) return undefined;
-    const { seq, taskId } = JSON.parse(value) as ExecutionRecord;
-    return { seq, taskId };
   }
 
   getExecution(executionId: string): Promise<ExecutionRecord | undefined> {
@@ -253,99 +259,70 @@ export class RocksDbStore implements Store {
   }
 
   listExecutions(query: ListExecutionsQuery): Promise<Page<ExecutionRecord>> {
-    const limit = clampLimit(query.limit);
-    // '' (proto3's unset string) means every task, like undefined.
-    const prefix = query.taskId ? k.execTaskPrefix(query.taskId) : k.EXEC_SEQ;
     return this.run('listExecutions', async (db) => {
-      let upper = k.prefixEnd(prefix);
-      if (query.startAfter) {
-        const [cursor] = await this.readExecutions(db, [query.startAfter]);
-        if (!cursor) throw invalidArgument('start_after', `no execution with id '${query.startAfter}'`);
-        upper = prefix + cursor.seq;
-      }
-      const matches: ExecutionRecord[] = [];
-      await this.scan(db, { gt: prefix, lt: upper, reverse: true }, async (entries) => {
-        const records = await this.readExecutions(db, entries.map(([, id]) => id));
-        for (const [i, rec] of records.entries()) {
-          // The key check skips index entries of another task whose id extends this one.
-          if (!rec || entries[i][0] !== prefix + rec.seq) continue;
-          if (query.status !== undefined && rec.status !== query.status) continue;
-          matches.push(listingView(rec));
-          if (matches.length > limit) return false;
-        }
-        return true;
-      });
-      return pageOf(matches, limit, (e) => e.executionId);
+      const page = await listExecutionPage(db, query, (d, ids) => this.readExecutions(d, ids));
+      // A listing carries no result bytes or log lines.
+      return { ...page, items: page.items.map(listingView) };
     });
   }
 
-  async *executionsSince(sinceSeq: string): AsyncIterable<ExecutionRecord> {
+  executionsSince(sinceSeq: string): AsyncIterable<ExecutionRecord> {
     const db = this.live('executionsSince');
-    const it = db.iterator({ gte: k.execSeqKey(sinceSeq), lt: k.prefixEnd(k.EXEC_SEQ), reverse: true });
-    try {
-      for (;;) {
-        const entries = await this.wrap('executionsSince', () => it.nextv(CHUNK));
-        if (entries.length === 0) return;
-        const ids = entries.map(([, id]) => id);
-        for (const rec of await this.wrap('executionsSince', () => this.readExecutions(db, ids))) {
-          if (rec) yield rec;
-        }
-      }
-    } finally {
-      await it.close().catch(() => undefined);
-    }
+    return executionsSinceIn(db, sinceSeq, (ids) => this.wrap('executionsSince', () => this.readExecutions(db, ids)));
   }
 
   unfinishedExecutions(): Promise<ExecutionRecord[]> {
-    return this.run('unfinishedExecutions', async (db) => {
-      const open: ExecutionRecord[] = [];
-      await this.scan(db, { gt: k.EXEC_OPEN, lt: k.prefixEnd(k.EXEC_OPEN), values: false }, async (entries) => {
-        const ids = entries.map(([key]) => key.slice(k.EXEC_OPEN.length));
-        for (const rec of await this.readExecutions(db, ids)) {
-          if (rec && !TERMINAL_STATUSES.has(rec.status)) open.push(rec);
-        }
-        return true;
-      });
-      return open.sort((a, b) => (a.seq < b.seq ? -1 : a.seq > b.seq ? 1 : 0));
+    return this.run('unfinishedExecutions', (db) => unfinishedIn(db, (ids) => this.readExecutions(db, ids)));
+  }
+
+  async figures(): Promise<StoredFigures> {
+    this.live('figures');
+    return this.figureState.figures;
+  }
+
+  figuresSince(sinceMs: number): Promise<StoredFigures> {
+    return this.run('figuresSince', (db) => this.figureState.since(db, sinceMs));
+  }
+
+  async storedExecutions(): Promise<StoredCounts> {
+    this.live('storedExecutions');
+    return this.figureState.stored;
+  }
+
+  async expireExecutions(rule: ExpiryRule): Promise<ExpiryResult> {
+    // Planned outside the write path, so invocations' writes go on while the batch's records are
+    // read; only the write waits its turn. The executions it picks are finished and never written
+    // again; only a DeleteTask with cleanup can remove them meanwhile, and then the plan is redone.
+    const deletions = this.taskDeletions;
+    const early = await this.run('expireExecutions', (db) => planExpiry(db, rule, this.figureState.stored.byTask));
+    return this.exclusive('expireExecutions', async (db) => {
+      const plan = deletions === this.taskDeletions ? early : await planExpiry(db, rule, this.figureState.stored.byTask);
+      const ops = [...plan.ops, ...this.figureState.ops(db, plan.delta)];
+      if (ops.length) writeBatchSync(db, ops, false);
+      this.figureState.commit();
+      // Hour buckets older than GetStats reaches: one range delete (a single tombstone), when any.
+      const stale = this.figureState.staleHourRange(Date.now());
+      const it = db.iterator({ ...stale, limit: 1, values: false });
+      const found = await it.nextv(1).finally(() => it.close());
+      if (found.length > 0) await db.clear(stale);
+      return { removed: plan.removed, more: plan.more, lastSeq: plan.lastSeq };
+    });
+  }
+
+  collectArtifacts(): Promise<number> {
+    return this.exclusive('collectArtifacts', async (db) => {
+      const ops = await unreferencedArtifactOps(db);
+      if (ops.length) writeBatchSync(db, ops, false);
+      return ops.length;
     });
   }
 
   ping(): Promise<void> {
+    const refused = this.unwritable();
+    if (refused) return Promise.reject(refused);
     return this.run('ping', async (db) => {
       await db.getMany([k.taskKey('')]);
     });
-  }
-
-  /** The ops that write `task` and its name index and artifact reference, replacing any old ones. */
-  private async taskOps(db: Level, task: TaskRecord): Promise<BatchOp[]> {
-    const known = this.taskIndexes.get(task.taskId);
-    // Same name and digest as committed (an execution counter update): its indexes stand.
-    if (known && known.name === task.name && known.digest === task.digest) return [{ type: 'put', key: k.taskKey(task.taskId), value: JSON.stringify(task) }];
-    const ops: BatchOp[] = [];
-    // A small point read on the registration path: synchronous, no thread-pool round trip.
-    const [stored] = db._getManySync([k.taskKey(task.taskId)], { valueEncoding: 'utf8' });
-    const old = stored === undefined ? undefined : (JSON.parse(stored) as TaskRecord);
-    if (old && (old.name !== task.name || old.digest !== task.digest)) {
-      ops.push(...(await this.releaseTaskIndexes(db, old, old.digest === task.digest)));
-    }
-    ops.push({ type: 'put', key: k.taskKey(task.taskId), value: JSON.stringify(task) });
-    ops.push({ type: 'put', key: k.taskNameKey(task.name, task.digest), value: task.taskId });
-    ops.push({ type: 'put', key: k.artifactRefKey(task.digest, task.taskId), value: '' });
-    return ops;
-  }
-
-  /** Deletes the task's name index (if still its own) and its artifact reference (unless kept). */
-  private async releaseTaskIndexes(db: Level, task: TaskRecord, keepArtifact = false): Promise<BatchOp[]> {
-    const ops: BatchOp[] = [];
-    const nameKey = k.taskNameKey(task.name, task.digest);
-    if ((await db.getMany([nameKey]))[0] === task.taskId) ops.push({ type: 'del', key: nameKey });
-    if (keepArtifact) return ops;
-    const ownRef = k.artifactRefKey(task.digest, task.taskId);
-    ops.push({ type: 'del', key: ownRef });
-    const refPrefix = k.artifactRefPrefix(task.digest);
-    const refs = await this.keysIn(db, { gt: refPrefix, lt: k.prefixEnd(refPrefix), limit: 2 });
-    if (!refs.some((key) => key !== ownRef)) ops.push({ type: 'del', key: k.artifactKey(task.digest) });
-    return ops;
   }
 
   private async readTask(db: Level, taskId: string): Promise<TaskRecord | undefined> {
@@ -405,7 +382,16 @@ export class RocksDbStore implements Store {
 
   /** Runs read-then-write operations one at a time so their reads stay valid until the batch. */
   private exclusive<T>(operation: string, fn: (db: Level) => Promise<T>): Promise<T> {
-    const result = this.writes.then(() => this.run(operation, fn));
+    const result = this.writes.then(async () => {
+      if (this.failure.failed) await this.recover(operation);
+      try {
+        return await this.run(operation, fn);
+      } catch (err) {
+        if (err instanceof SpearletError && err.code !== ErrorCodes.STORE_UNAVAILABLE) throw err;
+        this.failure.note(err);
+        throw this.failure.failed ? this.failure.error(operation) : err;
+      }
+    });
     this.writes = result.catch(() => undefined);
     return result;
   }

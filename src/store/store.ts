@@ -5,6 +5,8 @@
  * Every method that changes several keys does so in one atomic batch. Methods throw SpearletError
  * STORE_UNAVAILABLE when the underlying store fails.
  */
+import type { SpearletError } from '../errors.js';
+import type { StoredFigures } from './aggregates.js';
 import type { ExecutionRecord, ExecutionStatus, TaskRecord } from './records.js';
 
 export interface Page<T> {
@@ -33,6 +35,32 @@ export interface ListExecutionsQuery {
 export interface PutExecutionOptions {
   sync?: boolean;
   fresh?: boolean;
+}
+
+/** What one expiry batch removes (see Store.expireExecutions). */
+export interface ExpiryRule {
+  /** Remove finished executions whose seq sorts before this (created before its time). */
+  beforeSeq?: string;
+  /** Continue the age rule after this seq (the `lastSeq` of the previous batch of a pass). */
+  afterSeq?: string;
+  /** Remove the oldest finished executions of each task that stores more than this (0: none). */
+  keepPerTask?: number;
+  /** At most this many executions per batch. */
+  limit: number;
+}
+
+export interface ExpiryResult {
+  removed: number;
+  /** True when more executions match the rule than this batch removed. */
+  more: boolean;
+  /** Where the age rule stopped: pass it as `afterSeq` to the next batch of the same pass. */
+  lastSeq?: string;
+}
+
+/** How many executions are stored. */
+export interface StoredCounts {
+  total: number;
+  byTask: Map<string, number>;
 }
 
 export interface Store {
@@ -79,6 +107,33 @@ export interface Store {
   executionsSince(sinceSeq: string): AsyncIterable<ExecutionRecord>;
   /** Every execution still PENDING or RUNNING (start-up recovery). */
   unfinishedExecutions(): Promise<ExecutionRecord[]>;
+
+  /**
+   * Lifetime figures of finished executions, kept beside the records (no scan). Expiry and task
+   * deletion do not lower them.
+   */
+  figures(): Promise<StoredFigures>;
+  /**
+   * Figures of finished executions created at or after `sinceMs`, from hour buckets: the hour
+   * that holds `sinceMs` counts whole.
+   */
+  figuresSince(sinceMs: number): Promise<StoredFigures>;
+  /** How many executions are stored, in all and per task. */
+  storedExecutions(): Promise<StoredCounts>;
+  /**
+   * Removes one bounded batch of finished executions (records, results, logs and indexes) that
+   * `rule` selects, in one atomic batch with the stored counts. Unfinished executions stay.
+   */
+  expireExecutions(rule: ExpiryRule): Promise<ExpiryResult>;
+  /** Deletes artifacts that no task references any more; returns how many. */
+  collectArtifacts(): Promise<number>;
+
+  /**
+   * The error new work is refused with while the store cannot write (the disk is full), else
+   * undefined. Cheap and synchronous, for the start of every invocation; while it fails, each
+   * call also lets the store try to recover (at most once a second).
+   */
+  unwritable(): SpearletError | undefined;
 
   /** A cheap read that proves the store answers (health checks). */
   ping(): Promise<void>;
