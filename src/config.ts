@@ -5,13 +5,14 @@
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { ErrorCodes, SpearletError } from './errors.js';
+import { type CapabilityConfig, type CapabilityConfigInput, attachSecretsKey, resolveCapabilityConfig } from './capabilities/capability-config.js';
 
 export type SchedulingPolicy = 'round-robin' | 'least-loaded' | 'warmest';
 export type IsolationMode = 'process' | 'in-process';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
 /** Input options: everything optional, as a user or a test writes them. */
-export interface ConfigInput {
+export interface ConfigInput extends CapabilityConfigInput {
   listen?: string;
   dataDir?: string;
   artifactRoots?: string[];
@@ -50,11 +51,11 @@ export interface ConfigInput {
 }
 
 export type Config = Readonly<
-  Required<Omit<ConfigInput, 'metricsListen' | 'artifactRoots' | 'httpAllowHosts'>> & {
+  Required<Omit<ConfigInput, 'metricsListen' | 'artifactRoots' | 'httpAllowHosts' | keyof CapabilityConfigInput>> & {
     metricsListen: string | undefined;
     artifactRoots: readonly string[];
     httpAllowHosts: readonly string[];
-  }
+  } & CapabilityConfig
 >;
 
 export const DEFAULTS = {
@@ -173,6 +174,7 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     maxTenantWorkers: int('maxTenantWorkers', input.maxTenantWorkers ?? d.maxTenantWorkers, 0, 1024),
     shutdownGraceMs: int('shutdownGraceMs', input.shutdownGraceMs ?? d.shutdownGraceMs, 0),
     syncWrites: input.syncWrites ?? d.syncWrites,
+    ...resolveCapabilityConfig(input),
   };
-  return Object.freeze(config);
+  return Object.freeze(attachSecretsKey(config, input.secretsKey) as typeof config & Pick<CapabilityConfig, 'secretsKey'>);
 }

@@ -17,6 +17,7 @@ import {
   type Usage,
 } from './outcome.js';
 import { ivmThreads } from '../ivm-thread-gate.js';
+import { GuestError, toWireGuestError } from '../../src/capabilities/guest-error.js';
 import type { CallRecord, CallSink, Sandbox } from './sandbox.js';
 
 /**
@@ -142,6 +143,32 @@ export class ActiveCall implements CallSink {
       ivmThreads.enter(() => this.enter(() => this.sandbox.prelude.fire.apply(undefined, [this.seq, timerId], APPLY_OPTIONS), false));
     }, Math.min(ms, MAX_TIMER_MS));
     this.timers.add(handle);
+  }
+
+  /**
+   * Forwards a guest's host call to the hooks and enters the isolate with the answer. The answer
+   * is plain data copied in (never a Reference or ExternalCopy); a call that has ended meanwhile
+   * gets nothing.
+   */
+  hostCall(req: number, op: string, payload: unknown): void {
+    if (this.settled) return;
+    const handler = this.hooks.onHostCall;
+    let answer: Promise<unknown>;
+    try {
+      answer = handler ? handler.call(this.hooks, String(op), payload) : Promise.reject(new GuestError('TypeError', 'host capabilities are not available to this call'));
+    } catch (err) {
+      answer = Promise.reject(err);
+    }
+    const reply = (ok: boolean, value: unknown) =>
+      ivmThreads.enter(() => this.enter(() => this.sandbox.prelude.reply.apply(undefined, [this.seq, req, ok, value], APPLY_OPTIONS), false));
+    answer.then(
+      (value) => {
+        if (!this.settled) reply(true, value === undefined ? null : value);
+      },
+      (err: unknown) => {
+        if (!this.settled) reply(false, toWireGuestError(err));
+      },
+    );
   }
 
   catastrophic(message: string): void {

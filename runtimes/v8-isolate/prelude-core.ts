@@ -118,6 +118,7 @@ function complete(id, record) {
   currentCall = 0;
   timers = ObjectCreate(null);
   liveTimers = 0;
+  resetHostCalls();
   record.m = memoryUsed();
   ReflectApply(PromiseThen, resolvedPromise, [() => hostDone(id, record)]);
 }
@@ -259,6 +260,8 @@ function runGenerator(id, fn, params, ctx, streaming) {
 function freezeContext(ctx) {
   ObjectFreeze(ctx.env);
   ObjectFreeze(ctx.headers);
+  ctx.secrets = ObjectFreeze(ctx.secrets !== null && typeof ctx.secrets === 'object' ? ctx.secrets : {});
+  ctx.kv = kv;
   return ObjectFreeze(ctx);
 }
 

@@ -26,6 +26,8 @@ export interface CallSink {
   /** The call did not end within its entry (it awaits something): the entry is over. */
   parked(): void;
   timer(timerId: number, ms: number): void;
+  /** A host call of the guest (fetch, KV); answered through the prelude's `reply` entry. */
+  hostCall(req: number, op: string, payload: unknown): void;
   catastrophic(message: string): void;
   /** The isolate was disposed without the host asking (isolated-vm: memory limit). */
   died(): void;
@@ -40,14 +42,14 @@ export interface SandboxOptions {
 }
 
 type PreludeFn = (...args: unknown[]) => unknown;
-type PreludeEntries = { load: ivm.Reference<PreludeFn>; call: ivm.Reference<PreludeFn>; fire: ivm.Reference<PreludeFn> };
+type PreludeEntries = { load: ivm.Reference<PreludeFn>; call: ivm.Reference<PreludeFn>; fire: ivm.Reference<PreludeFn>; reply: ivm.Reference<PreludeFn> };
 
 const RANDOM_MAX = 65536;
 /** Bound on the prelude's priming call (it takes well under a millisecond). */
 const PRIME_TIMEOUT_MS = 1_000;
 
 /** The prelude as a function of its closure arguments (see prelude.ts). */
-const PRELUDE_FUNCTION = `(function ($0, $1, $2, $3, $4, $5, $6, $7, $8) {${PRELUDE_SOURCE}\n})`;
+const PRELUDE_FUNCTION = `(function ($0, $1, $2, $3, $4, $5, $6, $7, $8, $9) {${PRELUDE_SOURCE}\n})`;
 /** V8 code cache of the prelude, shared by every isolate of the process (compiles ~3x faster). */
 let preludeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
@@ -121,6 +123,7 @@ export class Sandbox {
         options.maxLogLines,
         options.maxLogLineChars,
         forSink((sink) => sink.parked()),
+        forSink((sink, req: number, op: string, payload: unknown) => sink.hostCall(req, op, payload)),
       ],
       { result: { reference: true } },
     )) as ivm.Reference<Record<string, PreludeFn>>;
@@ -130,6 +133,7 @@ export class Sandbox {
         load: api.getSync('load', { reference: true }),
         call: api.getSync('call', { reference: true }),
         fire: api.getSync('fire', { reference: true }),
+        reply: api.getSync('reply', { reference: true }),
       };
       // Calls are entered with applyIgnored, which reports nothing; this pending promise is how
       // the host hears that isolated-vm disposed the isolate (it rejects it as abandoned).

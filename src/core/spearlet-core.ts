@@ -7,6 +7,7 @@ import { ErrorCodes, SpearletError, invalidArgument } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ExecutionRecord, ExecutionStatus, TaskRecord } from '../store/records.js';
 import type { Page, Store } from '../store/store.js';
+import type { Capabilities } from '../capabilities/capabilities.js';
 import { Admission } from './admission.js';
 import { TaskExecutionManager } from './execution-manager.js';
 import type { ExecutionObserver } from './execution-observer.js';
@@ -37,6 +38,8 @@ export class SpearletCore {
     readonly runtimes: RuntimeManager,
     readonly log: Logger,
     observer?: ExecutionObserver,
+    /** Guest capabilities (fetch, KV, secrets); without them guests get none. */
+    readonly capabilities?: Capabilities,
   ) {
     this.registry = new TaskRegistry(store, runtimes, config, (task, first) => {
       // Without it, the task's first call runs on it, and its caller hands it to the pool.
@@ -55,7 +58,7 @@ export class SpearletCore {
       maxQueueLength: config.maxQueueLength,
       queueTimeoutMs: config.queueTimeoutMs,
     });
-    this.executions = new TaskExecutionManager(config, store, this.registry, this.pool, this.admission, log, observer);
+    this.executions = new TaskExecutionManager(config, store, this.registry, this.pool, this.admission, log, observer, capabilities);
     this.health = new HealthMonitor(config, store, this.registry, this.executions, this.pool, this.admission, runtimes);
   }
 
@@ -91,6 +94,7 @@ export class SpearletCore {
     await Promise.all(running.map((e) => this.executions.cancel(e.executionId, 'task deleted')));
     this.pool.disposeTask(taskId);
     const cleaned = await this.registry.delete(taskId, cleanup);
+    await this.capabilities?.kv.deleteTask(taskId);
     return { cleaned, cancelled: running.length };
   }
 

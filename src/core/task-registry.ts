@@ -10,6 +10,7 @@ import { ErrorCodes, SpearletError, invalidArgument, taskNotFound } from '../err
 import type { ArtifactSpec__Output } from '../generated/spearlet/ArtifactSpec.js';
 import type { Store } from '../store/store.js';
 import type { ExecutionStatus, TaskLimits, TaskRecord } from '../store/records.js';
+import { validateTaskCapabilities } from '../capabilities/task-capabilities.js';
 import { resolveArtifact } from './artifact-resolver.js';
 import { newTaskId } from './ids.js';
 import { type ArtifactAnalysis, type FirstCall, type Instance, type Outcome, withDefaultExport } from './runtime.js';
@@ -102,6 +103,7 @@ export class TaskRegistry {
     const runtime = this.runtimes.forArtifactType(spec.artifactType);
     const limits = resolveTaskLimits(spec.metadata ?? {}, this.config);
     const tenant = tenantOf(spec.metadata ?? {});
+    validateTaskCapabilities(spec.metadata ?? {}, this.config);
     const { bytes, digest } = await resolveArtifact(spec, this.config);
 
     const key = `${name}\0${digest}\0${tenant ?? ''}\0${input.taskId ?? ''}`;

@@ -71,6 +71,13 @@ export class PrometheusMetrics implements ExecutionObserver {
     registers: [this.registry],
   });
 
+  private readonly egress = new Counter({
+    name: 'spearlet_egress_requests_total',
+    help: 'Guest fetch calls by outcome: ok (a response arrived), refused (egress policy or a cap), failed (network or protocol error), aborted',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     this.liveGauge('spearlet_instances_live', 'Live sandbox instances (idle and busy)', (f) => f.liveInstances);
     this.liveGauge('spearlet_instances_idle', 'Idle warm instances', (f) => f.idleInstances);
@@ -107,6 +114,11 @@ export class PrometheusMetrics implements ExecutionObserver {
     if (record.metrics.cold_start === 'true') this.coldStarts.inc({ runtime });
     if (errorCode === 'OUT_OF_MEMORY') this.memoryKills.inc({ runtime });
     if (record.status === 'TIMEOUT') this.timeoutKills.inc({ runtime });
+  }
+
+  /** One guest fetch's outcome (CapabilityMetrics). */
+  egressRequest(outcome: string): void {
+    this.egress.inc({ outcome });
   }
 
   /** One store operation's latency (called by the store wrapper). */

@@ -16,12 +16,15 @@ import { RuntimeManager } from '../core/runtime-manager.js';
 import { OutcomeCodes, toSpearletError } from '../errors.js';
 import { registerInProcessRuntimes } from '../runtimes.js';
 import { BatchedSender } from './batched-sender.js';
+import { HostCalls } from './host-calls.js';
 import { type FromWorker, HEARTBEAT_MS, type ToWorker, type WireErrorInfo } from './protocol.js';
 
 /** Makes the kernel's OOM killer pick a sandbox worker before the server (Linux; best effort). */
 const OOM_SCORE_ADJ = '500';
 
 const instances = new Map<string, Instance>();
+/** Host calls of running guests, waiting for the server's answer. */
+const hostCalls = new HostCalls((message) => send(message));
 const calls = new Map<number, AbortController>();
 let manager: RuntimeManager | undefined;
 let starting: Promise<RuntimeManager> | undefined;
@@ -87,14 +90,17 @@ function execute(m: Extract<ToWorker, { type: 'execute' }>): void {
   const hooks = {
     onLog: (line: string) => send({ type: 'log', id, line }),
     onChunk: (chunk: Extract<FromWorker, { type: 'chunk' }>['chunk']) => send({ type: 'chunk', id, chunk }),
+    onHostCall: (op: string, payload: unknown) => hostCalls.ask(id, op, payload),
   };
   instance.execute(m.call, hooks, abort.signal).then(
     (outcome) => {
       calls.delete(id);
+      hostCalls.end(id);
       send({ type: 'outcome', id, outcome });
     },
     (err) => {
       calls.delete(id);
+      hostCalls.end(id);
       send({ type: 'error', id, error: wire(err) });
     },
   );
@@ -107,6 +113,9 @@ async function handle(m: ToWorker, runtimes: RuntimeManager): Promise<void> {
       return;
     case 'cancel':
       calls.get(m.id)?.abort();
+      return;
+    case 'hostReply':
+      hostCalls.answer(m);
       return;
     case 'dispose': {
       const instance = instances.get(m.instanceId);

@@ -9,8 +9,10 @@ describe('status map', () => {
     for (const code of Object.values(ErrorCodes)) expect(STATUS_BY_CODE[code], code).toBeTypeOf('number');
   });
 
-  it('documents every error code in the README', () => {
-    const readme = fs.readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  it('documents every error code in the README or docs/', () => {
+    const docs = new URL('../../../docs/', import.meta.url);
+    const pages = fs.existsSync(docs) ? fs.readdirSync(docs).filter((f) => f.endsWith('.md')).map((f) => fs.readFileSync(new URL(f, docs), 'utf8')) : [];
+    const readme = [fs.readFileSync(new URL('../../../README.md', import.meta.url), 'utf8'), ...pages].join('\n');
     for (const code of Object.values(ErrorCodes)) expect(readme, code).toContain(`\`${code}\``);
   });
 
