@@ -11,6 +11,7 @@ import { deleteCommand } from './delete.js';
 import { executionsCommand } from './executions.js';
 import { healthCommand } from './health.js';
 import { invokeCommand } from './invoke.js';
+import { secretCommand } from './secret.js';
 import { serveCommand } from './serve-command.js';
 import { statsCommand } from './stats.js';
 import { statusCommand } from './status.js';
@@ -26,6 +27,7 @@ const COMMANDS: readonly Command[] = [
   executionsCommand,
   statusCommand,
   cancelCommand,
+  secretCommand,
   healthCommand,
   statsCommand,
   conformanceCommand,
