@@ -65,6 +65,9 @@ interface Exchange {
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const FORBIDDEN_HEADERS = new Set(['host', 'connection', 'content-length', 'transfer-encoding', 'keep-alive', 'upgrade', 'te', 'trailer', 'proxy-authorization', 'proxy-connection']);
 const METHOD = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Longest URL, and most header bytes (names and values) one request may carry. */
+const MAX_URL_CHARS = 16 * 1024;
+const MAX_HEADER_BYTES = 64 * 1024;
 
 export class Egress {
   /** Network requests sent (redirect hops included). */
@@ -82,9 +85,23 @@ export class Egress {
     return this.o.config;
   }
 
-  /** Starts a request; resolves with its id once it is allowed and sent (its head comes later). */
+  /** Starts a request; returns its id once it is allowed and sent (its head comes later). */
   open(req: OpenRequest): number {
+    try {
+      return this.start(req);
+    } catch (err) {
+      // Refused before anything went out; later outcomes are counted by `exchange`.
+      this.o.outcome(err instanceof GuestError && err.message.startsWith('fetch refused') ? 'refused' : 'failed');
+      throw err;
+    }
+  }
+
+  private start(req: OpenRequest): number {
     if (this.o.signal.aborted) throw new GuestError('AbortError', 'the execution has ended');
+    if (typeof req.url !== 'string' || req.url.length > MAX_URL_CHARS) throw new GuestError('TypeError', `fetch: the URL must be a string of at most ${MAX_URL_CHARS} characters`);
+    if (!Array.isArray(req.headers) || req.headers.reduce((n, [k, v]) => n + String(k).length + String(v).length, 0) > MAX_HEADER_BYTES) {
+      throw new GuestError('TypeError', `fetch: the request headers must total at most ${MAX_HEADER_BYTES} bytes`);
+    }
     let url: URL;
     try {
       url = new URL(req.url);

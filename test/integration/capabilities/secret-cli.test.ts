@@ -42,7 +42,8 @@ describe('spearlet secret', () => {
     const gone = await cli(['delete', 'DB_PASSWORD']);
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain("no secret named 'DB_PASSWORD' (NOT_FOUND, SECRET_NOT_FOUND)");
-  });
+    // Six launcher start-ups (tsx compiles the CLI each time): slow on a loaded machine.
+  }, 120_000);
 
   it('explains a server without a secrets key', async () => {
     const bare = await startTestServer();
@@ -59,7 +60,7 @@ describe('spearlet secret', () => {
     } finally {
       await bare.stop();
     }
-  });
+  }, 60_000);
 
   it('rejects a missing name as a usage error', async () => {
     expect((await cli(['put'])).code).toBe(2);
