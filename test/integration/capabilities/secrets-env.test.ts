@@ -135,4 +135,31 @@ describe('secrets', () => {
     expect(raw).not.toContain(SECRET);
     expect(JSON.parse(raw!)).toMatchObject({ v: 1 });
   });
+
+  it('open again after a restart with the same key, and stay unset with another key', async () => {
+    const restart = async (key: string) => {
+      const lines: string[] = [];
+      const sink = new Writable({
+        write(chunk, _enc, done) {
+          lines.push(String(chunk));
+          done();
+        },
+      });
+      const config = resolveConfig({ listen: '127.0.0.1:0', dataDir: path.join(base, 'data'), artifactRoots: [base], prewarmIsolates: 0, sandboxWorkers: 1, secretsKey: key });
+      const s = await startServer(config, pino({ level: 'info' }, sink));
+      const c = new FunctionClient(s.address);
+      try {
+        const res = await c.invoke({ taskName: 'reads-secret', artifactSpec: jsSpec('export default (p, ctx) => ctx.secrets.AT_REST === ' + JSON.stringify(SECRET) + ';', { secrets: 'AT_REST' }) });
+        return { value: valueOf(res.result?.result), log: lines.join('') };
+      } finally {
+        c.close();
+        await s.close();
+      }
+    };
+    expect((await restart(KEY)).value).toBe(true);
+    const other = await restart('b'.repeat(64));
+    expect(other.value).toBe(false);
+    expect(other.log).toContain("secrets that do not open with this server's secrets key are unset until put again");
+    expect(other.log).not.toContain(SECRET);
+  });
 });
