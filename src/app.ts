@@ -6,6 +6,7 @@ import { checkNodeRelease, endOfLife } from './node-release.js';
 import type * as grpc from '@grpc/grpc-js';
 import { NetworkSecurity, type ReloadReport } from './auth/network-security.js';
 import type { Config } from './config.js';
+import { createCapabilities } from './capabilities/create-capabilities.js';
 import { SpearletCore } from './core/spearlet-core.js';
 import { type Logger, silentLogger } from './logger.js';
 import { createRuntimeManager } from './runtimes.js';
@@ -16,6 +17,7 @@ import { timedStore } from './metrics/timed-store.js';
 import { bind, createGrpcServer } from './server/grpc-server.js';
 import { addHealthService, type HealthService } from './server/health-service.js';
 import { addReflection } from './server/reflection.js';
+import { addSecretService } from './server/secret-service.js';
 import { RocksDbStore } from './store/rocksdb-store.js';
 import type { Store } from './store/store.js';
 
@@ -44,8 +46,12 @@ export async function startServer(config: Config, log: Logger = silentLogger(), 
   const metrics = config.metricsListen !== undefined ? new PrometheusMetrics() : undefined;
   const store = metrics ? timedStore(rawStore, (op, s, ok) => metrics.storeOperation(op, s, ok)) : rawStore;
   await store.open();
+  const capabilities = await createCapabilities(config, rawStore, log, metrics).catch(async (err: unknown) => {
+    await store.close().catch(() => undefined);
+    throw err;
+  });
   const runtimes = await createRuntimeManager(config, log);
-  const core = new SpearletCore(config, store, runtimes, log, metrics, security.coreOptions(metrics));
+  const core = new SpearletCore(config, store, runtimes, log, metrics, security.coreOptions(metrics), capabilities);
   let server: grpc.Server | undefined;
   let metricsServer: MetricsServer | undefined;
   let httpTrigger: HttpTrigger | undefined;
@@ -54,6 +60,7 @@ export async function startServer(config: Config, log: Logger = silentLogger(), 
     await core.start();
     server = createGrpcServer(core, security.guard(core, metrics));
     const healthService = (health = addHealthService(server, () => core.health.health()));
+    addSecretService(server, capabilities.secrets, log, security.authenticator);
     if (config.reflection) addReflection(server);
     const port = await bind(server, config.listen, security.serverCredentials());
     if (metrics && config.metricsListen !== undefined) {

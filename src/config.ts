@@ -5,13 +5,14 @@
 import * as path from 'node:path';
 import * as os from 'node:os';
 import { ErrorCodes, SpearletError } from './errors.js';
+import { type CapabilityConfig, type CapabilityConfigInput, attachSecretsKey, resolveCapabilityConfig } from './capabilities/capability-config.js';
 
 export type SchedulingPolicy = 'round-robin' | 'least-loaded' | 'warmest';
 export type IsolationMode = 'process' | 'in-process';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
 
 /** Input options: everything optional, as a user or a test writes them. */
-export interface ConfigInput {
+export interface ConfigInput extends CapabilityConfigInput {
   listen?: string;
   dataDir?: string;
   artifactRoots?: string[];
@@ -103,7 +104,7 @@ export interface ConfigInput {
 }
 
 export type Config = Readonly<
-  Required<Omit<ConfigInput, 'metricsListen' | 'httpListen' | 'artifactRoots' | 'httpAllowHosts' | 'tlsCert' | 'tlsKey' | 'tlsClientCa' | 'authFile'>> & {
+  Required<Omit<ConfigInput, 'metricsListen' | 'httpListen' | 'artifactRoots' | 'httpAllowHosts' | 'tlsCert' | 'tlsKey' | 'tlsClientCa' | 'authFile' | keyof CapabilityConfigInput>> & {
     metricsListen: string | undefined;
     httpListen: string | undefined;
     tlsCert: string | undefined;
@@ -112,7 +113,7 @@ export type Config = Readonly<
     authFile: string | undefined;
     artifactRoots: readonly string[];
     httpAllowHosts: readonly string[];
-  }
+  } & CapabilityConfig
 >;
 
 export const DEFAULTS = {
@@ -342,6 +343,7 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     maxExecutionsPerTask: int('maxExecutionsPerTask', input.maxExecutionsPerTask ?? d.maxExecutionsPerTask, 0),
     expiryBatchSize: int('expiryBatchSize', input.expiryBatchSize ?? d.expiryBatchSize, 1, 100_000),
     expiryIntervalMs: int('expiryIntervalMs', input.expiryIntervalMs ?? d.expiryIntervalMs, 100, 24 * 3_600_000),
+    ...resolveCapabilityConfig(input),
   };
-  return Object.freeze(config);
+  return Object.freeze(attachSecretsKey(config, input.secretsKey) as typeof config & Pick<CapabilityConfig, 'secretsKey'>);
 }

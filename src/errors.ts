@@ -38,6 +38,10 @@ export const ErrorCodes = {
   STORE_UNAVAILABLE: 'STORE_UNAVAILABLE',
   /** Configuration is invalid (flags, environment). */
   INVALID_CONFIG: 'INVALID_CONFIG',
+  /** Secrets are not enabled (no key configured) or a sealed secret does not open with the key. */
+  SECRETS_UNAVAILABLE: 'SECRETS_UNAVAILABLE',
+  /** No secret with that name. */
+  SECRET_NOT_FOUND: 'SECRET_NOT_FOUND',
   /** A bug: an invariant did not hold. */
   INTERNAL: 'INTERNAL',
   /** The call carries no credentials, or credentials the server does not know. */

@@ -24,6 +24,7 @@ import {
   type Termination,
   type Usage,
 } from './outcome.js';
+import { GuestError, toWireGuestError } from '../../src/capabilities/guest-error.js';
 import type { CallRecord, CallSink, Sandbox } from './sandbox.js';
 
 /**
@@ -91,8 +92,8 @@ export class ActiveCall implements CallSink {
     }, true);
   }
 
-  /** Enters `fire` or `credit`, counted open until its promise settles. */
-  private reenter(entry: 'fire' | 'credit', args: unknown[]): void {
+  /** Enters `fire`, `credit` or `reply`, counted open until its promise settles. */
+  private reenter(entry: 'fire' | 'credit' | 'reply', args: unknown[]): void {
     this.entriesOpen++;
     const entered = this.enter(() => this.sandbox.prelude[entry].apply(undefined, args, APPLY_OPTIONS), false);
     const closed = () => {
@@ -218,6 +219,31 @@ export class ActiveCall implements CallSink {
       this.hostTimer = undefined;
       this.reenter('fire', [this.seq]);
     }, Math.min(Math.max(0, ms), MAX_TIMER_MS));
+  }
+
+  /**
+   * Forwards a guest's host call to the hooks and enters the isolate with the answer. The answer
+   * is plain data copied in (never a Reference or ExternalCopy); a call that has ended meanwhile
+   * gets nothing.
+   */
+  hostCall(req: number, op: string, payload: unknown): void {
+    if (this.settled) return;
+    const handler = this.hooks.onHostCall;
+    let answer: Promise<unknown>;
+    try {
+      answer = handler ? handler.call(this.hooks, String(op), payload) : Promise.reject(new GuestError('TypeError', 'host capabilities are not available to this call'));
+    } catch (err) {
+      answer = Promise.reject(err);
+    }
+    const reply = (ok: boolean, value: unknown) => this.reenter('reply', [this.seq, req, ok, value]);
+    answer.then(
+      (value) => {
+        if (!this.settled) reply(true, value === undefined ? null : value);
+      },
+      (err: unknown) => {
+        if (!this.settled) reply(false, toWireGuestError(err));
+      },
+    );
   }
 
   catastrophic(message: string): void {

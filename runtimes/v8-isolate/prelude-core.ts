@@ -152,6 +152,7 @@ function complete(id, record) {
   timers = ObjectCreate(null);
   liveTimers = 0;
   armedDue = Infinity;
+  resetHostCalls();
   record.m = memoryUsed();
   if (record.m > HEAP_LIMIT) {
     record = failure('OUT_OF_MEMORY', 'it held ' + MathFloor(record.m / 1048576) + ' MB when the call ended');
@@ -301,6 +302,8 @@ function pumpSync(id, iterator, streaming, chunks) {
 function freezeContext(ctx) {
   ObjectFreeze(ctx.env);
   ObjectFreeze(ctx.headers);
+  ctx.secrets = ObjectFreeze(ctx.secrets !== null && typeof ctx.secrets === 'object' ? ctx.secrets : {});
+  ctx.kv = kv;
   return ObjectFreeze(ctx);
 }
 

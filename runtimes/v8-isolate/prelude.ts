@@ -2,8 +2,8 @@
  * The prelude: JavaScript evaluated in every isolate before guest code, as the body of a function
  * the host calls once (sandbox.ts). Host callbacks arrive as its arguments ($0..$8) and never become
  * globals, so guest code cannot reach them; the closure returns the entry points the host keeps
- * references to (`load`, `call`, `fire`, `ack`, `quiet`, `sentinel`; timers, the chunk window
- * and `quiet` are in prelude-bounds.ts). Intrinsics are captured (and shadowed by closure-scoped
+ * references to (`load`, `call`, `fire`, `credit`, `quiet`, `reply`, `sentinel`; timers and `quiet`
+ * are in prelude-bounds.ts, host calls in prelude-host.ts). Intrinsics are captured (and shadowed by closure-scoped
  * constants) before any guest code runs, so a guest that patches built-ins only affects its own
  * values, never the host protocol.
  *
@@ -18,11 +18,15 @@
  *   $8 hostQuiet(id)           ignored callback
  *   $9 streamed chunks, $10 bytes, that may await credit before a generator waits
  *   $11 hostWait(id)           ignored callback (flow control, see prelude-core.ts)
+ *   $12 hostCallback(id, req, op, payload)  ignored callback (host calls: fetch, KV; prelude-host.ts)
  */
 import { BOUNDS_SOURCE } from './prelude-bounds.js';
 import { CLOCK_SOURCE } from './prelude-clock.js';
 import { CONSOLE_SOURCE } from './prelude-console.js';
 import { CORE_SOURCE } from './prelude-core.js';
+import { EVENTS_SOURCE } from './prelude-events.js';
+import { FETCH_SOURCE } from './prelude-fetch.js';
+import { HOST_SOURCE } from './prelude-host.js';
 import { WEB_SOURCE } from './prelude-web.js';
 
 const HEADER = String.raw`
@@ -30,6 +34,7 @@ const HEADER = String.raw`
 const hostLog = $0, hostEmit = $1, hostDone = $2, hostTimer = $3, hostRandom = $4, selfIsolate = $5;
 const MAX_LOG_LINES = $6, MAX_LOG_CHARS = $7, hostQuiet = $8;
 const STREAM_WINDOW_CHUNKS = $9, STREAM_WINDOW_BYTES = $10, hostWait = $11;
+const hostCallback = $12;
 const global = globalThis;
 const heapStatistics = selfIsolate.getHeapStatisticsSync;
 
@@ -82,10 +87,19 @@ defineGlobal('structuredClone', structuredClone);
 defineGlobal('crypto', crypto);
 defineGlobal('performance', performance);
 defineGlobal('DOMException', DOMException);
+defineGlobal('Event', Event);
+defineGlobal('EventTarget', EventTarget);
+defineGlobal('AbortController', AbortController);
+defineGlobal('AbortSignal', AbortSignal);
+defineGlobal('ReadableStream', ReadableStream);
+defineGlobal('Headers', Headers);
+defineGlobal('Request', Request);
+defineGlobal('Response', Response);
+defineGlobal('fetch', fetch);
 // WebAssembly memory is allocated outside the isolate's memory limit; Wasm has its own runtime.
 delete global.WebAssembly;
-return { load, call, fire, credit, quiet, sentinel, prime };
+return { load, call, fire, credit, quiet, reply, sentinel, prime };
 `;
 
 /** Source of the prelude closure. */
-export const PRELUDE_SOURCE = HEADER + CORE_SOURCE + BOUNDS_SOURCE + CONSOLE_SOURCE + WEB_SOURCE + CLOCK_SOURCE + FOOTER;
+export const PRELUDE_SOURCE = HEADER + CORE_SOURCE + BOUNDS_SOURCE + CONSOLE_SOURCE + WEB_SOURCE + CLOCK_SOURCE + HOST_SOURCE + EVENTS_SOURCE + FETCH_SOURCE + FOOTER;

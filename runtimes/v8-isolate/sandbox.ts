@@ -32,6 +32,8 @@ export interface CallSink {
   waitCredit(): void;
   /** The call's one host timer is to fire in `ms` (replacing the one armed before). */
   timer(ms: number): void;
+  /** A host call of the guest (fetch, KV); answered through the prelude's `reply` entry. */
+  hostCall(req: number, op: string, payload: unknown): void;
   catastrophic(message: string): void;
   /** The isolate was disposed without the host asking (isolated-vm: memory limit). */
   died(): void;
@@ -55,6 +57,7 @@ type PreludeEntries = {
   fire: ivm.Reference<PreludeFn>;
   credit: ivm.Reference<PreludeFn>;
   quiet: ivm.Reference<PreludeFn>;
+  reply: ivm.Reference<PreludeFn>;
 };
 
 const RANDOM_MAX = 65536;
@@ -70,7 +73,7 @@ const PRIME_TIMEOUT_MS = 1_000;
 export const LOST_AFTER_DISPOSE_MS = 2_000;
 
 /** The prelude as a function of its closure arguments (see prelude.ts). */
-const PRELUDE_FUNCTION = `(function ($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) {${PRELUDE_SOURCE}\n})`;
+const PRELUDE_FUNCTION = `(function ($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) {${PRELUDE_SOURCE}\n})`;
 /** V8 code cache of the prelude, shared by every isolate of the process (compiles ~3x faster). */
 let preludeCache: ivm.ExternalCopy<ArrayBuffer> | undefined;
 
@@ -149,6 +152,7 @@ export class Sandbox {
         options.streamWindowChunks,
         options.streamWindowBytes,
         forSink((sink) => sink.waitCredit()),
+        forSink((sink, req: number, op: string, payload: unknown) => sink.hostCall(req, op, payload)),
       ],
       { result: { reference: true } },
     )) as ivm.Reference<Record<string, PreludeFn>>;
@@ -160,6 +164,7 @@ export class Sandbox {
         fire: api.getSync('fire', { reference: true }),
         credit: api.getSync('credit', { reference: true }),
         quiet: api.getSync('quiet', { reference: true }),
+        reply: api.getSync('reply', { reference: true }),
       };
       // Calls are entered with applyIgnored, which reports nothing; this pending promise is how
       // the host hears that isolated-vm disposed the isolate (it rejects it as abandoned).

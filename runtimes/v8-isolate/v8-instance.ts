@@ -74,6 +74,7 @@ export class V8Instance implements Instance {
       sessionId: call.sessionId,
       userId: call.userId,
       deadline: call.deadline,
+      secrets: call.secrets ?? {},
     };
     return new Promise<Outcome>((resolve) => {
       const active = new ActiveCall(++this.seq, this.sandbox, hooks, signal, call.deadline, this.lastMemory, (outcome) => {

@@ -7,6 +7,7 @@
  * Ids a caller chooses (execution_id, the task_id of create_if_not_exists) must start with
  * `<tenant>:`, so one tenant's ids can never collide with, and so reveal, another's.
  */
+import { taskSecretNames } from '../capabilities/task-capabilities.js';
 import type { SpearletCore } from '../core/spearlet-core.js';
 import { executionNotFound, invalidArgument, permissionDenied, taskNotFound } from '../errors.js';
 import type { FunctionServiceHandlers } from '../generated/spearlet/FunctionService.js';
@@ -62,6 +63,12 @@ function scopeArtifact(tenant: string, req: { artifactSpec: InvokeFunctionReques
   const named = req.artifactSpec?.metadata?.tenant?.trim();
   if (named !== undefined && named !== '' && named !== tenant) {
     throw permissionDenied(`artifact_spec.metadata.tenant names '${named}', but the credential's tenant is '${tenant}'`, 'artifact_spec.metadata.tenant');
+  }
+  // Secrets are the server's: a tenant's tasks may read only those named for it.
+  for (const secret of taskSecretNames(req.artifactSpec?.metadata ?? {})) {
+    if (!secret.startsWith(`${tenant}.`)) {
+      throw permissionDenied(`artifact_spec.metadata.secrets names '${secret}': a task of tenant '${tenant}' may read only secrets named '${tenant}.*'`, 'artifact_spec.metadata.secrets');
+    }
   }
   if (req.artifactSpec) req.artifactSpec.metadata = { ...(req.artifactSpec.metadata ?? {}), tenant };
 }

@@ -23,6 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'executions', summary: 'list executions (--task, --status, --limit)', load: async () => (await import('./executions.js')).executionsCommand },
   { name: 'status', summary: 'show an execution (--logs)', load: async () => (await import('./status.js')).statusCommand },
   { name: 'cancel', summary: 'cancel a running execution (--reason)', load: async () => (await import('./cancel.js')).cancelCommand },
+  { name: 'secret', summary: "set, delete and list the server's secrets (admin; the value from stdin)", load: async () => (await import('./secret.js')).secretCommand },
   { name: 'health', summary: 'server health and live figures', load: async () => (await import('./health.js')).healthCommand },
   { name: 'stats', summary: 'service, task and execution statistics (--hours)', load: async () => (await import('./stats.js')).statsCommand },
   { name: 'conformance', summary: 'run the conformance suite against a server (--filter, --json)', load: async () => (await import('./conformance.js')).conformanceCommand },

@@ -65,6 +65,18 @@ const OPTIONS = {
   'max-executions-per-task': ['maxExecutionsPerTask', 'int'],
   'expiry-batch-size': ['expiryBatchSize', 'int'],
   'expiry-interval-ms': ['expiryIntervalMs', 'int'],
+  'egress-allow': ['egressAllow', 'list'],
+  'egress-max-requests': ['egressMaxRequests', 'int'],
+  'egress-max-concurrent': ['egressMaxConcurrent', 'int'],
+  'egress-max-request-bytes': ['egressMaxRequestBytes', 'int'],
+  'egress-max-response-bytes': ['egressMaxResponseBytes', 'int'],
+  'egress-max-redirects': ['egressMaxRedirects', 'int'],
+  'kv-max-key-bytes': ['kvMaxKeyBytes', 'int'],
+  'kv-max-value-bytes': ['kvMaxValueBytes', 'int'],
+  'kv-max-task-bytes': ['kvMaxTaskBytes', 'int'],
+  'kv-max-list-keys': ['kvMaxListKeys', 'int'],
+  'secrets-key-file': ['secretsKeyFile', 'string'],
+  'max-secrets-per-task': ['maxSecretsPerTask', 'int'],
 } as const satisfies Record<string, readonly [keyof ConfigInput, 'string' | 'list' | 'int' | 'bool' | 'duration']>;
 
 export const SERVE_FLAGS = Object.keys(OPTIONS);
@@ -111,5 +123,7 @@ export function serveOptions(argv: string[], env: NodeJS.ProcessEnv): ConfigInpu
     const raw = values[flag] ?? env[envName(flag)];
     if (raw !== undefined) input[key] = convert(flag, kind, raw);
   }
+  // The secrets key comes from the environment only: a flag would show it in the process list.
+  if (env.SPEARLET_SECRETS_KEY !== undefined) input.secretsKey = env.SPEARLET_SECRETS_KEY;
   return input as ConfigInput & { logLevel?: LogLevel; schedulingPolicy?: SchedulingPolicy; isolation?: IsolationMode };
 }

@@ -15,6 +15,8 @@ import type { Logger } from '../logger.js';
 import type { ExecutionRecord, ExecutionStatus } from '../store/records.js';
 import { TERMINAL_STATUSES } from '../store/records.js';
 import type { Store } from '../store/store.js';
+import type { Capabilities } from '../capabilities/capabilities.js';
+import { GuestCall } from '../capabilities/guest-call.js';
 import type { Admission, Slot } from './admission.js';
 import { callerCancelled, cancelOnAbort } from './caller-cancel.js';
 import { encodeResult } from './codec.js';
@@ -100,6 +102,7 @@ export class TaskExecutionManager {
     private readonly log: Logger,
     private readonly observer?: ExecutionObserver,
     private readonly quotas?: TenantQuotas,
+    private readonly capabilities?: Capabilities,
   ) {}
 
   /** The admission a call of `tenant` goes through. */
@@ -213,7 +216,7 @@ export class TaskExecutionManager {
     const logs = new LogBuffer(this.config.maxLogLinesPerExecution, this.config.maxLogLineBytes);
     const executionId = requestedId ?? newExecutionId();
     // A SYNC call of a task it registers starts as soon as the task's code is loaded.
-    const riding = queued || sink !== undefined ? undefined : new RidingCall(this.admissionOf(tenantOfRequest(input, this.registry)), { executionId, input, abort, logs });
+    const riding = queued || sink !== undefined ? undefined : new RidingCall(this.admissionOf(tenantOfRequest(input, this.registry)), { executionId, input, abort, logs, capabilities: this.capabilities });
     let plan: InvocationPlan;
     try {
       plan = await planInvocation(input, this.registry, this.config, riding);
@@ -264,7 +267,7 @@ export class TaskExecutionManager {
     const live: LiveExecution = { record, abort, logs, firstWrite, fresh: fresh && deferRecord, callerGone: queued ? undefined : callerGone, admission, done: undefined as unknown as Promise<ExecutionRecord> };
     if (deferRecord) live.recordTimer = setTimeout(() => this.writeRunningRecord(live), RUNNING_RECORD_DELAY_MS);
     this.live.set(record.executionId, live);
-    live.done = this.run(live, plan, input, slot, sink, first).finally(() => this.live.delete(record.executionId));
+    live.done = this.run(live, plan, input, slot, sink, first, riding?.guest).finally(() => this.live.delete(record.executionId));
     if (sink !== undefined && callerGone !== undefined) cancelOnAbort(callerGone, live.done, () => this.cancel(executionId, 'the client cancelled the stream'));
     // Nothing is answered before the acceptance is stored; a failed first write fails the call.
     try {
@@ -293,9 +296,18 @@ export class TaskExecutionManager {
     return { execution: record, existing: true, done: Promise.resolve(record) };
   }
 
-  private async run(live: LiveExecution, plan: InvocationPlan, input: InvokeInput, slot: Slot | undefined, sink?: StreamSink, first?: StartedCall): Promise<ExecutionRecord> {
+  private async run(
+    live: LiveExecution,
+    plan: InvocationPlan,
+    input: InvokeInput,
+    slot: Slot | undefined,
+    sink?: StreamSink,
+    first?: StartedCall,
+    firstGuest?: GuestCall,
+  ): Promise<ExecutionRecord> {
     const { record, abort } = live;
     let outcome: Outcome;
+    let guest = first !== undefined ? firstGuest : undefined;
     let queueMs = slot?.queueMs ?? 0;
     const metrics: Record<string, string> = {};
     try {
@@ -316,6 +328,8 @@ export class TaskExecutionManager {
       }
       metrics.queue_ms = String(queueMs);
       const started = record.startedAt ?? Date.now();
+      const deadline = started + plan.timeoutMs;
+      guest ??= new GuestCall(this.capabilities, { taskId: plan.task.taskId, metadata: plan.task.artifact.metadata, callEnv: input.context.environment, deadline, signal: abort.signal });
       const run = await runOnPool(this.pool, plan, {
         call: invocationOf(input, {
           executionId: record.executionId,
@@ -323,18 +337,19 @@ export class TaskExecutionManager {
           functionName: plan.functionName,
           params: plan.params,
           paramList: plan.paramList,
-          deadline: started + plan.timeoutMs,
+          deadline,
           streaming: sink !== undefined,
-          taskEnv: taskEnvironment(plan.task.artifact.metadata),
+          env: guest.env,
+          secrets: guest.secrets,
         }),
         first,
-        hooks: {
+        hooks: guest.hooks({
           onLog: (line) => {
             const stored = live.logs.push(line);
             if (stored !== undefined) sink?.log(stored);
           },
           onChunk: (chunk, delivered) => (sink ? sink.chunk(chunk, delivered) : delivered()),
-        },
+        }),
         forceNewInstance: input.forceNewInstance,
         signal: abort.signal,
         callerGone: sink === undefined ? live.callerGone : undefined,
@@ -347,6 +362,7 @@ export class TaskExecutionManager {
         cold_start: String(run.coldStart),
         instance_id: run.instanceId,
         attempts: String(run.attempts),
+        ...guest.metrics(),
       });
       if (outcome.status === 'cancelled') {
         if (!abort.signal.aborted && live.callerGone?.aborted) live.cancelReason ??= 'the client went before the call started';
@@ -361,6 +377,7 @@ export class TaskExecutionManager {
         metrics,
       });
     } finally {
+      guest?.close();
       slot?.release();
     }
   }

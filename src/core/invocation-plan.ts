@@ -149,7 +149,18 @@ export async function planInvocation(input: InvokeInput, registry: TaskRegistry,
 /** The call a request makes, as a runtime receives it. */
 export function invocationOf(
   input: InvokeInput,
-  call: { executionId: string; taskId: string; functionName: string; params: Record<string, ParamValue>; paramList: ParamValue[]; deadline: number; streaming: boolean; taskEnv?: Record<string, string> },
+  call: {
+    executionId: string;
+    taskId: string;
+    functionName: string;
+    params: Record<string, ParamValue>;
+    paramList: ParamValue[];
+    deadline: number;
+    streaming: boolean;
+    /** The task's environment merged with the call's (GuestCall); default: the call's. */
+    env?: Record<string, string>;
+    secrets?: Record<string, string>;
+  },
 ): Invocation {
   return {
     executionId: call.executionId,
@@ -157,11 +168,12 @@ export function invocationOf(
     functionName: call.functionName,
     params: call.params,
     paramList: call.paramList,
-    env: callEnvironment(call.taskEnv, input.context.environment),
+    env: call.env ?? input.context.environment,
     headers: input.context.headers,
     sessionId: input.context.sessionId,
     userId: input.context.userId,
     deadline: call.deadline,
     streaming: call.streaming,
+    secrets: call.secrets,
   };
 }

@@ -5,6 +5,8 @@
  * first instance as soon as that instance is built. With sandbox worker processes that saves a
  * round trip to the worker on every new task's first call.
  */
+import type { Capabilities } from '../capabilities/capabilities.js';
+import { GuestCall } from '../capabilities/guest-call.js';
 import type { Slot } from './admission.js';
 import type { AdmissionGate } from './tenant-quotas.js';
 import { type FirstCallSource, type InvokeInput, invocationOf } from './invocation-plan.js';
@@ -25,10 +27,12 @@ export class RidingCall implements FirstCallSource {
   startedAt = 0;
   /** Set once the registration succeeded with the call running. */
   running: StartedCall | undefined;
+  /** The guest capabilities of the call, once it is made. */
+  guest: GuestCall | undefined;
 
   constructor(
     private readonly admission: AdmissionGate,
-    private readonly request: { executionId: string; input: InvokeInput; abort: AbortController; logs: LogBuffer },
+    private readonly request: { executionId: string; input: InvokeInput; abort: AbortController; logs: LogBuffer; capabilities?: Capabilities },
   ) {}
 
   make(taskId: string, limits: { maxConcurrency: number }, call: Parameters<FirstCallSource['make']>[2]): FirstCall | undefined {
@@ -37,6 +41,10 @@ export class RidingCall implements FirstCallSource {
     this.slot = slot;
     this.startedAt = Date.now();
     const { executionId, input, abort, logs } = this.request;
+    const deadline = this.startedAt + call.timeoutMs;
+    // A registration's call: the task's metadata is the request's.
+    const guest = new GuestCall(this.request.capabilities, { taskId, metadata: input.artifactSpec?.metadata ?? {}, callEnv: input.context.environment, deadline, signal: abort.signal });
+    this.guest = guest;
     return {
       call: invocationOf(input, {
         executionId,
@@ -44,11 +52,12 @@ export class RidingCall implements FirstCallSource {
         functionName: input.functionName,
         params: call.params,
         paramList: call.paramList,
-        deadline: this.startedAt + call.timeoutMs,
+        deadline,
         streaming: false,
-        taskEnv: taskEnvironment(input.artifactSpec?.metadata),
+        env: guest.env,
+        secrets: guest.secrets,
       }),
-      hooks: { onLog: (line) => logs.push(line), onChunk: () => {} },
+      hooks: guest.hooks({ onLog: (line) => logs.push(line), onChunk: () => {} }),
       signal: abort.signal,
     };
   }
@@ -59,6 +68,7 @@ export class RidingCall implements FirstCallSource {
 
   /** The plan was refused: ends the call, if it started, and gives the slot back. */
   abandon(): void {
+    this.guest?.close();
     this.running?.instance.dispose();
     this.running = undefined;
     this.slot?.release();

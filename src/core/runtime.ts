@@ -77,6 +77,8 @@ export interface Invocation {
   userId: string;
   /** Absolute deadline, epoch ms. The instance must end the call by then (TIMEOUT). */
   deadline: number;
+  /** Values of the secrets the task names (metadata `secrets`); JS guests see `ctx.secrets`. */
+  secrets?: Record<string, string>;
   /** True when the caller wants chunks as they are yielded (StreamFunction). */
   streaming: boolean;
 }
@@ -91,6 +93,13 @@ export interface ExecutionHooks {
    * Config.streamWindowChunks / streamWindowBytes undelivered, and waits for the rest.
    */
   onChunk(chunk: EncodedValue, delivered: () => void): void;
+  /**
+   * A host call of the guest (fetch, KV: see src/capabilities/capabilities.ts), answered by the
+   * server. Payload and answer are structured-cloneable. Rejects with a GuestError-shaped
+   * `{ name, message }` error the runtime rethrows in the guest. Absent: the guest has no host
+   * capabilities and such calls fail.
+   */
+  onHostCall?(op: string, payload: unknown): Promise<unknown>;
 }
 
 /** How a call ended. `instanceUsable=false` tells the pool to dispose the instance. */

@@ -7,6 +7,7 @@ import { ErrorCodes, SpearletError, invalidArgument } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { ExecutionRecord, ExecutionStatus, TaskRecord } from '../store/records.js';
 import type { Page, Store } from '../store/store.js';
+import type { Capabilities } from '../capabilities/capabilities.js';
 import { Admission } from './admission.js';
 import { ExecutionExpiry } from './execution-expiry.js';
 import { TaskExecutionManager } from './execution-manager.js';
@@ -62,6 +63,8 @@ export class SpearletCore {
     readonly log: Logger,
     observer?: ExecutionObserver,
     options: CoreOptions = {},
+    /** Guest capabilities (fetch, KV, secrets); without them guests get none. */
+    readonly capabilities?: Capabilities,
   ) {
     this.quotas = new TenantQuotas(options.quotaSource ?? configQuotas(config), config.queueTimeoutMs, options.onQuotaRefusal);
     this.registry = new TaskRegistry(store, runtimes, config, (task, first) => {
@@ -81,7 +84,7 @@ export class SpearletCore {
       maxQueueLength: config.maxQueueLength,
       queueTimeoutMs: config.queueTimeoutMs,
     });
-    this.executions = new TaskExecutionManager(config, store, this.registry, this.pool, this.admission, log, observer, this.quotas);
+    this.executions = new TaskExecutionManager(config, store, this.registry, this.pool, this.admission, log, observer, this.quotas, capabilities);
     this.health = new HealthMonitor(config, store, this.registry, this.executions, this.pool, this.admission, runtimes);
     this.expiry = new ExecutionExpiry(config, store, log);
   }
@@ -119,6 +122,7 @@ export class SpearletCore {
     await Promise.all(running.map((e) => this.executions.cancel(e.executionId, 'task deleted')));
     this.pool.disposeTask(taskId);
     const cleaned = await this.registry.delete(taskId, cleanup);
+    await this.capabilities?.kv.deleteTask(taskId);
     return { cleaned, cancelled: running.length };
   }
 

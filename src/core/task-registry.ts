@@ -13,6 +13,7 @@ import { ErrorCodes, SpearletError, invalidArgument, taskNotFound } from '../err
 import type { ArtifactSpec__Output } from '../generated/spearlet/ArtifactSpec.js';
 import type { Store } from '../store/store.js';
 import type { ExecutionStatus, TaskLimits, TaskRecord } from '../store/records.js';
+import { validateTaskCapabilities } from '../capabilities/task-capabilities.js';
 import { resolveArtifact } from './artifact-resolver.js';
 import { newTaskId } from './ids.js';
 import { type ArtifactAnalysis, type FirstCall, type Instance, type Outcome, withDefaultExport } from './runtime.js';
@@ -150,6 +151,7 @@ export class TaskRegistry {
     checkMetadataKeys(spec.metadata ?? {});
     const limits = resolveTaskLimits(spec.metadata ?? {}, this.config);
     const tenant = tenantOf(spec.metadata ?? {});
+    validateTaskCapabilities(spec.metadata ?? {}, this.config);
     const resolved = await resolveArtifact(spec, this.config);
     // TypeScript and multi-module artifacts: the task stores and runs the compiled JavaScript.
     const { bytes, digest } = compiler ? await compileSource(compiler, resolved.bytes) : resolved;

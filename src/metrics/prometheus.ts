@@ -76,6 +76,12 @@ export class PrometheusMetrics implements ExecutionObserver {
     name: 'spearlet_refused_calls_total',
     help: 'Calls refused by authentication, authorization or a tenant quota, by reason',
     labelNames: ['reason'] as const,
+  });
+
+  private readonly egress = new Counter({
+    name: 'spearlet_egress_requests_total',
+    help: 'Guest fetch calls by outcome: ok (a response arrived), refused (egress policy or a cap), failed (network or protocol error), aborted',
+    labelNames: ['outcome'] as const,
     registers: [this.registry],
   });
 
@@ -130,6 +136,11 @@ export class PrometheusMetrics implements ExecutionObserver {
    */
   refusedCall(reason: string): void {
     this.refusals.inc({ reason });
+  }
+
+  /** One guest fetch's outcome (CapabilityMetrics). */
+  egressRequest(outcome: string): void {
+    this.egress.inc({ outcome });
   }
 
   /** One store operation's latency (called by the store wrapper). */

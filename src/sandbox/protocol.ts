@@ -14,6 +14,7 @@ import type { Config } from '../config.js';
 import type { ErrorCode } from '../errors.js';
 import type { ArtifactAnalysis, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
 import type { EncodedValue } from '../core/values.js';
+import type { WireGuestError } from '../capabilities/guest-error.js';
 
 /** Server → worker. */
 export type ToWorker =
@@ -32,7 +33,10 @@ export type ToWorker =
   /** `n` more of the call's chunks have left for the client (flow control, see ExecutionHooks). */
   | { type: 'credit'; id: number; n: number }
   | { type: 'dispose'; instanceId: string }
-  | { type: 'evict'; runtime: string; digest: string };
+  | { type: 'evict'; runtime: string; digest: string }
+  /** The answer to the `host` call `req` of the call `id`. */
+  | { type: 'hostReply'; id: number; req: number; ok: true; value: unknown }
+  | { type: 'hostReply'; id: number; req: number; ok: false; error: WireGuestError };
 
 /** Worker → server. */
 export type FromWorker =
@@ -44,6 +48,8 @@ export type FromWorker =
   | { type: 'error'; id: number; error: WireErrorInfo }
   | { type: 'log'; id: number; line: string }
   | { type: 'chunk'; id: number; chunk: EncodedValue }
+  /** A host call (fetch, KV) of the guest running the call `id`; answered by a `hostReply`. */
+  | { type: 'host'; id: number; req: number; op: string; payload: unknown }
   /** Sent every HEARTBEAT_MS: the worker is alive and this is its resident set. */
   | { type: 'heartbeat'; rssBytes: number; instances: number }
   /**

@@ -18,12 +18,15 @@ import { type OutcomeLimits, boundOutcome } from '../core/outcome-bounds.js';
 import { registerInProcessRuntimes } from '../runtimes.js';
 import { BatchedSender } from './batched-sender.js';
 import { exitNow, watchParent } from './parent-watch.js';
+import { HostCalls } from './host-calls.js';
 import { type FromWorker, HEARTBEAT_MS, type ToWorker, type WireErrorInfo } from './protocol.js';
 
 /** Makes the kernel's OOM killer pick a sandbox worker before the server (Linux; best effort). */
 const OOM_SCORE_ADJ = '500';
 
 const instances = new Map<string, Instance>();
+/** Host calls of running guests, waiting for the server's answer. */
+const hostCalls = new HostCalls((message) => send(message));
 const calls = new Map<number, AbortController>();
 /** Per call, the `delivered` callbacks of its chunks sent and not yet credited by the server, oldest first. */
 const undelivered = new Map<number, Array<() => void>>();
@@ -100,16 +103,19 @@ function execute(m: Extract<ToWorker, { type: 'execute' }>): void {
       waiting.push(delivered);
       send({ type: 'chunk', id, chunk });
     },
+    onHostCall: (op: string, payload: unknown) => hostCalls.ask(id, op, payload),
   };
   instance.execute(m.call, hooks, abort.signal).then(
     (outcome) => {
       calls.delete(id);
       undelivered.delete(id);
+      hostCalls.end(id);
       send({ type: 'outcome', id, outcome: outcomeLimits ? boundOutcome(outcome, outcomeLimits) : outcome });
     },
     (err) => {
       calls.delete(id);
       undelivered.delete(id);
+      hostCalls.end(id);
       send({ type: 'error', id, error: wire(err) });
     },
   );
@@ -128,6 +134,9 @@ async function handle(m: ToWorker, runtimes: RuntimeManager): Promise<void> {
       for (const delivered of waiting?.splice(0, m.n) ?? []) delivered();
       return;
     }
+    case 'hostReply':
+      hostCalls.answer(m);
+      return;
     case 'dispose': {
       const instance = instances.get(m.instanceId);
       instances.delete(m.instanceId);

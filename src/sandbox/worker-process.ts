@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
 import type { ArtifactAnalysis, ExecutionHooks, FirstCall, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
 import { ErrorCodes, OutcomeCodes, SpearletError } from '../errors.js';
+import { GuestError, toWireGuestError } from '../capabilities/guest-error.js';
 import { BatchedSender } from './batched-sender.js';
 import type { FromWorker, ToWorker, WireErrorInfo } from './protocol.js';
 
@@ -273,6 +274,9 @@ export class WorkerProcess {
         }
         return;
       }
+      case 'host':
+        this.hostCall(message);
+        return;
       case 'outcome':
       case 'error':
       case 'prepared':
@@ -300,6 +304,18 @@ export class WorkerProcess {
         this.events.fault(this, message.message);
         return;
     }
+  }
+
+  /** Answers a guest's host call through the hooks of its call; a call that has ended gets nothing. */
+  private hostCall(m: Extract<FromWorker, { type: 'host' }>): void {
+    const p = this.pending.get(m.id);
+    if (p?.kind !== 'call') return;
+    const handler = p.hooks.onHostCall;
+    const answer = handler ? handler.call(p.hooks, m.op, m.payload) : Promise.reject(new GuestError('TypeError', `host call '${m.op}' is not available here`));
+    answer.then(
+      (value) => this.send({ type: 'hostReply', id: m.id, req: m.req, ok: true, value }),
+      (err: unknown) => this.send({ type: 'hostReply', id: m.id, req: m.req, ok: false, error: toWireGuestError(err) }),
+    );
   }
 
   /** `listener` is told, once, when this worker dies or is drained (unless it was asked to go). */

@@ -25,6 +25,8 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<ErrorCode, number>> = {
   [ErrorCodes.UNAUTHENTICATED]: 401,
   [ErrorCodes.PERMISSION_DENIED]: 403,
   [ErrorCodes.QUOTA_EXCEEDED]: 429,
+  [ErrorCodes.SECRETS_UNAVAILABLE]: 503,
+  [ErrorCodes.SECRET_NOT_FOUND]: 404,
   [ErrorCodes.SHUTTING_DOWN]: 503,
   [ErrorCodes.STORE_UNAVAILABLE]: 503,
   [ErrorCodes.INVALID_CONFIG]: 500,

@@ -9,9 +9,10 @@ import * as protoLoader from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { protoPath as healthProtoPath } from 'grpc-health-check';
 import { LOADER_OPTIONS, PROTO_PATH } from './proto.js';
+import { SECRETS_PROTO_PATH } from './secret-service.js';
 
 /** Files loaded together: the reflection index keeps one file per name, so google.protobuf types must come in one load. */
-const FILES = [PROTO_PATH, 'google/protobuf/wrappers.proto', 'google/protobuf/struct.proto', healthProtoPath];
+const FILES = [PROTO_PATH, SECRETS_PROTO_PATH, 'google/protobuf/wrappers.proto', 'google/protobuf/struct.proto', healthProtoPath];
 
 export function addReflection(server: grpc.Server): void {
   new ReflectionService(protoLoader.loadSync(FILES, LOADER_OPTIONS)).addToServer(server);

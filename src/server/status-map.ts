@@ -21,6 +21,8 @@ export const STATUS_BY_CODE: Readonly<Record<ErrorCode, GrpcStatus>> = {
   [ErrorCodes.SHUTTING_DOWN]: GrpcStatus.UNAVAILABLE,
   [ErrorCodes.STORE_UNAVAILABLE]: GrpcStatus.UNAVAILABLE,
   [ErrorCodes.INVALID_CONFIG]: GrpcStatus.INTERNAL,
+  [ErrorCodes.SECRETS_UNAVAILABLE]: GrpcStatus.FAILED_PRECONDITION,
+  [ErrorCodes.SECRET_NOT_FOUND]: GrpcStatus.NOT_FOUND,
   [ErrorCodes.INTERNAL]: GrpcStatus.INTERNAL,
   [ErrorCodes.UNAUTHENTICATED]: GrpcStatus.UNAUTHENTICATED,
   [ErrorCodes.PERMISSION_DENIED]: GrpcStatus.PERMISSION_DENIED,

@@ -121,6 +121,12 @@ export class RocksDbStore implements Store {
     this.options.log?.({ location: this.location }, 'the store is writable again; new work is accepted');
   }
 
+  /** The open database, for stores that share it (the guest KV store and secrets). */
+  get database(): Level {
+    if (!this.db) throw storeUnavailable('access', new Error('the store is not open'));
+    return this.db;
+  }
+
   async close(): Promise<void> {
     const db = this.db;
     if (!db) return;

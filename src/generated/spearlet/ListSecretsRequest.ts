@@ -1,0 +1,8 @@
+// Original file: proto/spearlet/secrets.proto
+
+
+export interface ListSecretsRequest {
+}
+
+export interface ListSecretsRequest__Output {
+}
