@@ -76,6 +76,7 @@ export class PrometheusMetrics implements ExecutionObserver {
     name: 'spearlet_refused_calls_total',
     help: 'Calls refused by authentication, authorization or a tenant quota, by reason',
     labelNames: ['reason'] as const,
+    registers: [this.registry],
   });
 
   private readonly egress = new Counter({
