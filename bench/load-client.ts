@@ -42,7 +42,9 @@ async function invokeChecked(client: FunctionClient, request: InvokeFunctionRequ
 }
 
 async function expectResult(answer: Promise<unknown>, expected: unknown): Promise<void> {
-  const got = ((await answer) as { result?: unknown }).result;
+  // workerd's front worker answers { result }; spearlet's HTTP trigger answers the value itself.
+  const body = await answer;
+  const got = typeof body === 'object' && body !== null && 'result' in body ? (body as { result: unknown }).result : body;
   if (got !== expected) throw new Error(`expected result ${JSON.stringify(expected)}, got ${JSON.stringify(got)}`);
 }
 

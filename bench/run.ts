@@ -147,6 +147,11 @@ async function main(): Promise<void> {
           c1.push(['workerd.c1', () => warmWorkerd(client, wd, 1, block.warm1, block.warmup)]);
           c32.push(['workerd.c32', () => warmWorkerd(client, wd, 32, block.warm32, block.warmup)]);
         }
+        {
+          const url = `${def.httpUrl}/v1/tasks/${def.jsTaskId}/add`;
+          c1.push(['http.c1', () => client.http(url, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
+          c32.push(['http.c32', () => client.http(url, { a: 2, b: 3 }, 5, block.warm32, 32, block.warmup)]);
+        }
         if (noopHttp) {
           const url = noopHttp.url;
           c1.push(['noopHttp.c1', () => client.http(url, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
@@ -204,6 +209,9 @@ async function main(): Promise<void> {
     const n32 = r.median('noop.c32');
     if (n1 && n32) results.peers.noopGrpc = { c1: n1, c32: n32 };
     results.peers.noopAfterPause = r.median('noop.afterPause');
+    const sh1 = r.median('http.c1');
+    const sh32 = r.median('http.c32');
+    if (sh1 && sh32) results.spearlet.http = { c1: sh1, c32: sh32 };
     const h1 = r.median('noopHttp.c1');
     const h32 = r.median('noopHttp.c32');
     if (h1 && h32) results.peers.noopHttp = { c1: h1, c32: h32 };

@@ -16,6 +16,8 @@ export interface BenchServer {
   readonly isolation: IsolationMode;
   readonly running: RunningServer;
   readonly address: string;
+  /** `http://host:port` of its HTTP trigger. */
+  readonly httpUrl: string;
   /** The JS task with `add` and `fibonacci`. */
   readonly jsTaskId: string;
   /** The Wasm `add` task; undefined when fixtures/wasm/add.wasm is missing. */
@@ -31,7 +33,7 @@ const dataUri = (bytes: Uint8Array | string, type: string) => `data:${type};base
 export async function startSpearlet(isolation: IsolationMode, options: ConfigInput = {}): Promise<BenchServer> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'spearlet-bench-'));
   const running = await startServer(
-    resolveConfig({ listen: '127.0.0.1:0', dataDir: path.join(dir, 'data'), artifactRoots: [FIXTURES_DIR], logLevel: 'silent', isolation, ...options }),
+    resolveConfig({ listen: '127.0.0.1:0', httpListen: '127.0.0.1:0', dataDir: path.join(dir, 'data'), artifactRoots: [FIXTURES_DIR], logLevel: 'silent', isolation, ...options }),
   );
   const setup = new FunctionClient(running.address);
   try {
@@ -57,6 +59,7 @@ export async function startSpearlet(isolation: IsolationMode, options: ConfigInp
       isolation,
       running,
       address: running.address,
+      httpUrl: `http://${running.httpAddress}`,
       jsTaskId: js.taskId,
       wasmTaskId,
       close: async () => {

@@ -62,6 +62,9 @@ function spearletRows(r: BenchResults): Row[] {
     const w = s.warm[mode]!;
     rows.push(...latencyRow(`warm invoke, in server (no gRPC), c=1, ${isolationLabel(mode, r)}`, w.inServer, raw ? `p50 ${ratio(w.inServer.p50, raw.add.p50)} raw isolated-vm call` : ''));
   }
+  const wd = r.peers.workerd;
+  rows.push(...latencyRow(`warm invoke, HTTP trigger, c=1, ${isolationLabel(r.defaultIsolation, r)}`, s.http?.c1, wd?.c1 && s.http ? `p50 ${ratio(s.http.c1.p50, wd.c1.p50)} workerd` : ''));
+  rows.push(...latencyRow(`warm invoke, HTTP trigger, c=32, ${isolationLabel(r.defaultIsolation, r)}`, s.http?.c32, wd?.c32 && s.http ? `${ratio(s.http.c32.opsPerSec, wd.c32.opsPerSec)} workerd calls/s` : ''));
   rows.push(...latencyRow('Wasm warm invoke (`add`), gRPC, c=1', s.wasm, def && s.wasm ? `p50 ${ratio(s.wasm.p50, def.c1.p50)} JS warm invoke` : ''));
   if (!s.wasm && s.wasmMissing) rows.push({ scenario: 'Wasm warm invoke (`add`), gRPC, c=1', note: s.wasmMissing });
   const inTurn = s.computeRaw;
