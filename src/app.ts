@@ -10,6 +10,7 @@ import { createRuntimeManager } from './runtimes.js';
 import { startMetricsServer, type MetricsServer } from './metrics/http-server.js';
 import { type LiveFigures, PrometheusMetrics } from './metrics/prometheus.js';
 import { timedStore } from './metrics/timed-store.js';
+import { registerOsSandboxGauge } from './sandbox/os/os-sandbox-info.js';
 import { bind, createGrpcServer } from './server/grpc-server.js';
 import { addHealthService, type HealthService } from './server/health-service.js';
 import { addReflection } from './server/reflection.js';
@@ -33,6 +34,7 @@ export async function startServer(config: Config, log: Logger = silentLogger(), 
   const store = metrics ? timedStore(rawStore, (op, s, ok) => metrics.storeOperation(op, s, ok)) : rawStore;
   await store.open();
   const runtimes = await createRuntimeManager(config, log);
+  if (metrics) registerOsSandboxGauge(metrics.registry, () => runtimes.systemInfo());
   const core = new SpearletCore(config, store, runtimes, log, metrics);
   let server: grpc.Server | undefined;
   let metricsServer: MetricsServer | undefined;

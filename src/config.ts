@@ -9,6 +9,8 @@ import { ErrorCodes, SpearletError } from './errors.js';
 export type SchedulingPolicy = 'round-robin' | 'least-loaded' | 'warmest';
 export type IsolationMode = 'process' | 'in-process';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+/** required: refuse to start without every OS sandbox layer; auto: use what the host allows; off. */
+export type OsSandboxMode = 'required' | 'auto' | 'off';
 
 /** Input options: everything optional, as a user or a test writes them. */
 export interface ConfigInput {
@@ -47,6 +49,21 @@ export interface ConfigInput {
   maxTenantWorkers?: number;
   shutdownGraceMs?: number;
   syncWrites?: boolean;
+  /** The OS sandbox around each sandbox worker (docs/security-os-sandbox.md). */
+  osSandbox?: OsSandboxMode;
+  /** Unprivileged uid and gid sandbox workers run as when the server is root. */
+  osSandboxUid?: number;
+  osSandboxGid?: number;
+  /** Kernel-enforced memory ceiling of one worker (cgroup); 0: 1.5 × workerMemoryLimitMb. */
+  workerMemoryCeilingMb?: number;
+  /** Processes and threads one worker may have at once (cgroup pids.max). */
+  workerPidsMax?: number;
+  /** Open files of one worker (RLIMIT_NOFILE). */
+  workerOpenFiles?: number;
+  /** Largest file a worker may write, MB (RLIMIT_FSIZE; its /tmp is private and small). */
+  workerMaxFileMb?: number;
+  /** CPU one tenant's workers may use together, in percent of one core (cgroup quota). */
+  tenantCpuPercent?: number;
 }
 
 export type Config = Readonly<
@@ -90,6 +107,16 @@ export const DEFAULTS = {
   maxTenantWorkers: 16,
   shutdownGraceMs: 10_000,
   syncWrites: false,
+  osSandbox: 'auto' as OsSandboxMode,
+  // nobody/nogroup on Debian and Ubuntu: owns no files, so the worker can read only world-readable ones.
+  osSandboxUid: 65534,
+  osSandboxGid: 65534,
+  workerMemoryCeilingMb: 0,
+  workerPidsMax: 512,
+  workerOpenFiles: 1024,
+  workerMaxFileMb: 16,
+  // Every core but one, so one tenant never has all of them.
+  tenantCpuPercent: 100 * Math.max(1, os.availableParallelism() - 1),
 } as const;
 
 function fail(field: string, problem: string): never {
@@ -115,6 +142,24 @@ export function parseHostPort(field: string, value: string): { host: string; por
 function oneOf<T extends string>(field: string, value: string, allowed: readonly T[]): T {
   if (!allowed.includes(value as T)) fail(field, `must be one of ${allowed.join(', ')}, got '${value}'`);
   return value as T;
+}
+
+/** The OS sandbox's fields, resolved (kept apart so the main list stays readable). */
+function osSandboxConfig(input: ConfigInput) {
+  const d = DEFAULTS;
+  const workerMemoryLimitMb = input.workerMemoryLimitMb ?? d.workerMemoryLimitMb;
+  const ceiling = int('workerMemoryCeilingMb', input.workerMemoryCeilingMb ?? d.workerMemoryCeilingMb, 0, 1 << 20);
+  if (ceiling !== 0 && ceiling < 128) fail('workerMemoryCeilingMb', `must be 0 (1.5 × workerMemoryLimitMb) or at least 128, got ${ceiling}`);
+  return {
+    osSandbox: oneOf('osSandbox', input.osSandbox ?? d.osSandbox, ['required', 'auto', 'off'] as const),
+    osSandboxUid: int('osSandboxUid', input.osSandboxUid ?? d.osSandboxUid, 1, 2 ** 32 - 2),
+    osSandboxGid: int('osSandboxGid', input.osSandboxGid ?? d.osSandboxGid, 1, 2 ** 32 - 2),
+    workerMemoryCeilingMb: ceiling === 0 ? Math.ceil(workerMemoryLimitMb * 1.5) : ceiling,
+    workerPidsMax: int('workerPidsMax', input.workerPidsMax ?? d.workerPidsMax, 32, 1 << 22),
+    workerOpenFiles: int('workerOpenFiles', input.workerOpenFiles ?? d.workerOpenFiles, 64, 1 << 20),
+    workerMaxFileMb: int('workerMaxFileMb', input.workerMaxFileMb ?? d.workerMaxFileMb, 1, 1 << 20),
+    tenantCpuPercent: int('tenantCpuPercent', input.tenantCpuPercent ?? d.tenantCpuPercent, 1, 100 * 1024),
+  };
 }
 
 /** Validates input options, fills defaults, resolves paths and freezes the result. */
@@ -173,6 +218,7 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     maxTenantWorkers: int('maxTenantWorkers', input.maxTenantWorkers ?? d.maxTenantWorkers, 0, 1024),
     shutdownGraceMs: int('shutdownGraceMs', input.shutdownGraceMs ?? d.shutdownGraceMs, 0),
     syncWrites: input.syncWrites ?? d.syncWrites,
+    ...osSandboxConfig(input),
   };
   return Object.freeze(config);
 }

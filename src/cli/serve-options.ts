@@ -36,6 +36,14 @@ const OPTIONS = {
   'max-tenant-workers': ['maxTenantWorkers', 'int'],
   'shutdown-grace-ms': ['shutdownGraceMs', 'int'],
   'sync-writes': ['syncWrites', 'bool'],
+  'os-sandbox': ['osSandbox', 'string'],
+  'os-sandbox-uid': ['osSandboxUid', 'int'],
+  'os-sandbox-gid': ['osSandboxGid', 'int'],
+  'worker-memory-ceiling-mb': ['workerMemoryCeilingMb', 'int'],
+  'worker-pids-max': ['workerPidsMax', 'int'],
+  'worker-open-files': ['workerOpenFiles', 'int'],
+  'worker-max-file-mb': ['workerMaxFileMb', 'int'],
+  'tenant-cpu-percent': ['tenantCpuPercent', 'int'],
 } as const satisfies Record<string, readonly [keyof ConfigInput, 'string' | 'list' | 'int' | 'bool']>;
 
 export const SERVE_FLAGS = Object.keys(OPTIONS);

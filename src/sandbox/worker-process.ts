@@ -12,6 +12,9 @@ import type { Config } from '../config.js';
 import type { ArtifactAnalysis, ExecutionHooks, FirstCall, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
 import { ErrorCodes, OutcomeCodes, SpearletError } from '../errors.js';
 import { BatchedSender } from './batched-sender.js';
+import type { OsSandbox } from './os/os-sandbox.js';
+import { innerPid, sandboxedNodeArgs } from './os/worker-launch.js';
+import { registerTestHookWorker } from './os/test-hook.js';
 import type { FromWorker, ToWorker, WireErrorInfo } from './protocol.js';
 
 /** The worker's entry module (TypeScript, run through tsx like the server). */
@@ -50,6 +53,8 @@ export interface WorkerProcessOptions {
   /** Tenant this worker is dedicated to, if any. */
   tenant?: string;
   events: WorkerEvents;
+  /** The OS sandbox to start the process in (os/os-sandbox.ts); none: a plain child process. */
+  osSandbox?: OsSandbox;
 }
 
 type Pending =
@@ -64,7 +69,8 @@ export interface Prepared {
 }
 
 export class WorkerProcess {
-  readonly pid: number;
+  /** The worker's pid (inside an OS sandbox: of the node process, known once it is ready). */
+  pid: number;
   readonly tenant: string | undefined;
   readonly startedAt = Date.now();
   state: WorkerState = 'starting';
@@ -84,6 +90,8 @@ export class WorkerProcess {
   /** How the process ended, once it has. */
   exitReason: string | undefined;
   private readonly child: ChildProcess;
+  /** The `unshare` the server forked, when the worker runs in namespaces. */
+  private readonly launcherPid: number | undefined;
   private readonly events: WorkerEvents;
   private readonly pending = new Map<number, Pending>();
   private readonly outbox = new BatchedSender<ToWorker>((batch) => this.writeBatch(batch));
@@ -95,18 +103,30 @@ export class WorkerProcess {
   constructor(options: WorkerProcessOptions) {
     this.tenant = options.tenant;
     this.events = options.events;
+    const nodeArgs = sandboxedNodeArgs(['--no-node-snapshot', '--import', TSX_LOADER, `--max-old-space-size=${options.heapMb}`]);
+    // Throws if the worker's cgroups cannot be made: the Supervisor retries later.
+    const launch = options.osSandbox?.launch(nodeArgs, options.tenant);
     this.child = fork(WORKER_ENTRY, [], {
       serialization: 'advanced',
-      execArgv: ['--no-node-snapshot', '--import', TSX_LOADER, `--max-old-space-size=${options.heapMb}`],
+      ...(launch ? { execPath: launch.execPath, execArgv: launch.execArgv } : { execArgv: nodeArgs }),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: workerEnv(),
     });
     this.pid = this.child.pid ?? -1;
+    this.launcherPid = launch && launch.execPath !== '/bin/sh' ? this.pid : undefined;
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+    if (launch?.cgroups) void this.exited.then(() => launch.cgroups!.remove());
     this.child.on('message', (batch: FromWorker[]) => {
+      if (!Array.isArray(batch)) return; // the test hook's answers (os/test-hook.ts)
       for (const message of batch) this.receive(message);
     });
-    this.child.once('exit', (code, signal) => this.exit(signal ? `was killed by ${signal}` : `exited with code ${code}`));
+    registerTestHookWorker(() => [this.pid], this.child);
+    this.child.once('exit', (code, signal) => {
+      // In an OS sandbox the launcher reports the worker's death by a signal as exit code 1.
+      if (launch?.cgroups?.oomKilled()) this.exit(`was killed by the kernel at its memory ceiling (workerMemoryCeilingMb ${options.config.workerMemoryCeilingMb} MB)`);
+      else if (signal) this.exit(`was killed by ${signal}`);
+      else this.exit(launch && code === 1 ? 'ended (its OS sandbox exited with code 1: killed by a signal, or failed)' : `exited with code ${code}`);
+    });
     // The channel closes as the process dies, usually a moment before 'exit' (which says how it
     // died); if 'exit' does not follow at once the calls fail anyway.
     this.child.once('disconnect', () => setTimeout(() => this.fail('closed its channel'), EXIT_WAIT_MS).unref());
@@ -276,6 +296,8 @@ export class WorkerProcess {
         this.events.heartbeat(this);
         return;
       case 'ready':
+        // In an OS sandbox the process we forked is its launcher; signals for the worker go to node.
+        if (this.state === 'starting' && this.launcherPid !== undefined) this.pid = innerPid(this.launcherPid) ?? this.pid;
         this.lastHeartbeat = Date.now();
         if (this.state === 'starting') this.state = 'ready';
         this.events.ready(this);
