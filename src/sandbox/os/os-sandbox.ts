@@ -156,7 +156,7 @@ export function prepareOsSandbox(config: Config, log: Logger, extraReadOnly: rea
   const essential = missing.filter((m) => !m.startsWith('seccomp'));
   if (config.osSandbox === 'required' && essential.length > 0) {
     void sandbox.close();
-    throw new SpearletError(ErrorCodes.INVALID_CONFIG, `--os-sandbox=required, but this host cannot provide: ${essential.join('; ')}`, { field: 'osSandbox' });
+    throw new SpearletError(ErrorCodes.INVALID_CONFIG, `osSandbox: is 'required' (--os-sandbox=required), but this host cannot provide: ${essential.join('; ')}`, { field: 'osSandbox' });
   }
   if (missing.length > 0) log.warn({ osSandbox: sandbox.describe() }, `OS sandbox incomplete, sandbox workers start with less protection: ${missing.join('; ')}`);
   else log.info({ osSandbox: sandbox.describe() }, 'OS sandbox complete');

@@ -37,7 +37,7 @@ describe('OS sandbox: a guest that escaped its isolate', () => {
     listenerPort = (listener.address() as net.AddressInfo).port;
     setWorkerTestHook(HOOK);
     t = await startTestServer({
-      osSandbox: 'auto',
+      osSandbox: 'required', // as root every layer but seccomp is there: fail loudly if not
       sandboxWorkers: 1,
       maxTenantWorkers: 4,
       workerMemoryLimitMb: 256,
