@@ -1,7 +1,8 @@
 /**
  * The shape of a benchmark run's results, as written to bench/results/*.json.
  */
-import type { IsolationMode } from '../src/config.js';
+import type { IsolationMode, OsSandboxMode } from '../src/config.js';
+import type { OsSandboxFigures } from './os-sandbox.js';
 import type { MemoryResult } from './memory.js';
 import type { LatencySummary } from './stats.js';
 import type { TargetResult } from './targets.js';
@@ -38,4 +39,6 @@ export interface BenchResults {
     floors: Partial<Record<IsolationMode, { c1: LatencySummary; c32: LatencySummary }>>;
   };
   targets: TargetResult[];
+  /** By --os-sandbox mode: worker start, replacement and warm figures (bench/os-sandbox.ts). */
+  osSandbox?: Partial<Record<OsSandboxMode, OsSandboxFigures>>;
 }

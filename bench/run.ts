@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--runs N] [--only warm,cold,compute,peers,memory] [--out FILE]`
+ * `npm run bench [-- --quick] [--runs N] [--only warm,cold,compute,peers,memory,os-sandbox] [--out FILE]`
  *
  * Measures spearlet and its peers side by side in one run on one machine, prints a Markdown table
  * (every figure the median of several runs, with ratios against the peers and the targets) and
@@ -18,6 +18,7 @@ import { DEFAULTS, type IsolationMode } from '../src/config.js';
 import { LoadClient } from './client-process.js';
 import { COLD_TASK_TEMPLATE, FIB_N } from './guests.js';
 import { measureMemory } from './memory.js';
+import { measureOsSandbox, renderOsSandboxTable } from './os-sandbox.js';
 import { type InProcessPeer, RAW_IVM, startInProcessPeers, startNoopServer } from './peers.js';
 import type { BenchResults } from './results.js';
 import { type Counts, coldGrpc, coldInServer, computeInterleaved, floorGrpc, noopGrpc, warmGrpc, warmInServer } from './scenarios.js';
@@ -26,7 +27,7 @@ import { type LatencySummary, closedLoop, medianSummary } from './stats.js';
 import { renderTable } from './table.js';
 import { evaluateTargets } from './targets.js';
 
-const SCENARIOS = ['warm', 'cold', 'compute', 'peers', 'memory'] as const;
+const SCENARIOS = ['warm', 'cold', 'compute', 'peers', 'memory', 'os-sandbox'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 // Warm-up calls run before every measured run: a fresh server's store and JIT take a few thousand
@@ -193,8 +194,18 @@ async function main(): Promise<void> {
     }
   }
 
+  if (only.has('os-sandbox')) {
+    const osClient = await LoadClient.start();
+    try {
+      results.osSandbox = await measureOsSandbox(osClient, counts, quick ? 1 : 3, log);
+    } finally {
+      await osClient.close();
+    }
+  }
+
   results.targets = evaluateTargets(results);
   process.stdout.write(renderTable(results));
+  if (results.osSandbox) process.stdout.write(renderOsSandboxTable(results.osSandbox));
   const out = values.out ?? new URL(`./results/${quick ? 'quick' : only.size < SCENARIOS.length ? 'partial' : 'latest'}.json`, import.meta.url).pathname;
   await fs.writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`results written to ${out}`);
