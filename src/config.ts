@@ -54,7 +54,7 @@ export interface ConfigInput {
   /** Unprivileged uid and gid sandbox workers run as when the server is root. */
   osSandboxUid?: number;
   osSandboxGid?: number;
-  /** Kernel-enforced memory ceiling of one worker (cgroup); 0: 1.5 × workerMemoryLimitMb. */
+  /** Kernel-enforced memory ceiling of one worker (cgroup); 0: 2 × workerMemoryLimitMb, so the RSS watchdog drains a worker before the kernel kills it. */
   workerMemoryCeilingMb?: number;
   /** Processes and threads one worker may have at once (cgroup pids.max). */
   workerPidsMax?: number;
@@ -149,12 +149,12 @@ function osSandboxConfig(input: ConfigInput) {
   const d = DEFAULTS;
   const workerMemoryLimitMb = input.workerMemoryLimitMb ?? d.workerMemoryLimitMb;
   const ceiling = int('workerMemoryCeilingMb', input.workerMemoryCeilingMb ?? d.workerMemoryCeilingMb, 0, 1 << 20);
-  if (ceiling !== 0 && ceiling < 128) fail('workerMemoryCeilingMb', `must be 0 (1.5 × workerMemoryLimitMb) or at least 128, got ${ceiling}`);
+  if (ceiling !== 0 && ceiling < 128) fail('workerMemoryCeilingMb', `must be 0 (2 × workerMemoryLimitMb) or at least 128, got ${ceiling}`);
   return {
     osSandbox: oneOf('osSandbox', input.osSandbox ?? d.osSandbox, ['required', 'auto', 'off'] as const),
     osSandboxUid: int('osSandboxUid', input.osSandboxUid ?? d.osSandboxUid, 1, 2 ** 32 - 2),
     osSandboxGid: int('osSandboxGid', input.osSandboxGid ?? d.osSandboxGid, 1, 2 ** 32 - 2),
-    workerMemoryCeilingMb: ceiling === 0 ? Math.ceil(workerMemoryLimitMb * 1.5) : ceiling,
+    workerMemoryCeilingMb: ceiling === 0 ? 2 * workerMemoryLimitMb : ceiling,
     workerPidsMax: int('workerPidsMax', input.workerPidsMax ?? d.workerPidsMax, 32, 1 << 22),
     workerOpenFiles: int('workerOpenFiles', input.workerOpenFiles ?? d.workerOpenFiles, 64, 1 << 20),
     workerMaxFileMb: int('workerMaxFileMb', input.workerMaxFileMb ?? d.workerMaxFileMb, 1, 1 << 20),

@@ -69,8 +69,10 @@ export interface Prepared {
 }
 
 export class WorkerProcess {
-  /** The worker's pid (inside an OS sandbox: of the node process, known once it is ready). */
-  pid: number;
+  /** The pid of the process the server forked (in an OS sandbox: its launcher, `unshare`). */
+  private readonly forkedPid: number;
+  /** In an OS sandbox: the worker's own pid, once the launcher has forked it. */
+  private sandboxedPid: number | undefined;
   readonly tenant: string | undefined;
   readonly startedAt = Date.now();
   state: WorkerState = 'starting';
@@ -112,8 +114,8 @@ export class WorkerProcess {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: workerEnv(),
     });
-    this.pid = this.child.pid ?? -1;
-    this.launcherPid = launch && launch.execPath !== '/bin/sh' ? this.pid : undefined;
+    this.forkedPid = this.child.pid ?? -1;
+    this.launcherPid = launch && launch.execPath !== '/bin/sh' ? this.forkedPid : undefined;
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
     if (launch?.cgroups) void this.exited.then(() => launch.cgroups!.remove());
     this.child.on('message', (batch: FromWorker[]) => {
@@ -135,6 +137,17 @@ export class WorkerProcess {
       if (this.child.pid === undefined) this.exit(`could not be started: ${err.message}`);
     });
     this.send({ type: 'init', config: options.config });
+  }
+
+  /**
+   * The worker's pid: the process guest code runs in, which signals should reach. In an OS sandbox
+   * that is the launcher's child, known a few milliseconds after the start (until then, the
+   * launcher's pid: killing it kills the worker too).
+   */
+  get pid(): number {
+    if (this.launcherPid === undefined) return this.forkedPid;
+    if (this.sandboxedPid === undefined && this.state !== 'dead') this.sandboxedPid = innerPid(this.launcherPid);
+    return this.sandboxedPid ?? this.forkedPid;
   }
 
   /** True while new instances may be placed here. */
@@ -296,8 +309,6 @@ export class WorkerProcess {
         this.events.heartbeat(this);
         return;
       case 'ready':
-        // In an OS sandbox the process we forked is its launcher; signals for the worker go to node.
-        if (this.state === 'starting' && this.launcherPid !== undefined) this.pid = innerPid(this.launcherPid) ?? this.pid;
         this.lastHeartbeat = Date.now();
         if (this.state === 'starting') this.state = 'ready';
         this.events.ready(this);

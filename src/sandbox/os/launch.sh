@@ -40,7 +40,9 @@ ${1#*=}" ;;
   shift
 done
 [ "${1:-}" = -- ] && shift
-priv=--no-new-privs
+# The parent-death signal, set last by setpriv (a change of uid clears an earlier one): the worker
+# dies with the process the server holds, whoever kills that.
+priv='--no-new-privs --pdeathsig=SIGKILL'
 [ "$caps" = drop ] && priv="--inh-caps=-all --bounding-set=-all $priv"
 [ -n "$uid" ] && priv="--reuid=$uid --regid=$gid --clear-groups $priv"
 

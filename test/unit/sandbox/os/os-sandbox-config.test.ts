@@ -7,11 +7,11 @@ import { serveOptions } from '../../../../src/cli/serve-options.js';
 import { resolveConfig } from '../../../../src/config.js';
 
 describe('OS sandbox config', () => {
-  it('defaults: auto, nobody, a ceiling of 1.5 × workerMemoryLimitMb', () => {
+  it('defaults: auto, nobody, a ceiling of 2 × workerMemoryLimitMb', () => {
     const c = resolveConfig({ workerMemoryLimitMb: 1000 });
     expect(c.osSandbox).toBe('auto');
     expect([c.osSandboxUid, c.osSandboxGid]).toEqual([65534, 65534]);
-    expect(c.workerMemoryCeilingMb).toBe(1500);
+    expect(c.workerMemoryCeilingMb).toBe(2000);
     expect(c.workerPidsMax).toBe(512);
     expect(c.tenantCpuPercent).toBeGreaterThanOrEqual(100);
   });
@@ -19,7 +19,7 @@ describe('OS sandbox config', () => {
   it.each([
     [{ osSandbox: 'sometimes' as never }, /^osSandbox: must be one of required, auto, off, got 'sometimes'$/],
     [{ osSandboxUid: 0 }, /^osSandboxUid: must be an integer from 1/],
-    [{ workerMemoryCeilingMb: 64 }, /^workerMemoryCeilingMb: must be 0 \(1.5 × workerMemoryLimitMb\) or at least 128, got 64$/],
+    [{ workerMemoryCeilingMb: 64 }, /^workerMemoryCeilingMb: must be 0 \(2 × workerMemoryLimitMb\) or at least 128, got 64$/],
     [{ workerPidsMax: 8 }, /^workerPidsMax: must be an integer from 32/],
     [{ workerOpenFiles: 10 }, /^workerOpenFiles: must be an integer from 64/],
     [{ workerMaxFileMb: 0 }, /^workerMaxFileMb: must be an integer from 1/],
