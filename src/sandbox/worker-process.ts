@@ -115,7 +115,7 @@ export class WorkerProcess {
       env: workerEnv(),
     });
     this.forkedPid = this.child.pid ?? -1;
-    this.launcherPid = launch && launch.execPath !== '/bin/sh' ? this.forkedPid : undefined;
+    this.launcherPid = launch?.launcher ? this.forkedPid : undefined;
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
     if (launch?.cgroups) void this.exited.then(() => launch.cgroups!.remove());
     this.child.on('message', (batch: FromWorker[]) => {

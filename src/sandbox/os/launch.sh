@@ -14,11 +14,13 @@
 #   uid=N gid=N      the user and group the command runs as (as root; else it keeps its uid)
 #   caps=drop        empty the capability sets (as root, or root of a user namespace)
 #   setpriv=PATH     setpriv, at the same path inside the view
+#   bwrap=PATH       build the namespaces and the view with bubblewrap instead (then this script
+#                    runs on the host, outside any namespace, and is not pid 1)
 #   rlimits=OPTS     prlimit options, comma-separated (--nofile=N,--core=0,...)
 #   tmp=SIZE         size of the private /tmp (tmpfs size= option)
 set -eu
 
-mountpoint= uid= gid= rlimits= tmp=64m caps= setpriv=setpriv
+mountpoint= uid= gid= rlimits= tmp=64m caps= setpriv=setpriv bwrap=
 ro_list= mask_list= cgroups=
 while [ $# -gt 0 ] && [ "$1" != -- ]; do
   case $1 in
@@ -35,6 +37,7 @@ ${1#*=}" ;;
     tmp=*) tmp=${1#*=} ;;
     caps=*) caps=${1#*=} ;;
     setpriv=*) setpriv=${1#*=} ;;
+    bwrap=*) bwrap=${1#*=} ;;
     *) echo "spearlet os sandbox: unknown argument '$1'" >&2; exit 121 ;;
   esac
   shift
@@ -58,6 +61,27 @@ if [ -n "$rlimits" ]; then
   prlimit --pid $$ $rlimits
   IFS='
 '
+fi
+
+if [ -n "$bwrap" ]; then
+  # setpriv drops to the sandbox user first; bubblewrap then runs unprivileged, in a user namespace
+  # of its own, and gives the command no capabilities. The options go after the command in "$@",
+  # which is then rotated so the command comes last.
+  count=$#
+  set -- "$@" --unshare-all --die-with-parent --new-session --cap-drop ALL
+  for path in $ro_list; do [ -z "$path" ] || set -- "$@" --ro-bind "$path" "$path"; done
+  for path in $mask_list; do [ -z "$path" ] || set -- "$@" --tmpfs "$path" --remount-ro "$path"; done
+  set -- "$@" --dev /dev --proc /proc --tmpfs /tmp --remount-ro /dev --remount-ro / --chdir / --
+  i=0
+  while [ "$i" -lt "$count" ]; do
+    word=$1
+    shift
+    set -- "$@" "$word"
+    i=$((i + 1))
+  done
+  IFS=' '
+  # shellcheck disable=SC2086
+  exec "$setpriv" $priv -- "$bwrap" "$@"
 fi
 
 if [ -z "$mountpoint" ]; then

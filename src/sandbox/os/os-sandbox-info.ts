@@ -12,6 +12,7 @@ export function osSandboxInfo(sandbox: OsSandbox | undefined): Record<string, st
   if (!sandbox) return {};
   return {
     os_sandbox: sandbox.describe(),
+    os_sandbox_backend: sandbox.status.backend,
     os_sandbox_layers: Object.entries(sandbox.status.layers)
       .map(([k, v]) => `${k}=${v ? 1 : 0}`)
       .join(','),

@@ -35,6 +35,8 @@ export interface OsSandboxStatus {
   /** Why a layer is off, for the one warning and GetHealth. */
   missing: string[];
   cgroupVersion: 1 | 2 | undefined;
+  /** What builds the namespaces and the view: bubblewrap when installed and usable, else util-linux. */
+  backend: 'bwrap' | 'util-linux' | 'none';
 }
 
 /** How to start one worker. */
@@ -43,6 +45,8 @@ export interface WorkerLaunch {
   execPath: string;
   execArgv: string[];
   cgroups: WorkerCgroups | undefined;
+  /** The forked process is a launcher and the worker one of its descendants (namespaces are made). */
+  launcher: boolean;
 }
 
 export class OsSandbox {
@@ -82,14 +86,17 @@ export class OsSandbox {
     ];
     if (this.tools.root) words.push(`uid=${c.osSandboxUid}`, `gid=${c.osSandboxGid}`);
     if (this.tools.root || this.namespaces.length > 0) words.push('caps=drop');
-    if (this.view) words.push(`mountpoint=${mountpoint()}`, ...this.view.readOnly.map((p) => `ro=${p}`), ...this.view.masked.map((p) => `mask=${p}`));
+    if (this.view) words.push(...this.view.readOnly.map((p) => `ro=${p}`), ...this.view.masked.map((p) => `mask=${p}`));
+    if (this.status.backend === 'bwrap') words.push(`bwrap=${this.tools.bwrap!}`);
+    else if (this.view) words.push(`mountpoint=${mountpoint()}`);
     const shell = ['/bin/sh', LAUNCHER, ...words, '--', process.execPath, ...nodeArgs];
-    if (this.namespaces.length === 0) return { execPath: '/bin/sh', execArgv: shell.slice(1), cgroups };
+    // bubblewrap makes the namespaces itself; without any, there are none to make.
+    if (this.status.backend === 'bwrap' || this.namespaces.length === 0) return { execPath: '/bin/sh', execArgv: shell.slice(1), cgroups, launcher: this.status.backend === 'bwrap' };
     const flags = this.namespaces.map((n) => `--${n}`);
     if (!this.tools.root) flags.push('--map-root-user');
     // pid 1 of the new pid namespace is the worker; --kill-child takes it (and all it started)
     // down with unshare, the process the server holds.
-    return { execPath: this.tools.unshare!, execArgv: [...flags, '--fork', '--kill-child', '--', ...shell], cgroups };
+    return { execPath: this.tools.unshare!, execArgv: [...flags, '--fork', '--kill-child', '--', ...shell], cgroups, launcher: true };
   }
 
   /** Removes the server's cgroups (after its workers are gone). */
@@ -114,7 +121,7 @@ interface Tools {
 export function prepareOsSandbox(config: Config, log: Logger, extraReadOnly: readonly string[] = []): OsSandbox {
   const layers: Record<string, boolean> = Object.fromEntries(OS_SANDBOX_LAYERS.map((l) => [l, false]));
   const tools = findTools();
-  if (config.osSandbox === 'off') return new OsSandbox({ mode: 'off', layers, missing: [], cgroupVersion: undefined }, config, tools, undefined, undefined, []);
+  if (config.osSandbox === 'off') return new OsSandbox({ mode: 'off', layers, missing: [], cgroupVersion: undefined, backend: 'none' }, config, tools, undefined, undefined, []);
   const missing: string[] = [];
   const need = (tool: keyof Tools, pkg: string): boolean => {
     if (tools[tool]) return true;
@@ -151,7 +158,8 @@ export function prepareOsSandbox(config: Config, log: Logger, extraReadOnly: rea
   for (const c of controllers) layers[`cgroup_${c}`] = true;
   missing.push(...problems);
 
-  const status: OsSandboxStatus = { mode: config.osSandbox, layers, missing, cgroupVersion: cgroups?.version };
+  const backend = !haveSetpriv ? 'none' : tools.bwrap && namespaces.length === NAMESPACES.length && probeBwrap(config, tools, log) ? 'bwrap' : 'util-linux';
+  const status: OsSandboxStatus = { mode: config.osSandbox, layers, missing, cgroupVersion: cgroups?.version, backend };
   const sandbox = new OsSandbox(status, config, tools, view, cgroups, namespaces);
   const essential = missing.filter((m) => !m.startsWith('seccomp'));
   if (config.osSandbox === 'required' && essential.length > 0) {
@@ -179,6 +187,19 @@ function isExecutable(p: string): boolean {
     fs.accessSync(p, fs.constants.X_OK);
     return fs.statSync(p).isFile();
   } catch {
+    return false;
+  }
+}
+
+/** Whether bubblewrap can make its namespaces as the user workers run as (a user namespace is needed). */
+function probeBwrap(config: Config, tools: Tools, log: Logger): boolean {
+  const user = tools.root ? [`--reuid=${config.osSandboxUid}`, `--regid=${config.osSandboxGid}`, '--clear-groups'] : [];
+  try {
+    execFileSync(tools.setpriv!, [...user, '--no-new-privs', '--', tools.bwrap!, '--unshare-all', '--ro-bind', '/', '/', '--', '/bin/true'], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 5_000 });
+    return true;
+  } catch (err) {
+    const stderr = String((err as { stderr?: Buffer }).stderr ?? '').trim();
+    log.info(`bubblewrap is installed but cannot make its namespaces here (${stderr || (err as Error).message}); util-linux builds the OS sandbox instead`);
     return false;
   }
 }

@@ -12,13 +12,30 @@ export function sandboxedNodeArgs(base: readonly string[]): string[] {
 
 /**
  * The pid of the worker a launcher started: `unshare --fork` forks once, and the child execs its
- * way (launch.sh, chroot, setpriv) into node. Undefined when /proc cannot tell.
+ * way (launch.sh, chroot, setpriv) into node; bubblewrap forks an init, which forks node.
+ * Undefined while that process does not exist yet, or when /proc cannot tell.
  */
 export function innerPid(launcherPid: number): number | undefined {
+  let pid = launcherPid;
+  for (let depth = 0; depth < 3; depth++) {
+    let child: number;
+    try {
+      const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+      if (children === '') return undefined;
+      child = Number(children.split(/\s+/)[0]);
+    } catch {
+      return undefined;
+    }
+    if (commOf(child) !== 'bwrap') return child;
+    pid = child;
+  }
+  return undefined;
+}
+
+function commOf(pid: number): string {
   try {
-    const children = fs.readFileSync(`/proc/${launcherPid}/task/${launcherPid}/children`, 'utf8').trim();
-    return children === '' ? undefined : Number(children.split(/\s+/)[0]);
+    return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
   } catch {
-    return undefined;
+    return '';
   }
 }

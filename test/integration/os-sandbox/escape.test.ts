@@ -91,6 +91,8 @@ describe('OS sandbox: a guest that escaped its isolate', () => {
     const info = (await t.client.getHealth({ includeDetails: true })).details!.systemInfo;
     expect(info.os_sandbox_layers).toContain('net_namespace=1');
     expect(info.os_sandbox_layers).toContain('cgroup_pids=1');
+    expect(info.os_sandbox_backend).toMatch(/^(util-linux|bwrap)$/); // bwrap when installed and usable
+    report('os sandbox: backend', { backend: info.os_sandbox_backend, layers: info.os_sandbox_layers });
     const r = await run(`return { uid: process.getuid(), gid: process.getgid(), groups: process.getgroups(), root: require('fs').readdirSync('/').sort() }`);
     expect(r.error).toBeUndefined();
     const v = r.value as { uid: number; gid: number; groups: number[]; root: string[] };
@@ -102,7 +104,9 @@ describe('OS sandbox: a guest that escaped its isolate', () => {
   it('cannot open a TCP connection to a listener on the host 127.0.0.1, nor to the server', async () => {
     const connect = (port: number) => `return await new Promise((resolve) => { const s = require('net').connect(${port}, '127.0.0.1'); s.on('connect', () => { s.destroy(); resolve('connected'); }); s.on('error', (e) => resolve(e.code)); })`;
     const { result } = await withBystander('tcp to host loopback', async () => [await run(connect(listenerPort)), await run(connect(t.server.port))]);
-    expect(result.map((r) => r.value)).toEqual(['ENETUNREACH', 'ENETUNREACH']);
+    // util-linux leaves the new namespace's loopback down (ENETUNREACH); bubblewrap brings it up,
+    // and nothing listens there (ECONNREFUSED). Either way the host's listener sees nothing.
+    for (const r of result) expect(r.value).toMatch(/^(ENETUNREACH|ECONNREFUSED)$/);
     expect(connectionsSeen).toBe(0);
   });
 
@@ -116,7 +120,7 @@ describe('OS sandbox: a guest that escaped its isolate', () => {
     expect(result.lookup.error?.code).toMatch(/^(EAI_AGAIN|ENOTFOUND|ECONNREFUSED)$/);
     expect(result.udpDns.error?.code).toMatch(/^(ECONNREFUSED|ETIMEOUT|ENETUNREACH|ESERVFAIL)$/);
     expect(result.connect.value).toBe('ENETUNREACH');
-    expect(result.interfaces.value).toEqual([]);
+    for (const name of result.interfaces.value as string[]) expect(name).toBe('lo'); // its own, if any
   });
 
   it('cannot read the data directory, the artifact roots, /etc/shadow, /root or /home', async () => {
