@@ -14,13 +14,14 @@
 #   uid=N gid=N      the user and group the command runs as (as root; else it keeps its uid)
 #   caps=drop        empty the capability sets (as root, or root of a user namespace)
 #   setpriv=PATH     setpriv, at the same path inside the view
+#   seccomp=FILE     (with bwrap) the compiled seccomp filter bubblewrap installs
 #   bwrap=PATH       build the namespaces and the view with bubblewrap instead (then this script
 #                    runs on the host, outside any namespace, and is not pid 1)
 #   rlimits=OPTS     prlimit options, comma-separated (--nofile=N,--core=0,...)
 #   tmp=SIZE         size of the private /tmp (tmpfs size= option)
 set -eu
 
-mountpoint= uid= gid= rlimits= tmp=64m caps= setpriv=setpriv bwrap=
+mountpoint= uid= gid= rlimits= tmp=64m caps= setpriv=setpriv bwrap= seccomp=
 ro_list= mask_list= cgroups=
 while [ $# -gt 0 ] && [ "$1" != -- ]; do
   case $1 in
@@ -38,6 +39,7 @@ ${1#*=}" ;;
     caps=*) caps=${1#*=} ;;
     setpriv=*) setpriv=${1#*=} ;;
     bwrap=*) bwrap=${1#*=} ;;
+    seccomp=*) seccomp=${1#*=} ;;
     *) echo "spearlet os sandbox: unknown argument '$1'" >&2; exit 121 ;;
   esac
   shift
@@ -71,6 +73,10 @@ if [ -n "$bwrap" ]; then
   set -- "$@" --unshare-all --die-with-parent --new-session --cap-drop ALL
   for path in $ro_list; do [ -z "$path" ] || set -- "$@" --ro-bind "$path" "$path"; done
   for path in $mask_list; do [ -z "$path" ] || set -- "$@" --tmpfs "$path" --remount-ro "$path"; done
+  if [ -n "$seccomp" ]; then
+    exec 9< "$seccomp"
+    set -- "$@" --seccomp 9
+  fi
   set -- "$@" --dev /dev --proc /proc --tmpfs /tmp --remount-ro /dev --remount-ro / --chdir / --
   i=0
   while [ "$i" -lt "$count" ]; do

@@ -19,6 +19,7 @@ import { ErrorCodes, SpearletError } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import { CGROUP_CONTROLLERS, Cgroups, type WorkerCgroups } from './cgroups.js';
 import { type RootView, rootView } from './root-view.js';
+import { seccompFilter } from './seccomp-filter.js';
 
 const LAUNCHER = fileURLToPath(new URL('./launch.sh', import.meta.url));
 const NAMESPACES = ['net', 'mount', 'pid', 'ipc', 'uts'] as const;
@@ -57,6 +58,8 @@ export class OsSandbox {
     private readonly view: RootView | undefined,
     private readonly cgroups: Cgroups | undefined,
     private readonly namespaces: readonly string[],
+    /** The compiled seccomp filter bubblewrap installs (bwrap backend on x86_64 only). */
+    private readonly seccompFile?: string,
   ) {}
 
   /** GetHealth system_info `os_sandbox`: the mode, the layers on, and what is missing. */
@@ -87,7 +90,7 @@ export class OsSandbox {
     if (this.tools.root) words.push(`uid=${c.osSandboxUid}`, `gid=${c.osSandboxGid}`);
     if (this.tools.root || this.namespaces.length > 0) words.push('caps=drop');
     if (this.view) words.push(...this.view.readOnly.map((p) => `ro=${p}`), ...this.view.masked.map((p) => `mask=${p}`));
-    if (this.status.backend === 'bwrap') words.push(`bwrap=${this.tools.bwrap!}`);
+    if (this.status.backend === 'bwrap') words.push(`bwrap=${this.tools.bwrap!}`, ...(this.seccompFile ? [`seccomp=${this.seccompFile}`] : []));
     else if (this.view) words.push(`mountpoint=${mountpoint()}`);
     const shell = ['/bin/sh', LAUNCHER, ...words, '--', process.execPath, ...nodeArgs];
     // bubblewrap makes the namespaces itself; without any, there are none to make.
@@ -99,8 +102,9 @@ export class OsSandbox {
     return { execPath: this.tools.unshare!, execArgv: [...flags, '--fork', '--kill-child', '--', ...shell], cgroups, launcher: true };
   }
 
-  /** Removes the server's cgroups (after its workers are gone). */
+  /** Removes the server's cgroups and seccomp filter file (after its workers are gone). */
   close(): Promise<void> {
+    if (this.seccompFile) fs.rmSync(this.seccompFile, { force: true });
     return this.cgroups?.close() ?? Promise.resolve();
   }
 }
@@ -148,19 +152,26 @@ export function prepareOsSandbox(config: Config, log: Logger, extraReadOnly: rea
     layers.unprivileged_user = tools.root || namespaces.length > 0;
     if (!layers.unprivileged_user) missing.push('not root and no user namespace: workers keep the server\'s uid');
   }
-  missing.push(
-    tools.bwrap
-      ? 'seccomp: bubblewrap is installed, but spearlet has no maintained seccomp filter compiler to give it (see docs/security-os-sandbox.md)'
-      : 'seccomp: no maintained way to install a filter on this host (util-linux 2.38 setpriv has no --seccomp-filter; bubblewrap is not installed)',
-  );
-
   const { cgroups, controllers, problems } = process.platform === 'linux' ? Cgroups.open(config) : { cgroups: undefined, controllers: [], problems: [] };
   for (const c of controllers) layers[`cgroup_${c}`] = true;
   missing.push(...problems);
 
   const backend = !haveSetpriv ? 'none' : tools.bwrap && namespaces.length === NAMESPACES.length && probeBwrap(config, tools, log) ? 'bwrap' : 'util-linux';
+  const filter = backend === 'bwrap' ? seccompFilter() : undefined;
+  let seccompFile: string | undefined;
+  if (filter) {
+    seccompFile = path.join(os.tmpdir(), `spearlet-seccomp-${process.pid}.bpf`);
+    fs.writeFileSync(seccompFile, filter, { mode: 0o644 });
+    layers.seccomp = true;
+  } else {
+    missing.push(
+      backend === 'bwrap'
+        ? `seccomp: the filter is built for x86_64 only, this is ${process.arch}`
+        : 'seccomp: no maintained way to install a filter on this host (util-linux 2.38 setpriv has no --seccomp-filter; bubblewrap, whose --seccomp spearlet uses, is not installed or cannot run)',
+    );
+  }
   const status: OsSandboxStatus = { mode: config.osSandbox, layers, missing, cgroupVersion: cgroups?.version, backend };
-  const sandbox = new OsSandbox(status, config, tools, view, cgroups, namespaces);
+  const sandbox = new OsSandbox(status, config, tools, view, cgroups, namespaces, seccompFile);
   const essential = missing.filter((m) => !m.startsWith('seccomp'));
   if (config.osSandbox === 'required' && essential.length > 0) {
     void sandbox.close();
