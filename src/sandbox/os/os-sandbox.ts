@@ -88,7 +88,9 @@ export class OsSandbox {
       ...(cgroups?.procsFiles ?? []).map((f) => `cgroup=${f}`),
     ];
     if (this.tools.root) words.push(`uid=${c.osSandboxUid}`, `gid=${c.osSandboxGid}`);
-    if (this.tools.root || this.namespaces.length > 0) words.push('caps=drop');
+    // Dropping the bounding set needs privilege: root, or root of unshare's user namespace (bwrap
+    // runs setpriv on the host, and drops every capability itself).
+    if (this.tools.root || (this.namespaces.length > 0 && this.status.backend !== 'bwrap')) words.push('caps=drop');
     if (this.view) words.push(...this.view.readOnly.map((p) => `ro=${p}`), ...this.view.masked.map((p) => `mask=${p}`));
     if (this.status.backend === 'bwrap') words.push(`bwrap=${this.tools.bwrap!}`, ...(this.seccompFile ? [`seccomp=${this.seccompFile}`] : []));
     else if (this.view) words.push(`mountpoint=${mountpoint()}`);
