@@ -33,7 +33,11 @@ export async function startServer(config: Config, log: Logger = silentLogger(), 
   const metrics = config.metricsListen !== undefined ? new PrometheusMetrics() : undefined;
   const store = metrics ? timedStore(rawStore, (op, s, ok) => metrics.storeOperation(op, s, ok)) : rawStore;
   await store.open();
-  const runtimes = await createRuntimeManager(config, log);
+  // It refuses to start (--os-sandbox=required on a host that cannot): the store is closed again.
+  const runtimes = await createRuntimeManager(config, log).catch(async (err: unknown) => {
+    await store.close().catch(() => undefined);
+    throw err;
+  });
   if (metrics) registerOsSandboxGauge(metrics.registry, () => runtimes.systemInfo());
   const core = new SpearletCore(config, store, runtimes, log, metrics);
   let server: grpc.Server | undefined;

@@ -13,7 +13,7 @@ import type { ArtifactAnalysis, ExecutionHooks, FirstCall, InstanceSpec, Invocat
 import { ErrorCodes, OutcomeCodes, SpearletError } from '../errors.js';
 import { BatchedSender } from './batched-sender.js';
 import type { OsSandbox } from './os/os-sandbox.js';
-import { innerPid, sandboxedNodeArgs } from './os/worker-launch.js';
+import { innerPid, killWorkerFirst, sandboxedNodeArgs } from './os/worker-launch.js';
 import { registerTestHookWorker } from './os/test-hook.js';
 import type { FromWorker, ToWorker, WireErrorInfo } from './protocol.js';
 
@@ -238,7 +238,9 @@ export class WorkerProcess {
 
   /** SIGKILL, for a worker that does not answer. */
   kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const launcherGone = () => this.child.exitCode !== null || this.child.signalCode !== null;
+    if (this.launcherPid === undefined || !killWorkerFirst(this.pid, this.launcherPid, () => launcherGone() || this.child.kill('SIGKILL'))) this.child.kill('SIGKILL');
   }
 
   describe(what: string): string {

@@ -19,9 +19,10 @@
 #                    runs on the host, outside any namespace, and is not pid 1)
 #   rlimits=OPTS     prlimit options, comma-separated (--nofile=N,--core=0,...)
 #   tmp=SIZE         size of the private /tmp (tmpfs size= option)
+#   cache=SRC:DST    a host folder bound read-only at DST inside the private /tmp (transpile cache)
 set -eu
 
-mountpoint= uid= gid= rlimits= tmp=64m caps= setpriv=setpriv bwrap= seccomp=
+mountpoint= uid= gid= rlimits= tmp=64m caps= setpriv=setpriv bwrap= seccomp= cache=
 ro_list= mask_list= cgroups=
 while [ $# -gt 0 ] && [ "$1" != -- ]; do
   case $1 in
@@ -40,6 +41,7 @@ ${1#*=}" ;;
     setpriv=*) setpriv=${1#*=} ;;
     bwrap=*) bwrap=${1#*=} ;;
     seccomp=*) seccomp=${1#*=} ;;
+    cache=*) cache=${1#*=} ;;
     *) echo "spearlet os sandbox: unknown argument '$1'" >&2; exit 121 ;;
   esac
   shift
@@ -77,7 +79,9 @@ if [ -n "$bwrap" ]; then
     exec 9< "$seccomp"
     set -- "$@" --seccomp 9
   fi
-  set -- "$@" --dev /dev --proc /proc --tmpfs /tmp --remount-ro /dev --remount-ro / --chdir / --
+  set -- "$@" --dev /dev --proc /proc --tmpfs /tmp
+  [ -z "$cache" ] || set -- "$@" --ro-bind "${cache%%:*}" "${cache#*:}"
+  set -- "$@" --remount-ro /dev --remount-ro / --chdir / --
   i=0
   while [ "$i" -lt "$count" ]; do
     word=$1
@@ -122,6 +126,11 @@ done
 mkdir -p "$root/proc" "$root/tmp"
 mount -t proc -o nosuid,nodev,noexec,hidepid=2 proc "$root/proc"
 mount -t tmpfs -o "mode=1777,size=$tmp,nosuid,nodev" spearlet-tmp "$root/tmp"
+if [ -n "$cache" ]; then
+  mkdir -p "$root${cache#*:}"
+  mount --bind -o ro,nosuid,nodev "${cache%%:*}" "$root${cache#*:}"
+  mount -o remount,bind,ro,nosuid,nodev "$root${cache#*:}"
+fi
 mount -o remount,bind,ro "$root"
 
 cd "$root"

@@ -20,6 +20,7 @@ import type { Logger } from '../../logger.js';
 import { CGROUP_CONTROLLERS, Cgroups, type WorkerCgroups } from './cgroups.js';
 import { type RootView, rootView } from './root-view.js';
 import { seccompFilter } from './seccomp-filter.js';
+import { fillTranspileCache, sandboxCachePath } from './transpile-cache.js';
 
 const LAUNCHER = fileURLToPath(new URL('./launch.sh', import.meta.url));
 const NAMESPACES = ['net', 'mount', 'pid', 'ipc', 'uts'] as const;
@@ -60,6 +61,8 @@ export class OsSandbox {
     private readonly namespaces: readonly string[],
     /** The compiled seccomp filter bubblewrap installs (bwrap backend on x86_64 only). */
     private readonly seccompFile?: string,
+    /** The transpile cache workers read (transpile-cache.ts). */
+    private readonly transpileCache?: string,
   ) {}
 
   /** GetHealth system_info `os_sandbox`: the mode, the layers on, and what is missing. */
@@ -92,6 +95,7 @@ export class OsSandbox {
     // runs setpriv on the host, and drops every capability itself).
     if (this.tools.root || (this.namespaces.length > 0 && this.status.backend !== 'bwrap')) words.push('caps=drop');
     if (this.view) words.push(...this.view.readOnly.map((p) => `ro=${p}`), ...this.view.masked.map((p) => `mask=${p}`));
+    if (this.view && this.transpileCache) words.push(`cache=${this.transpileCache}:${sandboxCachePath(this.uidInside())}`);
     if (this.status.backend === 'bwrap') words.push(`bwrap=${this.tools.bwrap!}`, ...(this.seccompFile ? [`seccomp=${this.seccompFile}`] : []));
     else if (this.view) words.push(`mountpoint=${mountpoint()}`);
     const shell = ['/bin/sh', LAUNCHER, ...words, '--', process.execPath, ...nodeArgs];
@@ -102,6 +106,12 @@ export class OsSandbox {
     // pid 1 of the new pid namespace is the worker; --kill-child takes it (and all it started)
     // down with unshare, the process the server holds.
     return { execPath: this.tools.unshare!, execArgv: [...flags, '--fork', '--kill-child', '--', ...shell], cgroups, launcher: true };
+  }
+
+  /** The uid the worker has inside its namespaces (tsx names its cache folder after it). */
+  private uidInside(): number {
+    if (this.tools.root) return this.config.osSandboxUid;
+    return this.status.backend === 'bwrap' ? (process.getuid?.() ?? 0) : 0; // unshare --map-root-user
   }
 
   /** Removes the server's cgroups and seccomp filter file (after its workers are gone). */
@@ -173,7 +183,7 @@ export function prepareOsSandbox(config: Config, log: Logger, extraReadOnly: rea
     );
   }
   const status: OsSandboxStatus = { mode: config.osSandbox, layers, missing, cgroupVersion: cgroups?.version, backend };
-  const sandbox = new OsSandbox(status, config, tools, view, cgroups, namespaces, seccompFile);
+  const sandbox = new OsSandbox(status, config, tools, view, cgroups, namespaces, seccompFile, view ? fillTranspileCache(log) : undefined);
   const essential = missing.filter((m) => !m.startsWith('seccomp'));
   if (config.osSandbox === 'required' && essential.length > 0) {
     void sandbox.close();

@@ -39,3 +39,23 @@ function commOf(pid: number): string {
     return '';
   }
 }
+
+/** How long a launcher may take to exit after its worker was killed before it is killed too. */
+const KILL_LAUNCHER_MS = 1_000;
+
+/**
+ * SIGKILLs a sandboxed worker before its launcher: the launcher reaps it, then exits (killing the
+ * launcher first would leave the worker to its parent-death signal, and a zombie to init).
+ * `killLauncher` runs after KILL_LAUNCHER_MS in case the launcher stays. False when the worker
+ * could not be signalled (unknown or gone): kill the launcher then.
+ */
+export function killWorkerFirst(workerPid: number, launcherPid: number, killLauncher: () => unknown): boolean {
+  if (workerPid === launcherPid) return false;
+  try {
+    process.kill(workerPid, 'SIGKILL');
+  } catch {
+    return false;
+  }
+  setTimeout(killLauncher, KILL_LAUNCHER_MS).unref();
+  return true;
+}
