@@ -2,7 +2,8 @@ import type { StartupResults } from './startup.js';
 /**
  * The shape of a benchmark run's results, as written to bench/results/*.json.
  */
-import type { IsolationMode } from '../src/config.js';
+import type { IsolationMode, OsSandboxMode } from '../src/config.js';
+import type { OsSandboxFigures } from './os-sandbox.js';
 import type { MemoryResult } from './memory.js';
 import type { LatencySummary } from './stats.js';
 import type { StorageResults } from './storage.js';
@@ -60,4 +61,6 @@ export interface BenchResults {
   targets: TargetResult[];
   /** The storage scenario (storage.ts). */
   storage?: StorageResults;
+  /** By --os-sandbox mode: worker start, replacement and warm figures (bench/os-sandbox.ts). */
+  osSandbox?: Partial<Record<OsSandboxMode, OsSandboxFigures>>;
 }

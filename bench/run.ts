@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--runs N] [--only warm,cold,compute,peers,memory,startup,storage] [--out FILE]`
+ * `npm run bench [-- --quick] [--runs N] [--only warm,cold,compute,peers,memory,startup,storage,os-sandbox] [--out FILE]`
  *
  * Measures spearlet and its peers side by side in one run on one machine, prints a Markdown table
  * (every figure the median of several runs, with ratios against the peers and the targets) and
@@ -18,6 +18,7 @@ import { DEFAULTS, type IsolationMode } from '../src/config.js';
 import { LoadClient } from './client-process.js';
 import { COLD_TASK_TEMPLATE, FIB_N } from './guests.js';
 import { measureMemory } from './memory.js';
+import { measureOsSandbox, renderOsSandboxTable } from './os-sandbox.js';
 import { type InProcessPeer, RAW_IVM, startInProcessPeers, startNoopServer } from './peers.js';
 import type { BenchResults } from './results.js';
 import { type Counts, coldGrpc, coldInServer, computeInterleaved, floorGrpc, noopGrpc, warmGrpc, warmInServer } from './scenarios.js';
@@ -31,7 +32,7 @@ import { type NoopHttp, startNoopHttp } from './noop-http.js';
 import { type WorkerdPeer, startWorkerd } from './workerd.js';
 import { coldWorkerd, computeWorkerd, loadBenchTask, measureWorkerdMemory, warmWorkerd } from './workerd-scenarios.js';
 
-const SCENARIOS = ['warm', 'cold', 'compute', 'peers', 'memory', 'startup', 'storage'] as const;
+const SCENARIOS = ['warm', 'cold', 'compute', 'peers', 'memory', 'startup', 'storage', 'os-sandbox'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 // Warm-up calls run before every measured run: a fresh server's store and JIT take a few thousand
@@ -257,10 +258,20 @@ async function main(): Promise<void> {
     results.storage = await measureStorage(sizes);
   }
 
+  if (only.has('os-sandbox')) {
+    const osClient = await LoadClient.start();
+    try {
+      results.osSandbox = await measureOsSandbox(osClient, counts, quick ? 1 : 3, log);
+    } finally {
+      await osClient.close();
+    }
+  }
+
   results.targets = evaluateTargets(results);
   process.stdout.write(renderTable(results));
   if (results.startup) process.stdout.write(renderStartup(results.startup));
   if (results.storage) process.stdout.write(renderStorage(results.storage));
+  if (results.osSandbox) process.stdout.write(renderOsSandboxTable(results.osSandbox));
   const out = values.out ?? new URL(`./results/${quick ? 'quick' : only.size < SCENARIOS.length ? 'partial' : 'latest'}.json`, import.meta.url).pathname;
   await fs.writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
   log(`results written to ${out}`);

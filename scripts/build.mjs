@@ -16,6 +16,8 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const out = path.join(root, 'dist');
 const SOURCE_DIRS = ['src', 'runtimes'];
 const COPIED_DIRS = ['proto', 'fixtures'];
+/** Files the compiled code reads beside itself (the OS sandbox's launcher script). */
+const COPIED_FILES = ['src/sandbox/os/launch.sh'];
 
 /** Every .ts file under `dir` (not .d.ts). */
 function sources(dir) {
@@ -42,6 +44,7 @@ await build({
   logLevel: 'warning',
 });
 for (const dir of COPIED_DIRS) fs.cpSync(path.join(root, dir), path.join(next, dir), { recursive: true });
+for (const file of COPIED_FILES) fs.cpSync(path.join(root, file), path.join(next, file));
 // Node reads "type" from the nearest package.json: dist/ holds ES modules like the sources. The
 // version is what `spearlet --version` prints (it reads ../../package.json from src/cli/ and
 // dist/src/cli/ alike).

@@ -14,6 +14,7 @@ import { type HttpTrigger, startHttpTrigger } from './http/http-trigger.js';
 import { startMetricsServer, type MetricsServer } from './metrics/http-server.js';
 import { type LiveFigures, PrometheusMetrics } from './metrics/prometheus.js';
 import { timedStore } from './metrics/timed-store.js';
+import { registerOsSandboxGauge } from './sandbox/os/os-sandbox-info.js';
 import { bind, createGrpcServer } from './server/grpc-server.js';
 import { addHealthService, type HealthService } from './server/health-service.js';
 import { addReflection } from './server/reflection.js';
@@ -50,7 +51,12 @@ export async function startServer(config: Config, log: Logger = silentLogger(), 
     await store.close().catch(() => undefined);
     throw err;
   });
-  const runtimes = await createRuntimeManager(config, log);
+  // It refuses to start (--os-sandbox=required on a host that cannot): the store is closed again.
+  const runtimes = await createRuntimeManager(config, log).catch(async (err: unknown) => {
+    await store.close().catch(() => undefined);
+    throw err;
+  });
+  if (metrics) registerOsSandboxGauge(metrics.registry, () => runtimes.systemInfo());
   const core = new SpearletCore(config, store, runtimes, log, metrics, security.coreOptions(metrics), capabilities);
   let server: grpc.Server | undefined;
   let metricsServer: MetricsServer | undefined;

@@ -10,6 +10,8 @@ import { type CapabilityConfig, type CapabilityConfigInput, attachSecretsKey, re
 export type SchedulingPolicy = 'round-robin' | 'least-loaded' | 'warmest';
 export type IsolationMode = 'process' | 'in-process';
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+/** required: refuse to start without every OS sandbox layer; auto: use what the host allows; off. */
+export type OsSandboxMode = 'required' | 'auto' | 'off';
 
 /** Input options: everything optional, as a user or a test writes them. */
 export interface ConfigInput extends CapabilityConfigInput {
@@ -101,6 +103,21 @@ export interface ConfigInput extends CapabilityConfigInput {
   expiryBatchSize?: number;
   /** How often an expiry pass starts. */
   expiryIntervalMs?: number;
+  /** The OS sandbox around each sandbox worker (docs/security-os-sandbox.md). */
+  osSandbox?: OsSandboxMode;
+  /** Unprivileged uid and gid sandbox workers run as when the server is root. */
+  osSandboxUid?: number;
+  osSandboxGid?: number;
+  /** Kernel-enforced memory ceiling of one worker (cgroup); 0: 2 × workerMemoryLimitMb, so the RSS watchdog drains a worker before the kernel kills it. */
+  workerMemoryCeilingMb?: number;
+  /** Processes and threads one worker may have at once (cgroup pids.max). */
+  workerPidsMax?: number;
+  /** Open files of one worker (RLIMIT_NOFILE). */
+  workerOpenFiles?: number;
+  /** Largest file a worker may write, MB (RLIMIT_FSIZE; its /tmp is private and small). */
+  workerMaxFileMb?: number;
+  /** CPU one tenant's workers may use together, in percent of one core (cgroup quota). */
+  tenantCpuPercent?: number;
 }
 
 export type Config = Readonly<
@@ -174,6 +191,16 @@ export const DEFAULTS = {
   maxExecutionsPerTask: 0,
   expiryBatchSize: 500,
   expiryIntervalMs: 60_000,
+  osSandbox: 'auto' as OsSandboxMode,
+  // nobody/nogroup on Debian and Ubuntu: owns no files, so the worker can read only world-readable ones.
+  osSandboxUid: 65534,
+  osSandboxGid: 65534,
+  workerMemoryCeilingMb: 0,
+  workerPidsMax: 512,
+  workerOpenFiles: 1024,
+  workerMaxFileMb: 16,
+  // Every core but one, so one tenant never has all of them.
+  tenantCpuPercent: 100 * Math.max(1, os.availableParallelism() - 1),
 } as const;
 
 function fail(field: string, problem: string): never {
@@ -268,6 +295,24 @@ function retention(ms: number): number {
   return int('executionRetentionMs', ms, 1000);
 }
 
+/** The OS sandbox's fields, resolved (kept apart so the main list stays readable). */
+function osSandboxConfig(input: ConfigInput) {
+  const d = DEFAULTS;
+  const workerMemoryLimitMb = input.workerMemoryLimitMb ?? d.workerMemoryLimitMb;
+  const ceiling = int('workerMemoryCeilingMb', input.workerMemoryCeilingMb ?? d.workerMemoryCeilingMb, 0, 1 << 20);
+  if (ceiling !== 0 && ceiling < 128) fail('workerMemoryCeilingMb', `must be 0 (2 × workerMemoryLimitMb) or at least 128, got ${ceiling}`);
+  return {
+    osSandbox: oneOf('osSandbox', input.osSandbox ?? d.osSandbox, ['required', 'auto', 'off'] as const),
+    osSandboxUid: int('osSandboxUid', input.osSandboxUid ?? d.osSandboxUid, 1, 2 ** 32 - 2),
+    osSandboxGid: int('osSandboxGid', input.osSandboxGid ?? d.osSandboxGid, 1, 2 ** 32 - 2),
+    workerMemoryCeilingMb: ceiling === 0 ? 2 * workerMemoryLimitMb : ceiling,
+    workerPidsMax: int('workerPidsMax', input.workerPidsMax ?? d.workerPidsMax, 32, 1 << 22),
+    workerOpenFiles: int('workerOpenFiles', input.workerOpenFiles ?? d.workerOpenFiles, 64, 1 << 20),
+    workerMaxFileMb: int('workerMaxFileMb', input.workerMaxFileMb ?? d.workerMaxFileMb, 1, 1 << 20),
+    tenantCpuPercent: int('tenantCpuPercent', input.tenantCpuPercent ?? d.tenantCpuPercent, 1, 100 * 1024),
+  };
+}
+
 /** Validates input options, fills defaults, resolves paths and freezes the result. */
 export function resolveConfig(input: ConfigInput = {}): Config {
   const d = DEFAULTS;
@@ -344,6 +389,7 @@ export function resolveConfig(input: ConfigInput = {}): Config {
     expiryBatchSize: int('expiryBatchSize', input.expiryBatchSize ?? d.expiryBatchSize, 1, 100_000),
     expiryIntervalMs: int('expiryIntervalMs', input.expiryIntervalMs ?? d.expiryIntervalMs, 100, 24 * 3_600_000),
     ...resolveCapabilityConfig(input),
+    ...osSandboxConfig(input),
   };
   return Object.freeze(attachSecretsKey(config, input.secretsKey) as typeof config & Pick<CapabilityConfig, 'secretsKey'>);
 }

@@ -15,6 +15,8 @@ import { descriptor as v8Descriptor } from '../runtimes/v8-isolate/descriptor.js
 import { descriptor as wasmDescriptor } from '../runtimes/wasm/descriptor.js';
 import { RemoteRuntime } from './sandbox/remote-runtime.js';
 import { Supervisor } from './sandbox/supervisor.js';
+import { prepareOsSandbox } from './sandbox/os/os-sandbox.js';
+import { workerTestHook } from './sandbox/os/test-hook.js';
 
 /** Hooks a sandbox worker passes to the runtimes it hosts. */
 export interface InProcessHooks {
@@ -26,7 +28,8 @@ export interface InProcessHooks {
 export async function createRuntimeManager(config: Config, log: Logger = silentLogger()): Promise<RuntimeManager> {
   const manager = new RuntimeManager();
   if (config.isolation === 'process') {
-    const supervisor = new Supervisor(config, log);
+    const hook = workerTestHook();
+    const supervisor = new Supervisor(config, log, prepareOsSandbox(config, log, hook === undefined ? [] : [hook]));
     for (const d of [v8Descriptor, wasmDescriptor]) manager.register(new RemoteRuntime(d, supervisor));
   } else {
     await registerInProcessRuntimes(manager, config);

@@ -77,6 +77,14 @@ const OPTIONS = {
   'kv-max-list-keys': ['kvMaxListKeys', 'int'],
   'secrets-key-file': ['secretsKeyFile', 'string'],
   'max-secrets-per-task': ['maxSecretsPerTask', 'int'],
+  'os-sandbox': ['osSandbox', 'string'],
+  'os-sandbox-uid': ['osSandboxUid', 'int'],
+  'os-sandbox-gid': ['osSandboxGid', 'int'],
+  'worker-memory-ceiling-mb': ['workerMemoryCeilingMb', 'int'],
+  'worker-pids-max': ['workerPidsMax', 'int'],
+  'worker-open-files': ['workerOpenFiles', 'int'],
+  'worker-max-file-mb': ['workerMaxFileMb', 'int'],
+  'tenant-cpu-percent': ['tenantCpuPercent', 'int'],
 } as const satisfies Record<string, readonly [keyof ConfigInput, 'string' | 'list' | 'int' | 'bool' | 'duration']>;
 
 export const SERVE_FLAGS = Object.keys(OPTIONS);

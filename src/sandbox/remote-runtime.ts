@@ -8,6 +8,7 @@ import { ErrorCodes, SpearletError } from '../errors.js';
 import { RemoteInstance } from './remote-instance.js';
 import type { Supervisor } from './supervisor.js';
 import { WorkerGoneError } from './worker-process.js';
+import { osSandboxInfo } from './os/os-sandbox-info.js';
 
 export interface RuntimeDescriptor {
   readonly name: string;
@@ -36,6 +37,7 @@ export class RemoteRuntime implements Runtime {
       sandbox_workers_detail: workers
         .map((w) => `${w.pid}:${w.state}${w.tenant ? `:tenant=${w.tenant}` : ''}:instances=${w.liveInstances}:running=${w.running}:rss=${w.rssBytes}`)
         .join(' '),
+      ...osSandboxInfo(this.supervisor.osSandbox),
     };
   }
 

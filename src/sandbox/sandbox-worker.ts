@@ -181,6 +181,7 @@ async function handle(m: ToWorker, runtimes: RuntimeManager): Promise<void> {
 }
 
 process.on('message', (batch: ToWorker[]) => {
+  if (!Array.isArray(batch)) return; // meant for the test hook (os/test-hook.ts), if one is loaded
   for (const m of batch) receive(m);
 });
 

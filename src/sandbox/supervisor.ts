@@ -21,6 +21,7 @@ import type { Config } from '../config.js';
 import { ErrorCodes, SpearletError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { RSS_SAMPLE_MS, WorkerLimits } from './worker-limits.js';
+import type { OsSandbox } from './os/os-sandbox.js';
 import { WorkerProcess, type WorkerEvents } from './worker-process.js';
 
 /** Back-off before restarting a worker that died: BASE × 2^(failures-1), capped. */
@@ -90,6 +91,8 @@ export class Supervisor {
   constructor(
     private readonly config: Config,
     private readonly log: Logger,
+    /** The OS layer every worker starts in (none: plain child processes). */
+    readonly osSandbox?: OsSandbox,
   ) {
     // The worker's own heap holds only bookkeeping and messages; isolates have their own limits.
     this.heapMb = Math.max(64, Math.min(512, Math.floor(config.workerMemoryLimitMb / 4)));
@@ -184,6 +187,7 @@ export class Supervisor {
       for (const slot of [...this.shared, ...this.tenants.values()]) clearTimeout(slot.restartTimer);
       for (const wake of this.waiters) wake();
       await Promise.all(this.live().map((w) => w.retire(RETIRE_GRACE_MS)));
+      await this.osSandbox?.close();
     })();
     return this.closing;
   }
@@ -259,7 +263,15 @@ export class Supervisor {
       },
       exit: (w, reason) => this.exited(slot, w, reason),
     };
-    const worker = new WorkerProcess({ config: this.config, heapMb: this.heapMb, tenant: slot.tenant, events });
+    let worker: WorkerProcess;
+    try {
+      worker = new WorkerProcess({ config: this.config, heapMb: this.heapMb, tenant: slot.tenant, events, ...(this.osSandbox ? { osSandbox: this.osSandbox } : {}) });
+    } catch (err) {
+      this.log.error({ tenant: slot.tenant, err: (err as Error).message }, `a sandbox worker could not be started: ${(err as Error).message}`);
+      slot.failures++;
+      this.schedule(slot);
+      return;
+    }
     slot.worker = worker;
     this.counters.started++;
     this.log.debug({ pid: worker.pid, tenant: slot.tenant }, 'sandbox worker started');

@@ -13,6 +13,9 @@ import type { ArtifactAnalysis, ExecutionHooks, FirstCall, InstanceSpec, Invocat
 import { ErrorCodes, OutcomeCodes, SpearletError } from '../errors.js';
 import { GuestError, toWireGuestError } from '../capabilities/guest-error.js';
 import { BatchedSender } from './batched-sender.js';
+import type { OsSandbox } from './os/os-sandbox.js';
+import { innerPid, killWorkerFirst, sandboxedNodeArgs } from './os/worker-launch.js';
+import { registerTestHookWorker } from './os/test-hook.js';
 import type { FromWorker, ToWorker, WireErrorInfo } from './protocol.js';
 
 /**
@@ -56,6 +59,8 @@ export interface WorkerProcessOptions {
   /** Tenant this worker is dedicated to, if any. */
   tenant?: string;
   events: WorkerEvents;
+  /** The OS sandbox to start the process in (os/os-sandbox.ts); none: a plain child process. */
+  osSandbox?: OsSandbox;
 }
 
 type Pending =
@@ -70,7 +75,10 @@ export interface Prepared {
 }
 
 export class WorkerProcess {
-  readonly pid: number;
+  /** The pid of the process the server forked (in an OS sandbox: its launcher, `unshare`). */
+  private readonly forkedPid: number;
+  /** In an OS sandbox: the worker's own pid, once the launcher has forked it. */
+  private sandboxedPid: number | undefined;
   readonly tenant: string | undefined;
   readonly startedAt = Date.now();
   state: WorkerState = 'starting';
@@ -90,6 +98,8 @@ export class WorkerProcess {
   /** How the process ended, once it has. */
   exitReason: string | undefined;
   private readonly child: ChildProcess;
+  /** The `unshare` the server forked, when the worker runs in namespaces. */
+  private readonly launcherPid: number | undefined;
   private readonly events: WorkerEvents;
   private readonly pending = new Map<number, Pending>();
   /** Deadline of each call in flight, by request id. */
@@ -103,18 +113,30 @@ export class WorkerProcess {
   constructor(options: WorkerProcessOptions) {
     this.tenant = options.tenant;
     this.events = options.events;
+    const nodeArgs = sandboxedNodeArgs(['--no-node-snapshot', ...LOADER_ARGS, `--max-old-space-size=${options.heapMb}`]);
+    // Throws if the worker's cgroups cannot be made: the Supervisor retries later.
+    const launch = options.osSandbox?.launch(nodeArgs, options.tenant);
     this.child = fork(WORKER_ENTRY, [], {
       serialization: 'advanced',
-      execArgv: ['--no-node-snapshot', ...LOADER_ARGS, `--max-old-space-size=${options.heapMb}`],
+      ...(launch ? { execPath: launch.execPath, execArgv: launch.execArgv } : { execArgv: nodeArgs }),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: workerEnv(),
     });
-    this.pid = this.child.pid ?? -1;
+    this.forkedPid = this.child.pid ?? -1;
+    this.launcherPid = launch?.launcher ? this.forkedPid : undefined;
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
+    if (launch?.cgroups) void this.exited.then(() => launch.cgroups!.remove());
     this.child.on('message', (batch: FromWorker[]) => {
+      if (!Array.isArray(batch)) return; // the test hook's answers (os/test-hook.ts)
       for (const message of batch) this.receive(message);
     });
-    this.child.once('exit', (code, signal) => this.exit(signal ? `was killed by ${signal}` : `exited with code ${code}`));
+    registerTestHookWorker(() => [this.pid], this.child);
+    this.child.once('exit', (code, signal) => {
+      // In an OS sandbox the launcher reports the worker's death by a signal as exit code 1.
+      if (launch?.cgroups?.oomKilled()) this.exit(`was killed by the kernel at its memory ceiling (workerMemoryCeilingMb ${options.config.workerMemoryCeilingMb} MB)`);
+      else if (signal) this.exit(`was killed by ${signal}`);
+      else this.exit(launch && code === 1 ? 'ended (its OS sandbox exited with code 1: killed by a signal, or failed)' : `exited with code ${code}`);
+    });
     // The channel closes as the process dies, usually a moment before 'exit' (which says how it
     // died); if 'exit' does not follow at once the calls fail anyway.
     this.child.once('disconnect', () => setTimeout(() => this.fail('closed its channel'), EXIT_WAIT_MS).unref());
@@ -123,6 +145,17 @@ export class WorkerProcess {
       if (this.child.pid === undefined) this.exit(`could not be started: ${err.message}`);
     });
     this.send({ type: 'init', config: options.config });
+  }
+
+  /**
+   * The worker's pid: the process guest code runs in, which signals should reach. In an OS sandbox
+   * that is the launcher's child, known a few milliseconds after the start (until then, the
+   * launcher's pid: killing it kills the worker too).
+   */
+  get pid(): number {
+    if (this.launcherPid === undefined) return this.forkedPid;
+    if (this.sandboxedPid === undefined && this.state !== 'dead') this.sandboxedPid = innerPid(this.launcherPid);
+    return this.sandboxedPid ?? this.forkedPid;
   }
 
   /** True while new instances may be placed here (not once it has been asked to go). */
@@ -222,7 +255,9 @@ export class WorkerProcess {
 
   /** SIGKILL, for a worker that does not answer. */
   kill(): void {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const launcherGone = () => this.child.exitCode !== null || this.child.signalCode !== null;
+    if (this.launcherPid === undefined || !killWorkerFirst(this.pid, this.launcherPid, () => launcherGone() || this.child.kill('SIGKILL'))) this.child.kill('SIGKILL');
   }
 
   describe(what: string): string {
