@@ -73,7 +73,7 @@ export async function startServer(config: Config, log: Logger = silentLogger(), 
       metrics.setLiveFigures(() => liveFigures(core));
       metricsServer = await startMetricsServer(config.metricsListen, metrics, security.metricsTls((options) => metricsServer?.reloadTls(options)));
     }
-    if (config.httpListen !== undefined) httpTrigger = await startHttpTrigger(config.httpListen, core, config.maxHttpBodyBytes, log);
+    if (config.httpListen !== undefined) httpTrigger = await startHttpTrigger(config.httpListen, core, config.maxHttpBodyBytes, log, security.authenticator);
     security.logStart();
     const stopMetrics = metricsServer;
     const stopHttp = httpTrigger;

@@ -279,12 +279,10 @@ function resolveNetworkSecurity(input: ConfigInput, listen: string, metricsListe
   if (!insecure && metricsListen !== undefined && !isLoopbackHost(parseHostPort('metricsListen', metricsListen).host) && !metricsTls) {
     fail('metricsListen', `${metricsListen} is not a loopback address: serve it with metricsTls (--metrics-tls), or pass --insecure`);
   }
-  // The HTTP trigger checks no credentials yet: it must not open a way around them, nor a network port.
-  if (input.httpListen !== undefined && authFile !== undefined) {
-    fail('httpListen', 'the HTTP trigger does not check credentials yet: serve it without authFile (--auth-file), or leave --http-listen off');
-  }
+  // The HTTP trigger checks the same tokens but speaks plain HTTP: beyond loopback they would
+  // cross the network in clear, so that takes the operator's explicit --insecure (or a TLS proxy).
   if (!insecure && input.httpListen !== undefined && !isLoopbackHost(parseHostPort('httpListen', input.httpListen).host)) {
-    fail('httpListen', `${input.httpListen} is not a loopback address and the HTTP trigger has no TLS or authentication: keep it on loopback, or pass --insecure`);
+    fail('httpListen', `${input.httpListen} is not a loopback address and the HTTP trigger has no TLS: keep it on loopback (behind a TLS proxy), or pass --insecure`);
   }
   return { tlsCert, tlsKey, tlsClientCa, metricsTls, authFile, insecure, reflection: input.reflection ?? DEFAULTS.reflection };
 }

@@ -13,6 +13,7 @@ import type { EncodedValue } from '../core/values.js';
 import { invalidArgument } from '../errors.js';
 import type { ExecutionRecord } from '../store/records.js';
 import { httpStatusOfExecution } from '../server/http-status-map.js';
+import { type HttpCaller, checkChosenId, ownTask } from './http-auth.js';
 import { chunkJsonText, parametersOfBody, resultBody } from './http-values.js';
 
 /** Headers the guest never sees: the caller's credentials for this server. */
@@ -42,9 +43,10 @@ function queryOf(query: URLSearchParams): { mode: 'sync' | 'async' | 'stream' | 
 const jsonHeaders = (extra: Record<string, string> = {}) => ({ 'content-type': 'application/json', ...extra });
 
 /** Handles one call; throws coded errors (the caller answers them) before anything is written. */
-export async function invokeOverHttp(core: SpearletCore, req: http.IncomingMessage, res: http.ServerResponse, taskRef: string, functionName: string, query: URLSearchParams, body: Buffer): Promise<void> {
+export async function invokeOverHttp(core: SpearletCore, caller: HttpCaller, req: http.IncomingMessage, res: http.ServerResponse, taskRef: string, functionName: string, query: URLSearchParams, body: Buffer): Promise<void> {
   const q = queryOf(query);
-  const task = core.registry.get(taskRef) ?? core.registry.resolveName(taskRef);
+  const task = ownTask(core, caller, taskRef, core.registry.get(taskRef) ?? core.registry.resolveName(taskRef));
+  checkChosenId(caller, q.executionId);
   const fn = functionName === '' ? task.defaultExport : functionName;
   const generator = task.exports.find((e) => e.name === fn)?.kind === 'generator';
   const mode = q.mode === 'async' ? 'ASYNC' : q.mode === 'stream' || (q.mode === undefined && generator) ? 'STREAM' : 'SYNC';

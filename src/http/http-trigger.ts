@@ -10,9 +10,11 @@
 import * as http from 'node:http';
 import { parseHostPort } from '../config.js';
 import type { SpearletCore } from '../core/spearlet-core.js';
-import { ErrorCodes, SpearletError, executionNotFound, invalidArgument } from '../errors.js';
+import type { Authenticator } from '../auth/authenticator.js';
+import { ErrorCodes, SpearletError, invalidArgument } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { httpError } from '../server/http-status-map.js';
+import { type HttpCaller, httpCaller, ownExecution } from './http-auth.js';
 import { invokeOverHttp } from './http-invoke.js';
 import { resultJsonText } from './http-values.js';
 
@@ -58,9 +60,8 @@ function decodeSegment(segment: string, field: string): string {
   }
 }
 
-async function executionOverHttp(core: SpearletCore, res: http.ServerResponse, executionId: string, query: URLSearchParams): Promise<void> {
-  const record = await core.executions.status(executionId);
-  if (!record) throw executionNotFound(executionId);
+async function executionOverHttp(core: SpearletCore, caller: HttpCaller, res: http.ServerResponse, executionId: string, query: URLSearchParams): Promise<void> {
+  const record = ownExecution(core, caller, executionId, await core.executions.status(executionId));
   const withLogs = query.get('logs') === 'true' || query.get('logs') === '1';
   const fields = [
     `"executionId":${JSON.stringify(record.executionId)}`,
@@ -76,18 +77,19 @@ async function executionOverHttp(core: SpearletCore, res: http.ServerResponse, e
   res.writeHead(200, { 'content-type': 'application/json' }).end(`{${fields.join(',')}}`);
 }
 
-async function route(core: SpearletCore, maxBody: number, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function route(core: SpearletCore, authenticator: Authenticator | undefined, maxBody: number, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const url = new URL(req.url ?? '/', 'http://spearlet');
+  const caller = httpCaller(authenticator, req);
   const task = TASK_ROUTE.exec(url.pathname);
   if (task) {
     if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
     const body = await readBody(req, maxBody);
-    return invokeOverHttp(core, req, res, decodeSegment(task[1], 'path.task'), task[2] === undefined ? '' : decodeSegment(task[2], 'path.function'), url.searchParams, body);
+    return invokeOverHttp(core, caller, req, res, decodeSegment(task[1], 'path.task'), task[2] === undefined ? '' : decodeSegment(task[2], 'path.function'), url.searchParams, body);
   }
   const execution = EXECUTION_ROUTE.exec(url.pathname);
   if (execution) {
     if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
-    return executionOverHttp(core, res, decodeSegment(execution[1], 'path.execution_id'), url.searchParams);
+    return executionOverHttp(core, caller, res, decodeSegment(execution[1], 'path.execution_id'), url.searchParams);
   }
   res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'NOT_FOUND', message: `no route ${req.method} ${url.pathname.slice(0, 200)}; see POST /v1/tasks/{name-or-id}/{function} and GET /v1/executions/{id}` }));
 }
@@ -97,10 +99,10 @@ function methodNotAllowed(res: http.ServerResponse, allow: string): void {
 }
 
 /** Starts the HTTP trigger on `listen` (HOST:PORT; port 0 picks one). */
-export async function startHttpTrigger(listen: string, core: SpearletCore, maxBody: number, log: Logger): Promise<HttpTrigger> {
+export async function startHttpTrigger(listen: string, core: SpearletCore, maxBody: number, log: Logger, authenticator?: Authenticator): Promise<HttpTrigger> {
   const { host, port } = parseHostPort('httpListen', listen);
   const server = http.createServer((req, res) => {
-    route(core, maxBody, req, res).catch((err: unknown) => {
+    route(core, authenticator, maxBody, req, res).catch((err: unknown) => {
       const { status, body } = httpError(err);
       if (status >= 500) log.error({ err }, 'HTTP trigger request failed');
       if (!res.headersSent) res.writeHead(status, { 'content-type': 'application/json', ...(err instanceof TooLarge ? { connection: 'close' } : {}) }).end(JSON.stringify(body));
