@@ -1,7 +1,12 @@
 /**
  * Wire format of the protobuf well-known types the value codec uses (google/protobuf/wrappers.proto
- * and struct.proto), written by hand: parameters are decoded on every invocation, and these
- * messages are small enough that a reflection-based decoder costs more than the work itself.
+ * and struct.proto), written by hand. Measured against protobufjs 7.6 by bench/codec.ts (median of
+ * interleaved rounds, 2-core machine): a warm invoke's codec work ({a:2,b:3} in, 5 out) costs
+ * 0.7-1.1 µs here and 2.9 µs with protobufjs, both under 5% of the ~150 µs of server CPU per warm
+ * invoke; a 20-field Struct in and out costs 52 µs here and 108-111 µs with protobufjs. protobufjs
+ * alone also differs from the contract: it accepts strings whose length runs past the end of the
+ * message and replaces invalid UTF-8, and its process-wide recursion limit (Reader.recursionLimit,
+ * 100 messages, shared with grpc-js) counts messages, so a list nested 51 deep is already refused.
  *
  * Decoders accept what conforming encoders may produce: fields in any order, repeated scalar
  * fields (last one wins), unknown fields (skipped), absent fields (the default value). They throw
