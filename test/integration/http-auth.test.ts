@@ -50,7 +50,7 @@ describe('HTTP trigger with authentication', () => {
   it('refuses a call without a token, or with an unknown one, with 401 and the code', async () => {
     const none = await post(`/v1/tasks/${acmeTask}/double`, undefined, { x: 2 });
     expect(none.status).toBe(401);
-    expect((await none.json()).code).toBe('UNAUTHENTICATED');
+    expect(((await none.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
     const wrong = await post(`/v1/tasks/${acmeTask}/double`, newToken(), { x: 2 });
     expect(wrong.status).toBe(401);
   });
@@ -68,7 +68,7 @@ describe('HTTP trigger with authentication', () => {
     const unknown = await post('/v1/tasks/task-01NOSUCHTASK000000000000000/double', acme, { x: 1 });
     expect(theirs.status).toBe(404);
     expect(unknown.status).toBe(404);
-    expect((await theirs.json()).code).toBe((await unknown.json()).code);
+    expect(((await theirs.json()) as { code: string }).code).toBe(((await unknown.json()) as { code: string }).code);
 
     const ran = await post(`/v1/tasks/${globexTask}/double?mode=async`, globex, { x: 5 });
     expect(ran.status).toBe(202);
