@@ -32,6 +32,13 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
+/** Every process below `pid` (in the OS sandbox a worker runs under its launcher). */
+function descendantsOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const child of childrenOf(pid)) out.push(child, ...descendantsOf(child));
+  return out;
+}
+
 /** CPU time (user + system) of a process so far, in clock ticks; -1 once it is gone. */
 function cpuTicks(pid: number): number {
   try {
@@ -69,8 +76,7 @@ describe('kill -9 of the server alone', () => {
     const client = new FunctionClient(/serving gRPC on (127\.0\.0\.1:\d+)/.exec(out)![1]);
     const serverPid = child.pid!; // serve re-executes itself in place (bin/spearlet.js)
     await until('the sandbox worker', () => childrenOf(serverPid).length >= 1, 10_000);
-    const workers = childrenOf(serverPid);
-    strays.push(...workers);
+    const workers = () => descendantsOf(serverPid);
 
     // A guest that spins for a minute, started asynchronously so the call is running at the kill.
     const res = await client.invoke({
@@ -80,12 +86,14 @@ describe('kill -9 of the server alone', () => {
       executionMode: 'EXECUTION_MODE_ASYNC',
     });
     expect(res.success).toBe(true);
-    await until('the guest to spin', () => workers.some((p) => cpuTicks(p) > 50), 10_000);
+    await until('the guest to spin', () => workers().some((p) => cpuTicks(p) > 50), 10_000);
+    const tree = workers();
+    strays.push(...tree);
     client.close();
 
     process.kill(serverPid, 'SIGKILL');
-    await until('the killed server’s workers to exit', () => workers.every((p) => !alive(p) || cpuTicks(p) < 0), 10_000);
-    expect(workers.filter((p) => alive(p))).toEqual([]);
+    await until('the killed server’s workers to exit', () => tree.every((p) => !alive(p) || cpuTicks(p) < 0), 10_000);
+    expect(tree.filter((p) => alive(p))).toEqual([]);
     child.kill('SIGKILL');
     await fsp.rm(base, { recursive: true, force: true });
   }, 60_000);

@@ -105,6 +105,11 @@ export class OsSandbox {
     if (!this.tools.root) flags.push('--map-root-user');
     // pid 1 of the new pid namespace is the worker; --kill-child takes it (and all it started)
     // down with unshare, the process the server holds.
+    // setpriv gives unshare itself a parent-death signal: if the server is killed, unshare goes too,
+    // and with it the worker (its own --pdeathsig), instead of living on holding the channel open.
+    if (this.tools.setpriv) {
+      return { execPath: this.tools.setpriv, execArgv: ['--pdeathsig=SIGKILL', '--', this.tools.unshare!, ...flags, '--fork', '--kill-child', '--', ...shell], cgroups, launcher: true };
+    }
     return { execPath: this.tools.unshare!, execArgv: [...flags, '--fork', '--kill-child', '--', ...shell], cgroups, launcher: true };
   }
 
