@@ -72,14 +72,15 @@ if [ -n "$bwrap" ]; then
   # of its own, and gives the command no capabilities. The options go after the command in "$@",
   # which is then rotated so the command comes last.
   count=$#
-  set -- "$@" --unshare-all --die-with-parent --new-session --cap-drop ALL
+  # The private /tmp before the binds: the project itself may live under /tmp.
+  set -- "$@" --unshare-all --die-with-parent --new-session --cap-drop ALL --tmpfs /tmp
   for path in $ro_list; do [ -z "$path" ] || set -- "$@" --ro-bind "$path" "$path"; done
   for path in $mask_list; do [ -z "$path" ] || set -- "$@" --tmpfs "$path" --remount-ro "$path"; done
   if [ -n "$seccomp" ]; then
     exec 9< "$seccomp"
     set -- "$@" --seccomp 9
   fi
-  set -- "$@" --dev /dev --proc /proc --tmpfs /tmp
+  set -- "$@" --dev /dev --proc /proc
   [ -z "$cache" ] || set -- "$@" --ro-bind "${cache%%:*}" "${cache#*:}"
   set -- "$@" --remount-ro /dev --remount-ro / --chdir / --
   i=0
@@ -105,6 +106,9 @@ fi
 mount --make-rprivate /
 root=$mountpoint
 mount -t tmpfs -o mode=0755,size=16m,nosuid,nodev spearlet-root "$root"
+# The private /tmp first: the project itself may live under /tmp, and its binds go on top.
+mkdir -p "$root/tmp"
+mount -t tmpfs -o "mode=1777,size=$tmp,nosuid,nodev" spearlet-tmp "$root/tmp"
 for path in $ro_list; do
   [ -n "$path" ] || continue
   if [ -d "$path" ]; then mkdir -p "$root$path"; else mkdir -p "$root${path%/*}"; : > "$root$path"; fi
@@ -123,9 +127,8 @@ for dev in null zero random urandom; do
   mount --bind "/dev/$dev" "$root/dev/$dev"
 done
 # This pid namespace's own /proc: the worker sees its own processes only, never the host's.
-mkdir -p "$root/proc" "$root/tmp"
+mkdir -p "$root/proc"
 mount -t proc -o nosuid,nodev,noexec,hidepid=2 proc "$root/proc"
-mount -t tmpfs -o "mode=1777,size=$tmp,nosuid,nodev" spearlet-tmp "$root/tmp"
 if [ -n "$cache" ]; then
   mkdir -p "$root${cache#*:}"
   mount --bind -o ro,nosuid,nodev "${cache%%:*}" "$root${cache#*:}"
