@@ -27,7 +27,6 @@ import { newExecutionId, ulid } from './ids.js';
 import type { InstancePool } from './instance-pool.js';
 import { type InvocationPlan, type InvokeInput, invocationOf, planInvocation, requestedExecutionId } from './invocation-plan.js';
 import { LogBuffer } from './log-buffer.js';
-import { taskEnvironment } from './task-env.js';
 import { RidingCall, type StartedCall } from './riding-call.js';
 import { type RequestFingerprint, checkRepeat, fingerprintOf } from './request-fingerprint.js';
 import { clipErrorMessage, resultTooLargeMessage } from './outcome-bounds.js';

@@ -11,7 +11,6 @@ import type { ExecutionMode, TaskLimits, TaskRecord } from '../store/records.js'
 import { decodeParameters } from './codec.js';
 import type { ExportInfo, FirstCall, Instance, Invocation, Outcome } from './runtime.js';
 import type { FirstCallRider, TaskRegistry } from './task-registry.js';
-import { callEnvironment } from './task-env.js';
 import type { ParamValue } from './values.js';
 
 export type InvocationTypeName = 'UNKNOWN' | 'NEW_TASK' | 'EXISTING_TASK';

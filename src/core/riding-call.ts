@@ -12,7 +12,6 @@ import type { AdmissionGate } from './tenant-quotas.js';
 import { type FirstCallSource, type InvokeInput, invocationOf } from './invocation-plan.js';
 import type { LogBuffer } from './log-buffer.js';
 import type { FirstCall, Instance, Outcome } from './runtime.js';
-import { taskEnvironment } from './task-env.js';
 
 /** The first call, started on the instance it runs on. */
 export interface StartedCall {
