@@ -13,7 +13,7 @@ import { Egress, type EgressOutcome, type OpenRequest } from './egress-fetch.js'
 import { GuestError } from './guest-error.js';
 import type { KvStore } from './kv-store.js';
 import type { SecretStore } from './secret-store.js';
-import { taskEnvironment, taskHostPatterns, taskSecretNames } from './task-capabilities.js';
+import { taskHostPatterns, taskSecretNames } from './task-capabilities.js';
 
 /** Prometheus side (src/metrics/prometheus.ts). */
 export interface CapabilityMetrics {
@@ -42,11 +42,6 @@ export class Capabilities {
     private readonly log: Logger,
     private readonly metrics?: CapabilityMetrics,
   ) {}
-
-  /** The task's environment (`env.NAME`) with the call's context.environment merged over it. */
-  environment(metadata: Record<string, string>, callEnv: Record<string, string>): Record<string, string> {
-    return { ...taskEnvironment(metadata), ...callEnv };
-  }
 
   /** The values of the secrets the task names; the names not set are listed in `missing`. */
   secretsFor(metadata: Record<string, string>): { values: Record<string, string>; missing: string[] } {
