@@ -29,7 +29,7 @@ import { renderTable } from './table.js';
 import { measureStorage, renderStorage, storageSizes } from './storage.js';
 import { evaluateTargets } from './targets.js';
 import { type NoopHttp, startNoopHttp } from './noop-http.js';
-import { type WorkerdPeer, startWorkerd } from './workerd.js';
+import { type WorkerdPeer, startWorkerd, workerdVersion } from './workerd.js';
 import { coldWorkerd, computeWorkerd, loadBenchTask, measureWorkerdMemory, warmWorkerd } from './workerd-scenarios.js';
 
 const SCENARIOS = ['warm', 'cold', 'compute', 'peers', 'memory', 'startup', 'storage', 'os-sandbox'] as const;
@@ -245,7 +245,7 @@ async function main(): Promise<void> {
     log(`memory: workerd with ${memoryInstances} loaded idle workers`);
     try {
       const memory = await measureWorkerdMemory(memoryInstances);
-      results.peers.workerd = { version: results.peers.workerd?.version ?? 'unknown', ...results.peers.workerd, memory };
+      results.peers.workerd = { version: results.peers.workerd?.version ?? workerdVersion(), ...results.peers.workerd, memory };
     } catch (err) {
       results.peers.workerdMissing ??= `memory not measured: ${(err as Error).message}`;
     }

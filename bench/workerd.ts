@@ -102,6 +102,11 @@ export function workerdBinary(): string {
   return path.join(path.dirname(require.resolve('workerd/package.json')), 'bin', 'workerd');
 }
 
+/** The installed workerd package's version (the binary's release date). */
+export function workerdVersion(): string {
+  return (createRequire(import.meta.url)('workerd/package.json') as { version: string }).version;
+}
+
 export async function startWorkerd(): Promise<WorkerdPeer> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'spearlet-bench-workerd-'));
   const port = await freePort();
@@ -110,8 +115,7 @@ export async function startWorkerd(): Promise<WorkerdPeer> {
   const binary = workerdBinary();
   const child = spawn(binary, ['serve', '--experimental', path.join(dir, 'config.capnp')], { stdio: ['ignore', 'ignore', 'inherit'] });
   await untilListening(port, child, 10_000);
-  const require = createRequire(import.meta.url);
-  const version = (require('workerd/package.json') as { version: string }).version;
+  const version = workerdVersion();
   return {
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,
