@@ -1,5 +1,5 @@
 /**
- * The cost of the value codec on a warm invoke: the hand-written wire code (src/core/wellknown*.ts,
+ * The cost of the value codec on a warm invoke: the hand-written wire code (src/core/values/wellknown*.ts,
  * behind codec.ts) against the same work done with protobufjs's well-known types, interleaved.
  *
  *   node --import tsx bench/codec.ts
@@ -15,9 +15,9 @@
  * (~150 µs on the reference machine, bench/README.md): the issue's budget is 5% of it.
  */
 import protobuf from 'protobufjs';
-import { decodeParameters, encodeAny, encodeResult, TypeUrls } from '../src/core/codec.js';
+import { decodeParameters, encodeAny, encodeResult, TypeUrls } from '../src/core/values/codec.js';
 import type { FunctionParameter__Output } from '../src/generated/spearlet/FunctionParameter.js';
-import type { EncodedValue } from '../src/core/values.js';
+import type { EncodedValue } from '../src/core/values/values.js';
 
 const root = protobuf.Root.fromJSON(protobuf.common.get('google/protobuf/struct.proto') as protobuf.INamespace);
 root.addJSON((protobuf.common.get('google/protobuf/wrappers.proto') as { nested: Record<string, protobuf.AnyNestedObject> }).nested);

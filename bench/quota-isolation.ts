@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServer } from '../src/app.js';
 import { FunctionClient } from '../src/client/function-client.js';
-import { encodeAny } from '../src/core/codec.js';
+import { encodeAny } from '../src/core/values/codec.js';
 import { resolveConfig } from '../src/config.js';
 import { type LatencySummary, closedLoop, median, medianSummary } from './stats.js';
 

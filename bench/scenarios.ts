@@ -5,8 +5,8 @@
  * them and keeps the medians.
  */
 import type { IsolationMode } from '../src/config.js';
-import { encodeAny } from '../src/core/codec.js';
-import type { InvokeInput } from '../src/core/invocation-plan.js';
+import { encodeAny } from '../src/core/values/codec.js';
+import type { InvokeInput } from '../src/core/execution/invocation-plan.js';
 import type { InvokeFunctionRequest } from '../src/generated/spearlet/InvokeFunctionRequest.js';
 import type { LoadClient } from './client-process.js';
 import { FLOOR_TASK, type InProcessPeer } from './peers.js';

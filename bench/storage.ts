@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { type RunningServer, startServer } from '../src/app.js';
 import { FunctionClient } from '../src/client/function-client.js';
 import { type ConfigInput, resolveConfig } from '../src/config.js';
-import { ulid, ulidFloor } from '../src/core/ids.js';
+import { ulid, ulidFloor } from '../src/core/values/ids.js';
 import type { ExecutionRecord, ExecutionStatus } from '../src/store/records.js';
 import { RocksDbStore } from '../src/store/rocksdb-store.js';
 import { FIXTURES_DIR, JS_TASK_SOURCE } from './guests.js';

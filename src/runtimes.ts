@@ -8,8 +8,8 @@
  * `isolation: 'in-process'` guest code runs in the server process itself.
  */
 import type { Config } from './config.js';
-import { RuntimeManager } from './core/runtime-manager.js';
-import { compiledArtifactTypes } from './core/source-compilers.js';
+import { RuntimeManager } from './core/runtime/runtime-manager.js';
+import { compiledArtifactTypes } from './core/tasks/source-compilers.js';
 import { type Logger, silentLogger } from './logger.js';
 import { descriptor as v8Descriptor } from '../runtimes/v8-isolate/descriptor.js';
 import { descriptor as wasmDescriptor } from '../runtimes/wasm/descriptor.js';

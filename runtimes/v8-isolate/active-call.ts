@@ -14,8 +14,8 @@
  * that disposes the isolate: it ends synchronous loops (running on isolated-vm's thread while this
  * thread is free), loops after an `await`, and promises that never settle alike.
  */
-import type { ExecutionHooks, Outcome } from '../../src/core/runtime.js';
-import type { EncodedValue } from '../../src/core/values.js';
+import type { ExecutionHooks, Outcome } from '../../src/core/runtime/runtime.js';
+import type { EncodedValue } from '../../src/core/values/values.js';
 import { OutcomeCodes } from '../../src/errors.js';
 import {
   outcomeFromRecord,

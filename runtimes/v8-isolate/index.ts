@@ -3,7 +3,7 @@
  * types javascript, js, v8 and isolate.
  */
 import type { Config } from '../../src/config.js';
-import type { RuntimeManager } from '../../src/core/runtime-manager.js';
+import type { RuntimeManager } from '../../src/core/runtime/runtime-manager.js';
 import { V8Runtime, type V8RuntimeOptions } from './v8-runtime.js';
 
 export { V8Runtime } from './v8-runtime.js';

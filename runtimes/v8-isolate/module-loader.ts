@@ -4,7 +4,7 @@
  * which keeps it and describes the callable exports.
  */
 import type ivm from 'isolated-vm';
-import type { ArtifactAnalysis, ExportInfo } from '../../src/core/runtime.js';
+import type { ArtifactAnalysis, ExportInfo } from '../../src/core/runtime/runtime.js';
 import { compileError, exportsNotDescribed, importRefused, notUtf8, topLevelError, topLevelUnsettled } from './artifact-errors.js';
 import type { CodeCache } from './code-cache.js';
 import type { Sandbox } from './sandbox.js';

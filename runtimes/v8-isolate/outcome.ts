@@ -2,8 +2,8 @@
  * Turns what happened in the isolate into an Outcome: the prelude's call records, the isolate
  * dying at its memory limit, and the host's own terminations (deadline, cancel, dispose).
  */
-import type { Outcome } from '../../src/core/runtime.js';
-import type { EncodedValue } from '../../src/core/values.js';
+import type { Outcome } from '../../src/core/runtime/runtime.js';
+import type { EncodedValue } from '../../src/core/values/values.js';
 import { OutcomeCodes, type OutcomeCode } from '../../src/errors.js';
 import type { CallRecord } from './sandbox.js';
 

@@ -8,7 +8,7 @@
  */
 import { randomFillSync } from 'node:crypto';
 import ivm from 'isolated-vm';
-import type { EncodedValue } from '../../src/core/values.js';
+import type { EncodedValue } from '../../src/core/values/values.js';
 import { compileLoader } from './module-loader.js';
 import { PRELUDE_SOURCE } from './prelude.js';
 

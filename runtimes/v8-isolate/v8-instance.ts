@@ -2,7 +2,7 @@
  * A V8 instance: one sandbox with one task module loaded. Module-level state persists across the
  * calls of one instance (warm reuse); one call runs at a time.
  */
-import type { ExecutionHooks, Instance, Invocation, Outcome } from '../../src/core/runtime.js';
+import type { ExecutionHooks, Instance, Invocation, Outcome } from '../../src/core/runtime/runtime.js';
 import { ErrorCodes, OutcomeCodes, SpearletError } from '../../src/errors.js';
 import { ActiveCall } from './active-call.js';
 import type { Sandbox } from './sandbox.js';

@@ -3,7 +3,7 @@
  * isolates, one isolate per instance, with a memory limit per instance and a deadline per call.
  */
 import { randomBytes } from 'node:crypto';
-import type { ArtifactAnalysis, Instance, InstanceSpec, PreparedTask, Runtime } from '../../src/core/runtime.js';
+import type { ArtifactAnalysis, Instance, InstanceSpec, PreparedTask, Runtime } from '../../src/core/runtime/runtime.js';
 import { DEFAULTS } from '../../src/config.js';
 import { toSpearletError } from '../../src/errors.js';
 import { BlankIsolates } from './blank-isolates.js';

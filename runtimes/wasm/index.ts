@@ -3,7 +3,7 @@
  * `webassembly`. Modules run in V8 isolates (isolated-vm); see wasm-runtime.ts.
  */
 import type { Config } from '../../src/config.js';
-import type { RuntimeManager } from '../../src/core/runtime-manager.js';
+import type { RuntimeManager } from '../../src/core/runtime/runtime-manager.js';
 import { WasmRuntime } from './wasm-runtime.js';
 
 export { WasmRuntime } from './wasm-runtime.js';

@@ -3,7 +3,7 @@
  * (imports, memories, the memory limit) and the callable exports with their signatures.
  */
 import { ErrorCodes, SpearletError } from '../../src/errors.js';
-import type { ArtifactAnalysis, ExportInfo, InstanceLimits } from '../../src/core/runtime.js';
+import type { ArtifactAnalysis, ExportInfo, InstanceLimits } from '../../src/core/runtime/runtime.js';
 import type { ModuleKind } from './guest-runner.js';
 import { PAGE_BYTES, WasmFormatError, parseModule, type FuncType, type ModuleLayout } from './wasm-binary.js';
 import { WASI_FUNCTIONS, WASI_MODULE } from './wasi.js';

@@ -3,8 +3,8 @@
  * happened to the isolate (watchdog, cancellation, memory limit, crash).
  */
 import { OutcomeCodes, type OutcomeCode } from '../../src/errors.js';
-import type { Outcome } from '../../src/core/runtime.js';
-import type { EncodedValue } from '../../src/core/values.js';
+import type { Outcome } from '../../src/core/runtime/runtime.js';
+import type { EncodedValue } from '../../src/core/values/values.js';
 import type { GuestReply } from './guest-runner.js';
 import type { FuncType } from './wasm-binary.js';
 

@@ -2,7 +2,7 @@
  * Call inputs of Wasm exports: positional parameters checked and converted against an export's
  * signature, and the stdin of a WASI command.
  */
-import type { ParamValue } from '../../src/core/values.js';
+import type { ParamValue } from '../../src/core/values/values.js';
 import type { FuncType } from './wasm-binary.js';
 
 export type ArgsCheck = { ok: true; args: (number | bigint)[] } | { ok: false; message: string };

@@ -6,7 +6,7 @@
 import { randomBytes, randomFillSync, randomUUID } from 'node:crypto';
 import ivm from 'isolated-vm';
 import { ErrorCodes, OutcomeCodes, SpearletError } from '../../src/errors.js';
-import type { ExecutionHooks, Instance, InstanceSpec, Invocation, Outcome } from '../../src/core/runtime.js';
+import type { ExecutionHooks, Instance, InstanceSpec, Invocation, Outcome } from '../../src/core/runtime/runtime.js';
 import { GUEST_RUNNER_SOURCE, type GuestReply, type GuestSettings, type WasiCall } from './guest-runner.js';
 import type { CompiledWasm, ModuleInfo } from './module-info.js';
 import type { FuncType } from './wasm-binary.js';

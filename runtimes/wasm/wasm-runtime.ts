@@ -4,7 +4,7 @@
  * into their own isolate.
  */
 import ivm from 'isolated-vm';
-import type { ArtifactAnalysis, Instance, InstanceSpec, PreparedTask, Runtime } from '../../src/core/runtime.js';
+import type { ArtifactAnalysis, Instance, InstanceSpec, PreparedTask, Runtime } from '../../src/core/runtime/runtime.js';
 import { descriptor } from './descriptor.js';
 import { compileModule, inspectModule, limitPages } from './module-info.js';
 import { withMemoryMaximum } from './wasm-binary.js';

@@ -8,7 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import type { PeerCertificate } from 'node:tls';
-import type { QuotaSource, TenantQuota } from '../core/tenant-quotas.js';
+import type { QuotaSource, TenantQuota } from '../core/admission/tenant-quotas.js';
 import { type CertificateEntry, type Credentials, type Identity, loadCredentials } from './credentials-file.js';
 
 /** The authenticated caller. */

@@ -16,7 +16,7 @@
  */
 import * as fs from 'node:fs';
 import { ErrorCodes, SpearletError } from '../errors.js';
-import type { TenantQuota } from '../core/tenant-quotas.js';
+import type { TenantQuota } from '../core/admission/tenant-quotas.js';
 
 export type Role = 'invoke' | 'admin';
 export const ROLES: readonly Role[] = ['invoke', 'admin'];

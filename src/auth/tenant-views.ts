@@ -4,9 +4,9 @@
  * tenants' activity (the shared queue, other tasks' instances) are not shown to it.
  */
 import { pageLimit, type SpearletCore } from '../core/spearlet-core.js';
-import { addExecution, averageTimeMs, emptyFigures, successRatePercent } from '../core/execution-stats.js';
-import { ulidFloor } from '../core/ids.js';
-import { tenantOf } from '../core/task-limits.js';
+import { addExecution, averageTimeMs, emptyFigures, successRatePercent } from '../core/execution/execution-stats.js';
+import { ulidFloor } from '../core/values/ids.js';
+import { tenantOf } from '../core/tasks/task-limits.js';
 import type { GetHealthRequest__Output } from '../generated/spearlet/GetHealthRequest.js';
 import type { GetHealthResponse } from '../generated/spearlet/GetHealthResponse.js';
 import type { GetStatsRequest__Output } from '../generated/spearlet/GetStatsRequest.js';

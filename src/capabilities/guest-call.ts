@@ -5,7 +5,7 @@
  * CapabilitySession behind the host calls is made on the first one, so a call that uses none
  * pays nothing for it. `close` ends it (requests in flight are aborted).
  */
-import type { ExecutionHooks } from '../core/runtime.js';
+import type { ExecutionHooks } from '../core/runtime/runtime.js';
 import type { Capabilities, CapabilitySession } from './capabilities.js';
 import { taskEnvironment } from './task-capabilities.js';
 

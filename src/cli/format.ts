@@ -2,7 +2,7 @@
  * How the CLI shows the service's values to a person (and, for --json, to a script): statuses in
  * colour, durations, times, decoded results.
  */
-import { decodeAny } from '../core/codec.js';
+import { decodeAny } from '../core/values/codec.js';
 import type { ExecutionInfo__Output } from '../generated/spearlet/ExecutionInfo.js';
 import type { ExecutionResult__Output } from '../generated/spearlet/ExecutionResult.js';
 import type { TaskInfo__Output } from '../generated/spearlet/TaskInfo.js';

@@ -6,7 +6,7 @@
  * json (or value), struct, list; no type → the value's natural type (see encodeAny). A raw Any is
  * `{ typeUrl, base64 }`. No value → the parameter is sent without one.
  */
-import { encodeAny } from '../core/codec.js';
+import { encodeAny } from '../core/values/codec.js';
 import type { FunctionParameter } from '../generated/spearlet/FunctionParameter.js';
 
 export interface TypedParam {

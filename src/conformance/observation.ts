@@ -5,7 +5,7 @@
  */
 import type { ServiceError } from '@grpc/grpc-js';
 import type { FunctionClient } from '../client/function-client.js';
-import { decodeAny } from '../core/codec.js';
+import { decodeAny } from '../core/values/codec.js';
 import type { ExecutionResult__Output } from '../generated/spearlet/ExecutionResult.js';
 import type { GetExecutionStatusResponse__Output } from '../generated/spearlet/GetExecutionStatusResponse.js';
 

@@ -6,12 +6,12 @@ import * as os from 'node:os';
 import type { Config } from '../config.js';
 import { runtimeVersions } from '../node-release.js';
 import type { Store } from '../store/store.js';
-import type { Admission } from './admission.js';
-import { type ExecutionFigures, averageTimeMs, fromStoredFigures, successRatePercent } from './execution-stats.js';
-import type { TaskExecutionManager } from './execution-manager.js';
-import type { InstancePool } from './instance-pool.js';
-import type { RuntimeManager } from './runtime-manager.js';
-import type { TaskRegistry } from './task-registry.js';
+import type { Admission } from './admission/admission.js';
+import { type ExecutionFigures, averageTimeMs, fromStoredFigures, successRatePercent } from './execution/execution-stats.js';
+import type { TaskExecutionManager } from './execution/execution-manager.js';
+import type { InstancePool } from './pool/instance-pool.js';
+import type { RuntimeManager } from './runtime/runtime-manager.js';
+import type { TaskRegistry } from './tasks/task-registry.js';
 import type { TaskRecord } from '../store/records.js';
 
 export interface HealthReport {

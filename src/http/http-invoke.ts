@@ -6,10 +6,10 @@
  * chunked JSON lines. The request's headers reach the guest as ctx.headers.
  */
 import type * as http from 'node:http';
-import type { StreamSink } from '../core/execution-manager.js';
-import type { InvokeInput } from '../core/invocation-plan.js';
+import type { StreamSink } from '../core/execution/execution-manager.js';
+import type { InvokeInput } from '../core/execution/invocation-plan.js';
 import type { SpearletCore } from '../core/spearlet-core.js';
-import type { EncodedValue } from '../core/values.js';
+import type { EncodedValue } from '../core/values/values.js';
 import { invalidArgument } from '../errors.js';
 import type { ExecutionRecord } from '../store/records.js';
 import { httpStatusOfExecution } from '../server/http-status-map.js';

@@ -2,8 +2,8 @@
  * Values between HTTP and the core: a JSON request body → FunctionParameters, and results and
  * stream chunks → JSON text (bytes results go out as bytes).
  */
-import { decodeAny, encodeAny } from '../core/codec.js';
-import type { EncodedValue } from '../core/values.js';
+import { decodeAny, encodeAny } from '../core/values/codec.js';
+import type { EncodedValue } from '../core/values/values.js';
 import { invalidArgument } from '../errors.js';
 import type { FunctionParameter__Output } from '../generated/spearlet/FunctionParameter.js';
 import type { StoredAny } from '../store/records.js';

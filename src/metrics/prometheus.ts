@@ -4,7 +4,7 @@
  * by the core's ExecutionObserver hook and the store wrapper; gauges read live figures at scrape.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ExecutionObserver } from '../core/execution-observer.js';
+import type { ExecutionObserver } from '../core/execution/execution-observer.js';
 import { runtimeVersions } from '../node-release.js';
 import type { ExecutionRecord } from '../store/records.js';
 

@@ -12,8 +12,8 @@
  */
 import type { Config } from '../config.js';
 import type { ErrorCode } from '../errors.js';
-import type { ArtifactAnalysis, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
-import type { EncodedValue } from '../core/values.js';
+import type { ArtifactAnalysis, InstanceSpec, Invocation, Outcome } from '../core/runtime/runtime.js';
+import type { EncodedValue } from '../core/values/values.js';
 import type { WireGuestError } from '../capabilities/guest-error.js';
 
 /** Server → worker. */

@@ -11,7 +11,7 @@
  * call FAILED / INSTANCE_FAILED and the instance is reported unusable, so the pool replaces it and
  * the runner may retry.
  */
-import type { ArtifactAnalysis, ExecutionHooks, FirstCall, Instance, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
+import type { ArtifactAnalysis, ExecutionHooks, FirstCall, Instance, InstanceSpec, Invocation, Outcome } from '../core/runtime/runtime.js';
 import { OutcomeCodes } from '../errors.js';
 import type { Supervisor } from './supervisor.js';
 import type { WorkerProcess } from './worker-process.js';

@@ -3,7 +3,7 @@
  * descriptor), whose work is done by sandbox worker processes. The core, the pool and the service
  * see an ordinary Runtime; guest code never runs in the server process.
  */
-import type { FirstCall, Instance, InstanceSpec, PreparedTask, Runtime } from '../core/runtime.js';
+import type { FirstCall, Instance, InstanceSpec, PreparedTask, Runtime } from '../core/runtime/runtime.js';
 import { ErrorCodes, SpearletError } from '../errors.js';
 import { RemoteInstance } from './remote-instance.js';
 import type { Supervisor } from './supervisor.js';

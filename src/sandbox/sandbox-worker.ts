@@ -11,10 +11,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import type { Config } from '../config.js';
-import { type Instance, type PreparedTask, withDefaultExport } from '../core/runtime.js';
-import { RuntimeManager } from '../core/runtime-manager.js';
+import { type Instance, type PreparedTask, withDefaultExport } from '../core/runtime/runtime.js';
+import { RuntimeManager } from '../core/runtime/runtime-manager.js';
 import { OutcomeCodes, toSpearletError } from '../errors.js';
-import { type OutcomeLimits, boundOutcome } from '../core/outcome-bounds.js';
+import { type OutcomeLimits, boundOutcome } from '../core/execution/outcome-bounds.js';
 import { registerInProcessRuntimes } from '../runtimes.js';
 import { BatchedSender } from './batched-sender.js';
 import { exitNow, watchParent } from './parent-watch.js';

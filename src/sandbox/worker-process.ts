@@ -9,7 +9,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../config.js';
-import type { ArtifactAnalysis, ExecutionHooks, FirstCall, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
+import type { ArtifactAnalysis, ExecutionHooks, FirstCall, InstanceSpec, Invocation, Outcome } from '../core/runtime/runtime.js';
 import { ErrorCodes, OutcomeCodes, SpearletError } from '../errors.js';
 import { GuestError, toWireGuestError } from '../capabilities/guest-error.js';
 import { BatchedSender } from './batched-sender.js';

@@ -4,7 +4,7 @@
  */
 import { invalidArgument } from '../errors.js';
 import type { InvokeFunctionRequest__Output } from '../generated/spearlet/InvokeFunctionRequest.js';
-import type { InvocationTypeName, InvokeInput } from '../core/invocation-plan.js';
+import type { InvocationTypeName, InvokeInput } from '../core/execution/invocation-plan.js';
 import type { ExecutionMode } from '../store/records.js';
 
 /** int64 fields arrive as decimal strings (proto-loader `longs: String`). */

@@ -2,8 +2,8 @@
  * The records the store keeps. Plain JSON-serialisable data (bytes as base64 where needed), so a
  * record written by one version can be read by the next and inspected with RocksDB's tools.
  */
-import type { ExportInfo } from '../core/runtime.js';
-import type { RequestFingerprint } from '../core/request-fingerprint.js';
+import type { ExportInfo } from '../core/runtime/runtime.js';
+import type { RequestFingerprint } from '../core/execution/request-fingerprint.js';
 
 export type ExecutionStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TIMEOUT';
 export type ExecutionMode = 'SYNC' | 'ASYNC' | 'STREAM';
@@ -44,7 +44,7 @@ export interface TaskRecord {
   updatedAt: number;
   executionCount: number;
   lastStatus?: ExecutionStatus;
-  /** 1, 2, 3 … among the tasks registered under this name (and tenant); see core/task-versions.ts. Absent in records written before versions existed. */
+  /** 1, 2, 3 … among the tasks registered under this name (and tenant); see core/tasks/task-versions.ts. Absent in records written before versions existed. */
   version?: number;
 }
 

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { startServer, type RunningServer } from '../../src/app.js';
 import { FunctionClient } from '../../src/client/function-client.js';
 import { type ConfigInput, resolveConfig } from '../../src/config.js';
-import { decodeAny, encodeAny } from '../../src/core/codec.js';
+import { decodeAny, encodeAny } from '../../src/core/values/codec.js';
 import type { FunctionParameter } from '../../src/generated/spearlet/FunctionParameter.js';
 import type { ArtifactSpec } from '../../src/generated/spearlet/ArtifactSpec.js';
 

@@ -4,7 +4,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { SpearletCore } from '../../core/spearlet-core.js';
-import { followLogs } from '../../core/log-follow.js';
+import { followLogs } from '../../core/execution/log-follow.js';
 import { invalidArgument } from '../../errors.js';
 import type { DeployTaskRequest__Output } from '../../generated/spearlet/DeployTaskRequest.js';
 import type { DeployTaskResponse } from '../../generated/spearlet/DeployTaskResponse.js';

@@ -2,16 +2,16 @@
  * InvokeFunction and StreamFunction: decode, call the core, encode.
  */
 import type * as grpc from '@grpc/grpc-js';
-import { encodeResult } from '../../core/codec.js';
+import { encodeResult } from '../../core/values/codec.js';
 import type { SpearletCore } from '../../core/spearlet-core.js';
-import type { StreamSink } from '../../core/execution-manager.js';
-import { callerSignal } from '../../core/caller-cancel.js';
+import type { StreamSink } from '../../core/execution/execution-manager.js';
+import { callerSignal } from '../../core/execution/caller-cancel.js';
 import { invalidArgument } from '../../errors.js';
 import type { InvokeFunctionRequest__Output } from '../../generated/spearlet/InvokeFunctionRequest.js';
 import type { InvokeFunctionResponse } from '../../generated/spearlet/InvokeFunctionResponse.js';
 import type { StreamExecutionResult } from '../../generated/spearlet/StreamExecutionResult.js';
 import type { ExecutionRecord } from '../../store/records.js';
-import { averageTimeMs } from '../../core/execution-stats.js';
+import { averageTimeMs } from '../../core/execution/execution-stats.js';
 import { executionResult, statusEnum } from '../proto-convert.js';
 import { modeOf, toInvokeInput } from '../request-decode.js';
 import { toServiceError } from '../status-map.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/cli/command.js';
 import { parseEnvFlags, parseParamFlag } from '../../../src/cli/param-flags.js';
 import { encodeTypedParam } from '../../../src/client/typed-params.js';
-import { decodeAny } from '../../../src/core/codec.js';
+import { decodeAny } from '../../../src/core/values/codec.js';
 
 const decoded = (flag: string) => {
   const p = encodeTypedParam(parseParamFlag(flag));

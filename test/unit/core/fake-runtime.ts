@@ -3,8 +3,8 @@
  * memory figure and record their disposal. No sandbox, no timing.
  */
 import { resolveConfig, type ConfigInput } from '../../../src/config.js';
-import { RuntimeManager } from '../../../src/core/runtime-manager.js';
-import type { ExecutionHooks, Instance, InstanceSpec, Invocation, Outcome, Runtime } from '../../../src/core/runtime.js';
+import { RuntimeManager } from '../../../src/core/runtime/runtime-manager.js';
+import type { ExecutionHooks, Instance, InstanceSpec, Invocation, Outcome, Runtime } from '../../../src/core/runtime/runtime.js';
 import type { TaskLimits, TaskRecord } from '../../../src/store/records.js';
 
 export const ok = (over: Partial<Outcome> = {}): Outcome => ({ status: 'completed', value: { kind: 'json', value: '1' }, cpuTimeUs: 10, memoryUsedBytes: 1024, instanceUsable: true, ...over });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../src/config.js';
-import { ulid, ulidFloor, ulidTime } from '../../../src/core/ids.js';
-import { LogBuffer } from '../../../src/core/log-buffer.js';
-import { resolveTaskLimits } from '../../../src/core/task-limits.js';
+import { ulid, ulidFloor, ulidTime } from '../../../src/core/values/ids.js';
+import { LogBuffer } from '../../../src/core/execution/log-buffer.js';
+import { resolveTaskLimits } from '../../../src/core/tasks/task-limits.js';
 
 describe('ids', () => {
   it('are time-sortable and strictly increasing within a millisecond', () => {

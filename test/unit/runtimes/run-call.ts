@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach } from 'vitest';
-import type { ArtifactAnalysis, Instance, InstanceLimits, Invocation, Outcome, Runtime } from '../../../src/core/runtime.js';
-import type { EncodedValue, ParamValue } from '../../../src/core/values.js';
+import type { ArtifactAnalysis, Instance, InstanceLimits, Invocation, Outcome, Runtime } from '../../../src/core/runtime/runtime.js';
+import type { EncodedValue, ParamValue } from '../../../src/core/values/values.js';
 
 export interface RunOptions {
   /** Positional parameters (Wasm exports), also the named params as p0, p1, ... */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { newExecutionId, ulid, ulidFloor } from '../../../src/core/ids.js';
+import { newExecutionId, ulid, ulidFloor } from '../../../src/core/values/ids.js';
 import { ErrorCodes, SpearletError } from '../../../src/errors.js';
 import { functionFigureKey } from '../../../src/store/aggregates.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ulid } from '../../../src/core/ids.js';
+import { ulid } from '../../../src/core/values/ids.js';
 import { ErrorCodes, SpearletError } from '../../../src/errors.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import type { ExecutionRecord, ExecutionStatus, TaskRecord } from '../../../src/store/records.js';

@@ -3,7 +3,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { resolveConfig } from '../../../../src/config.js';
-import { RuntimeManager } from '../../../../src/core/runtime-manager.js';
+import { RuntimeManager } from '../../../../src/core/runtime/runtime-manager.js';
 import { ErrorCodes, SpearletError } from '../../../../src/errors.js';
 import { setup } from '../../../../runtimes/v8-isolate/index.js';
 import { bytesOf, jsonOf, MB, newRuntime, run } from './helpers.js';

@@ -5,7 +5,7 @@
  * enforcement reports OUT_OF_MEMORY.
  */
 import { describe, expect, it } from 'vitest';
-import type { EncodedValue } from '../../../../src/core/values.js';
+import type { EncodedValue } from '../../../../src/core/values/values.js';
 import { disposedAfterEach } from '../run-call.js';
 import { expectFreshInstanceWorks, instanceOf, invocation, jsonOf, newRuntime, run } from './helpers.js';
 

@@ -3,7 +3,7 @@
  * `run` that records logs and chunks the way the execution manager would.
  */
 import { createHash } from 'node:crypto';
-import type { Instance, Outcome } from '../../../../src/core/runtime.js';
+import type { Instance, Outcome } from '../../../../src/core/runtime/runtime.js';
 import { afterAll, beforeAll } from 'vitest';
 import { V8Runtime, type V8RuntimeOptions } from '../../../../runtimes/v8-isolate/v8-runtime.js';
 import { run } from '../run-call.js';

@@ -3,9 +3,9 @@
  * chunks (or bytes) on their way: with nothing delivered it waits, and it goes on as chunks are.
  */
 import { describe, expect, it } from 'vitest';
-import type { EncodedValue } from '../../../../src/core/values.js';
+import type { EncodedValue } from '../../../../src/core/values/values.js';
 import { afterAll } from 'vitest';
-import type { Instance } from '../../../../src/core/runtime.js';
+import type { Instance } from '../../../../src/core/runtime/runtime.js';
 import { instanceOf, invocation, newRuntime } from './helpers.js';
 
 const SOURCE = `

@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ErrorCodes, SpearletError } from '../../../../src/errors.js';
 import { setup } from '../../../../runtimes/wasm/index.js';
-import { RuntimeManager } from '../../../../src/core/runtime-manager.js';
+import { RuntimeManager } from '../../../../src/core/runtime/runtime-manager.js';
 import { resolveConfig } from '../../../../src/config.js';
 import { MB, fixture, instanceOf, newRuntime } from './helpers.js';
 import { analyze } from '../run-call.js';

@@ -3,7 +3,7 @@
  * signature checks that leave the instance usable.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Instance } from '../../../../src/core/runtime.js';
+import type { Instance } from '../../../../src/core/runtime/runtime.js';
 import { OutcomeCodes } from '../../../../src/errors.js';
 import { checkArgs } from '../../../../runtimes/wasm/params.js';
 import { instanceOf, newRuntime, run, valueOf } from './helpers.js';

@@ -4,8 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { Instance, Outcome } from '../../../../src/core/runtime.js';
-import type { EncodedValue } from '../../../../src/core/values.js';
+import type { Instance, Outcome } from '../../../../src/core/runtime/runtime.js';
+import type { EncodedValue } from '../../../../src/core/values/values.js';
 import { WasmRuntime } from '../../../../runtimes/wasm/wasm-runtime.js';
 import { run } from '../run-call.js';
 

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import type { Instance } from '../../../../src/core/runtime.js';
+import type { Instance } from '../../../../src/core/runtime/runtime.js';
 import { fixture, instanceOf, newRuntime, run, valueOf } from './helpers.js';
 
 const runtime = newRuntime();

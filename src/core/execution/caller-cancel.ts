@@ -1,0 +1,37 @@
+/**
+ * A caller that cancels its RPC (the client cancelled, its deadline passed, the connection
+ * dropped) reaches its call at every stage: planning, the wait for an execution slot, the wait for
+ * an instance, and the run itself. The server turns the RPC's cancellation into an AbortSignal;
+ * the execution manager uses these helpers to act on it.
+ */
+import { ErrorCodes, SpearletError } from '../../errors.js';
+
+/**
+ * The rejection of a call whose caller went before it started. Nobody is left to read it: it only
+ * ends the request's own work (the RPC is already over for grpc-js).
+ */
+export function callerCancelled(): SpearletError {
+  return new SpearletError(ErrorCodes.INTERNAL, 'the caller cancelled the call before it started');
+}
+
+/** Calls `cancel` when `signal` aborts (at once if it has) until `done` settles. */
+export function cancelOnAbort(signal: AbortSignal, done: Promise<unknown>, cancel: () => Promise<unknown>): void {
+  const onAbort = () => void cancel().catch(() => undefined);
+  if (signal.aborted) {
+    onAbort();
+    return;
+  }
+  signal.addEventListener('abort', onAbort, { once: true });
+  void done.then(
+    () => signal.removeEventListener('abort', onAbort),
+    () => signal.removeEventListener('abort', onAbort),
+  );
+}
+
+/** An AbortSignal that aborts (with callerCancelled) when `onCancelled` reports the RPC cancelled. */
+export function callerSignal(isCancelled: boolean, onCancelled: (listener: () => void) => void): AbortSignal {
+  const controller = new AbortController();
+  if (isCancelled) controller.abort(callerCancelled());
+  else onCancelled(() => controller.abort(callerCancelled()));
+  return controller.signal;
+}
