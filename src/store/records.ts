@@ -3,10 +3,21 @@
  * record written by one version can be read by the next and inspected with RocksDB's tools.
  */
 import type { ExportInfo } from '../core/runtime/runtime.js';
-import type { RequestFingerprint } from '../core/execution/request-fingerprint.js';
 
 export type ExecutionStatus = 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED' | 'CANCELLED' | 'TIMEOUT';
 export type ExecutionMode = 'SYNC' | 'ASYNC' | 'STREAM';
+
+/**
+ * The parts of a request an idempotent repeat must match, each as a short digest
+ * (core/execution/request-fingerprint.ts makes and compares them).
+ */
+export interface RequestFingerprint {
+  /** `task_id`, or the registering request's task name and artifact spec. */
+  task: string;
+  function: string;
+  parameters: string;
+  mode: string;
+}
 
 export const TERMINAL_STATUSES: ReadonlySet<ExecutionStatus> = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT']);
 

@@ -6,16 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { alreadyExists } from '../../errors.js';
+import type { RequestFingerprint } from '../../store/records.js';
 import type { InvokeInput } from './invocation-plan.js';
 
-/** The parts of a request an idempotent repeat must match, each as a short digest. */
-export interface RequestFingerprint {
-  /** `task_id`, or the registering request's task name and artifact spec. */
-  task: string;
-  function: string;
-  parameters: string;
-  mode: string;
-}
+export type { RequestFingerprint };
 
 function digest(value: unknown): string {
   return createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 22);
