@@ -4,7 +4,9 @@
  * through a fatal UTF-8 decoder; fields in any order, the last of a repeated scalar wins, unknown
  * fields skipped, absent fields the default); this module turns its messages into the plain
  * values the runtime hands to guests (see values.ts) and holds the nesting limit. What it costs
- * per warm invoke is in codec.ts.
+ * per warm invoke is in codec.ts. The library does not compare a known field's wire type with
+ * the declared one (it reads the field as declared), nor check that a sub-message's last field
+ * ends inside it: such bytes fail on what they then break, or decode to some value.
  *
  * Decoders throw WireError on malformed input; codec.ts turns it into INVALID_ARGUMENT naming the
  * request field.
