@@ -5,24 +5,7 @@
  * invocation.
  */
 import { toBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
-import {
-  BoolValueSchema,
-  BytesValueSchema,
-  DoubleValueSchema,
-  FloatValueSchema,
-  Int32ValueSchema,
-  Int64ValueSchema,
-  ListValueSchema,
-  NullValue,
-  StringValueSchema,
-  StructSchema,
-  UInt32ValueSchema,
-  UInt64ValueSchema,
-  ValueSchema,
-  type ListValue,
-  type Struct,
-  type Value,
-} from '@bufbuild/protobuf/wkt';
+import * as wkt from '@bufbuild/protobuf/wkt';
 import { MAX_DEPTH, TOO_DEEP, WireError } from './wire-error.js';
 
 /**
@@ -41,43 +24,43 @@ function write<Desc extends DescMessage>(schema: Desc, message: MessageShape<Des
 }
 
 export function encodeStringValue(value: string): Buffer {
-  return write(StringValueSchema, { $typeName: 'google.protobuf.StringValue', value });
+  return write(wkt.StringValueSchema, { $typeName: 'google.protobuf.StringValue', value });
 }
 
 export function encodeBytesValue(value: Uint8Array): Buffer {
-  return write(BytesValueSchema, { $typeName: 'google.protobuf.BytesValue', value });
+  return write(wkt.BytesValueSchema, { $typeName: 'google.protobuf.BytesValue', value });
 }
 
 export function encodeBoolValue(value: boolean): Buffer {
-  return write(BoolValueSchema, { $typeName: 'google.protobuf.BoolValue', value });
+  return write(wkt.BoolValueSchema, { $typeName: 'google.protobuf.BoolValue', value });
 }
 
 export function encodeInt32Value(n: number): Buffer {
   if (!Number.isInteger(n) || n < -0x80000000 || n > 0x7fffffff) throw new WireError(`${n} is not a 32-bit signed integer`);
-  return write(Int32ValueSchema, { $typeName: 'google.protobuf.Int32Value', value: n });
+  return write(wkt.Int32ValueSchema, { $typeName: 'google.protobuf.Int32Value', value: n });
 }
 
 export function encodeUInt32Value(n: number): Buffer {
   if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new WireError(`${n} is not a 32-bit unsigned integer`);
-  return write(UInt32ValueSchema, { $typeName: 'google.protobuf.UInt32Value', value: n });
+  return write(wkt.UInt32ValueSchema, { $typeName: 'google.protobuf.UInt32Value', value: n });
 }
 
 export function encodeInt64Value(v: bigint): Buffer {
   if (v !== BigInt.asIntN(64, v)) throw new WireError(`${v} is not a 64-bit signed integer`);
-  return write(Int64ValueSchema, { $typeName: 'google.protobuf.Int64Value', value: v });
+  return write(wkt.Int64ValueSchema, { $typeName: 'google.protobuf.Int64Value', value: v });
 }
 
 export function encodeUInt64Value(v: bigint): Buffer {
   if (v !== BigInt.asUintN(64, v)) throw new WireError(`${v} is not a 64-bit unsigned integer`);
-  return write(UInt64ValueSchema, { $typeName: 'google.protobuf.UInt64Value', value: v });
+  return write(wkt.UInt64ValueSchema, { $typeName: 'google.protobuf.UInt64Value', value: v });
 }
 
 export function encodeFloatValue(value: number): Buffer {
-  return write(FloatValueSchema, { $typeName: 'google.protobuf.FloatValue', value });
+  return write(wkt.FloatValueSchema, { $typeName: 'google.protobuf.FloatValue', value });
 }
 
 export function encodeDoubleValue(value: number): Buffer {
-  return write(DoubleValueSchema, { $typeName: 'google.protobuf.DoubleValue', value });
+  return write(wkt.DoubleValueSchema, { $typeName: 'google.protobuf.DoubleValue', value });
 }
 
 // `depth` counts Values as the decoders do: the top-level Value is 1, the Values of a top-level
@@ -99,9 +82,9 @@ function describe(v: unknown): string {
   return `a value of type ${typeof v}`;
 }
 
-function toValue(v: unknown, depth: number): Value {
+function toValue(v: unknown, depth: number): wkt.Value {
   if (depth > MAX_DEPTH) throw new WireError(TOO_DEEP);
-  let kind: Value['kind'];
+  let kind: wkt.Value['kind'];
   switch (typeof v) {
     case 'number':
       kind = { case: 'numberValue', value: v };
@@ -113,7 +96,7 @@ function toValue(v: unknown, depth: number): Value {
       kind = { case: 'stringValue', value: v };
       break;
     case 'object':
-      if (v === null) kind = { case: 'nullValue', value: NullValue.NULL_VALUE };
+      if (v === null) kind = { case: 'nullValue', value: wkt.NullValue.NULL_VALUE };
       else if (Array.isArray(v)) kind = { case: 'listValue', value: toList(v, depth) };
       else if (isPlainObject(v)) kind = { case: 'structValue', value: toStruct(v, depth) };
       else throw new WireError(`cannot encode ${describe(v)} as google.protobuf.Value`);
@@ -124,15 +107,15 @@ function toValue(v: unknown, depth: number): Value {
   return { $typeName: 'google.protobuf.Value', kind };
 }
 
-function toList(list: readonly unknown[], depth: number): ListValue {
-  const values: Value[] = new Array(list.length);
+function toList(list: readonly unknown[], depth: number): wkt.ListValue {
+  const values: wkt.Value[] = new Array(list.length);
   // Holes and undefined become null, as in JSON.
   for (let i = 0; i < list.length; i++) values[i] = toValue(list[i] ?? null, depth + 1);
   return { $typeName: 'google.protobuf.ListValue', values };
 }
 
-function toStruct(obj: Record<string, unknown>, depth: number): Struct {
-  const fields: Record<string, Value> = {};
+function toStruct(obj: Record<string, unknown>, depth: number): wkt.Struct {
+  const fields: Record<string, wkt.Value> = {};
   for (const key of Object.keys(obj)) {
     const v = obj[key];
     if (v === undefined) continue; // as in JSON
@@ -143,13 +126,13 @@ function toStruct(obj: Record<string, unknown>, depth: number): Struct {
 
 /** Encodes a JSON-like value (null, boolean, number, string, arrays, plain objects) as a Value. */
 export function encodeValue(v: unknown): Buffer {
-  return write(ValueSchema, toValue(v, 1));
+  return write(wkt.ValueSchema, toValue(v, 1));
 }
 
 export function encodeStruct(obj: Record<string, unknown>): Buffer {
-  return write(StructSchema, toStruct(obj, 0));
+  return write(wkt.StructSchema, toStruct(obj, 0));
 }
 
 export function encodeListValue(list: readonly unknown[]): Buffer {
-  return write(ListValueSchema, toList(list, 0));
+  return write(wkt.ListValueSchema, toList(list, 0));
 }

@@ -12,23 +12,7 @@
  * request field.
  */
 import { fromBinary, type DescMessage, type MessageShape } from '@bufbuild/protobuf';
-import {
-  BoolValueSchema,
-  BytesValueSchema,
-  DoubleValueSchema,
-  FloatValueSchema,
-  Int32ValueSchema,
-  Int64ValueSchema,
-  ListValueSchema,
-  StringValueSchema,
-  StructSchema,
-  UInt32ValueSchema,
-  UInt64ValueSchema,
-  ValueSchema,
-  type ListValue,
-  type Struct,
-  type Value,
-} from '@bufbuild/protobuf/wkt';
+import * as wkt from '@bufbuild/protobuf/wkt';
 import type { JsonValue } from './values.js';
 import { setOwn } from './wellknown-encode.js';
 import { MAX_DEPTH, TOO_DEEP, WireError, wireErrorFrom } from './wire-error.js';
@@ -63,45 +47,45 @@ function int64Value(v: bigint): number | bigint {
 }
 
 export function decodeStringValue(bytes: Uint8Array): string {
-  return read(StringValueSchema, bytes).value;
+  return read(wkt.StringValueSchema, bytes).value;
 }
 
 /** A copy, so the caller (and guest code) never shares memory with the request buffer. */
 export function decodeBytesValue(bytes: Uint8Array): Uint8Array {
-  return copyBytes(read(BytesValueSchema, bytes).value);
+  return copyBytes(read(wkt.BytesValueSchema, bytes).value);
 }
 
 export function decodeBoolValue(bytes: Uint8Array): boolean {
-  return read(BoolValueSchema, bytes).value;
+  return read(wkt.BoolValueSchema, bytes).value;
 }
 
 export function decodeInt32Value(bytes: Uint8Array): number {
-  return read(Int32ValueSchema, bytes).value;
+  return read(wkt.Int32ValueSchema, bytes).value;
 }
 
 export function decodeUInt32Value(bytes: Uint8Array): number {
-  return read(UInt32ValueSchema, bytes).value;
+  return read(wkt.UInt32ValueSchema, bytes).value;
 }
 
 export function decodeInt64Value(bytes: Uint8Array): number | bigint {
-  return int64Value(read(Int64ValueSchema, bytes).value);
+  return int64Value(read(wkt.Int64ValueSchema, bytes).value);
 }
 
 export function decodeUInt64Value(bytes: Uint8Array): number | bigint {
-  return int64Value(read(UInt64ValueSchema, bytes).value);
+  return int64Value(read(wkt.UInt64ValueSchema, bytes).value);
 }
 
 export function decodeFloatValue(bytes: Uint8Array): number {
-  return read(FloatValueSchema, bytes).value;
+  return read(wkt.FloatValueSchema, bytes).value;
 }
 
 export function decodeDoubleValue(bytes: Uint8Array): number {
-  return read(DoubleValueSchema, bytes).value;
+  return read(wkt.DoubleValueSchema, bytes).value;
 }
 
 // `depth` counts Values: the top-level Value is 1, the Values of a top-level Struct or ListValue 1.
 
-function fromValue(v: Value, depth: number): JsonValue {
+function fromValue(v: wkt.Value, depth: number): JsonValue {
   if (depth > MAX_DEPTH) throw new WireError(TOO_DEEP);
   const kind = v.kind;
   switch (kind.case) {
@@ -118,14 +102,14 @@ function fromValue(v: Value, depth: number): JsonValue {
   }
 }
 
-function fromStruct(s: Struct, depth: number): { [key: string]: JsonValue } {
+function fromStruct(s: wkt.Struct, depth: number): { [key: string]: JsonValue } {
   const out: { [key: string]: JsonValue } = {};
   const fields = s.fields;
   for (const key of Object.keys(fields)) setOwn(out, key, fromValue(fields[key]!, depth + 1));
   return out;
 }
 
-function fromList(l: ListValue, depth: number): JsonValue[] {
+function fromList(l: wkt.ListValue, depth: number): JsonValue[] {
   const values = l.values;
   const out: JsonValue[] = new Array(values.length);
   for (let i = 0; i < values.length; i++) out[i] = fromValue(values[i]!, depth + 1);
@@ -133,15 +117,15 @@ function fromList(l: ListValue, depth: number): JsonValue[] {
 }
 
 export function decodeValue(bytes: Uint8Array): JsonValue {
-  return fromValue(read(ValueSchema, bytes), 1);
+  return fromValue(read(wkt.ValueSchema, bytes), 1);
 }
 
 export function decodeStruct(bytes: Uint8Array): { [key: string]: JsonValue } {
-  return fromStruct(read(StructSchema, bytes), 0);
+  return fromStruct(read(wkt.StructSchema, bytes), 0);
 }
 
 export function decodeListValue(bytes: Uint8Array): JsonValue[] {
-  return fromList(read(ListValueSchema, bytes), 0);
+  return fromList(read(wkt.ListValueSchema, bytes), 0);
 }
 
 export * from './wellknown-encode.js';
