@@ -56,6 +56,7 @@ export function encodeUInt64Value(v: bigint): Buffer {
 }
 
 export function encodeFloatValue(value: number): Buffer {
+  if (Number.isFinite(value) && !Number.isFinite(Math.fround(value))) throw new WireError(`${value} is out of the 32-bit float range`);
   return write(wkt.FloatValueSchema, { $typeName: 'google.protobuf.FloatValue', value });
 }
 

@@ -160,6 +160,7 @@ describe('encodeAny → decodeAny round trips', () => {
       [1, 'string'],
       ['yes', 'bool'],
       ['x', 'double'],
+      [1e300, 'float'],
       [[1], 'struct'],
       [{}, 'list'],
       [new Date(0), 'json'],
@@ -321,6 +322,13 @@ describe('decodeParameters', () => {
     expect(err.field).toBe('result');
     expect(err.message).toContain('nested deeper than 100 levels');
     expect(thrown(() => decodeAny(nest(5000))).message).toContain('nested deeper than 100 levels');
+  });
+
+  it('refuses unknown groups nested without end (the stack stays bounded)', () => {
+    const groups = Buffer.concat([Buffer.alloc(5000, 0x13), Buffer.alloc(5000, 0x14)]); // field 2 start/end group
+    const err = thrown(() => decodeParameters([param('x', { type_url: TypeUrls.BytesValue, value: groups })]));
+    expect(err.field).toBe('parameters[0].value');
+    expect(err.message).toBe('parameters[0].value: cannot decode google.protobuf.BytesValue: nested deeper than 100 levels');
   });
 
   it('passes unknown type_urls through as { typeUrl, value }', () => {
