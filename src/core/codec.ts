@@ -12,7 +12,8 @@
  * warm invoke of `add` measured in the same run: 0.18%, under issue #19's budget of 5% (and 2.8%
  * even of the ~150 µs a warm invoke cost on a quiet machine). A 20-field Struct in and out takes
  * 111 µs. The hand-written wire code this replaced took 0.8 µs and 44 µs for the same work
- * (interleaved with the library in one run): slower, and far inside the budget.
+ * (its last version run interleaved with the library, once, outside bench/): the library is 2-5×
+ * slower, and far inside the budget.
  */
 import type { FunctionParameter__Output } from '../generated/spearlet/FunctionParameter.js';
 import { ErrorCodes, SpearletError, invalidArgument } from '../errors.js';
