@@ -3,7 +3,17 @@
  *
  * The server decodes request parameters with decodeParameters and encodes a function's result with
  * encodeResult. Clients (the CLI, the conformance runner, tests) build parameters with encodeAny and
- * read results with decodeAny. The wire format itself lives in wellknown.ts.
+ * read results with decodeAny. @bufbuild/protobuf reads and writes the wire format; wellknown.ts
+ * holds the glue (plain values, the nesting limit, error wording).
+ *
+ * Cost, measured by bench/codec.ts (2026-12-03, CPU time, median of 7 interleaved rounds, on the
+ * 2-core machine shared with other builds, load average 10-13): a warm invoke's codec work
+ * ({a:2,b:3} in, 5 out) takes 4.2 µs, against 2,300 µs of CPU in the server's main process per
+ * warm invoke of `add` measured in the same run: 0.18%, under issue #19's budget of 5% (and 2.8%
+ * even of the ~150 µs a warm invoke cost on a quiet machine). A 20-field Struct in and out takes
+ * 111 µs. The hand-written wire code this replaced took 0.8 µs and 44 µs for the same work
+ * (its last version run interleaved with the library, once, outside bench/): the library is 2-5×
+ * slower, and far inside the budget.
  */
 import type { FunctionParameter__Output } from '../../generated/spearlet/FunctionParameter.js';
 import { ErrorCodes, SpearletError, invalidArgument } from '../../errors.js';

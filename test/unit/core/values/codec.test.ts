@@ -160,6 +160,7 @@ describe('encodeAny → decodeAny round trips', () => {
       [1, 'string'],
       ['yes', 'bool'],
       ['x', 'double'],
+      [1e300, 'float'],
       [[1], 'struct'],
       [{}, 'list'],
       [new Date(0), 'json'],
@@ -282,21 +283,22 @@ describe('decodeParameters', () => {
   });
 
   it.each([
-    ['Int32Value', [0x08, 0x80], 'truncated varint'],
-    ['Int32Value', [0x0a, 0x01, 0x01], 'field 1 has wire type 2, expected 0'],
-    ['Int64Value', [0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01], 'varint longer than 10 bytes'],
-    ['StringValue', [0x0a, 0x05, 0x61], 'length past the end of the message'],
+    ['Int32Value', [0x08, 0x80], 'truncated'],
+    ['Int32Value', [0x0a, 0x01, 0x01], 'illegal tag: field no 0'],
+    ['Int64Value', [0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01], 'invalid varint'],
+    ['StringValue', [0x0a, 0x05, 0x61], 'truncated: a field runs past the end of the message'],
     ['StringValue', [0x0a, 0x02, 0xc3, 0x28], 'not valid UTF-8'],
-    ['DoubleValue', [0x09, 0x00, 0x00], 'truncated fixed-width field'],
-    ['FloatValue', [0x0d, 0x00], 'truncated fixed-width field'],
-    ['BoolValue', [0x00], 'invalid field number'],
-    ['BytesValue', [0x14], 'unexpected end-group tag'],
-    ['BytesValue', [0x13, 0x08, 0x01], 'unterminated group'],
-    ['Value', [0x2a, 0x02, 0x0a, 0x05], 'length past the end of the message'],
-    ['Value', [0x12, 0x00], 'field 2 has wire type 2, expected 1'],
-    ['Struct', [0x0a, 0x02, 0x12, 0x07], 'length past the end'],
-    ['ListValue', [0x17], 'invalid wire type 7'],
-    ['ListValue', [0x0f], 'field 1 has wire type 7, expected 2'],
+    ['Struct', [0x0a, 0x04, 0x0a, 0x02, 0xc3, 0x28], 'not valid UTF-8'],
+    ['DoubleValue', [0x09, 0x00, 0x00], 'truncated'],
+    ['FloatValue', [0x0d, 0x00], 'truncated'],
+    ['BoolValue', [0x00], 'illegal tag: field no 0'],
+    ['BytesValue', [0x14], 'cant skip wire type 4'],
+    ['BytesValue', [0x13, 0x08, 0x01], 'truncated'],
+    ['Value', [0x2a, 0x02, 0x0a, 0x05], 'truncated'],
+    ['Value', [0x12, 0x00], 'truncated'],
+    ['Struct', [0x0a, 0x02, 0x12, 0x07], 'truncated'],
+    ['ListValue', [0x17], 'illegal tag: field no 2 wire type 7'],
+    ['ListValue', [0x0f], 'illegal tag: field no 1 wire type 7'],
   ] as const)('malformed %s %j → INVALID_ARGUMENT', (name, bytes, detail) => {
     const err = thrown(() => decodeParameters([param('ok', encodeAny(1)), param('bad', raw(name, [...bytes]))]));
     expect(err.code).toBe(ErrorCodes.INVALID_ARGUMENT);
@@ -320,6 +322,13 @@ describe('decodeParameters', () => {
     expect(err.field).toBe('result');
     expect(err.message).toContain('nested deeper than 100 levels');
     expect(thrown(() => decodeAny(nest(5000))).message).toContain('nested deeper than 100 levels');
+  });
+
+  it('refuses unknown groups nested without end (the stack stays bounded)', () => {
+    const groups = Buffer.concat([Buffer.alloc(5000, 0x13), Buffer.alloc(5000, 0x14)]); // field 2 start/end group
+    const err = thrown(() => decodeParameters([param('x', { type_url: TypeUrls.BytesValue, value: groups })]));
+    expect(err.field).toBe('parameters[0].value');
+    expect(err.message).toBe('parameters[0].value: cannot decode google.protobuf.BytesValue: nested deeper than 100 levels');
   });
 
   it('passes unknown type_urls through as { typeUrl, value }', () => {
