@@ -4,7 +4,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { ArtifactAnalysis, Instance, InstanceSpec, PreparedTask, Runtime } from '../../src/core/runtime/runtime.js';
-import { DEFAULTS } from '../../src/config.js';
 import { toSpearletError } from '../../src/errors.js';
 import { BlankIsolates } from './blank-isolates.js';
 import { CodeCache } from './code-cache.js';
@@ -22,9 +21,9 @@ export interface V8RuntimeOptions {
   maxLogLinesPerExecution: number;
   /** Log line length worth sending to the host. */
   maxLogLineBytes: number;
-  /** Flow control of streamed chunks (Config.streamWindowChunks / streamWindowBytes; defaults there). */
-  streamWindowChunks?: number;
-  streamWindowBytes?: number;
+  /** Flow control of streamed chunks (Config.streamWindowChunks / streamWindowBytes). */
+  streamWindowChunks: number;
+  streamWindowBytes: number;
   /** Time a module's top-level code may run (default 5 s); past it the artifact is invalid. */
   topLevelTimeoutMs?: number;
   /**
@@ -136,8 +135,8 @@ export class V8Runtime implements Runtime {
       memoryLimitMb,
       maxLogLines: this.options.maxLogLinesPerExecution,
       maxLogLineChars: this.options.maxLogLineBytes,
-      streamWindowChunks: this.options.streamWindowChunks ?? DEFAULTS.streamWindowChunks,
-      streamWindowBytes: this.options.streamWindowBytes ?? DEFAULTS.streamWindowBytes,
+      streamWindowChunks: this.options.streamWindowChunks,
+      streamWindowBytes: this.options.streamWindowBytes,
     };
     const sandbox = await Sandbox.create(options);
     sandbox.onCatastrophe = (message) => {

@@ -1,137 +1,88 @@
 /**
- * `spearlet serve` options: flags first, then SPEARLET_* environment variables, then defaults.
- * Only this module and the CLI entry read argv and the environment.
+ * `spearlet serve` options from argv and SPEARLET_* environment variables: flags win over the
+ * environment, which wins over the defaults. Each flag and variable comes from the option
+ * definitions (src/config/options.ts). Only this module and the CLI entry read argv and the
+ * environment.
  */
 import { parseArgs } from 'node:util';
-import type { ConfigInput, IsolationMode, LogLevel, SchedulingPolicy } from '../config.js';
+import type { ConfigInput, Origins } from '../config.js';
+import { ConfigNames, type Origin } from '../config/origins.js';
+import { type ConfigKey, OPTIONS, SERVE_FLAGS } from '../config/options.js';
+import type { Kind } from '../config/option.js';
 import { ErrorCodes, SpearletError } from '../errors.js';
+import { didYouMean } from './suggest.js';
 
-/** Flag name → [ConfigInput key, kind]. The environment variable is SPEARLET_ + upper snake case. */
-const OPTIONS = {
-  listen: ['listen', 'string'],
-  'data-dir': ['dataDir', 'string'],
-  'artifact-root': ['artifactRoots', 'list'],
-  'metrics-listen': ['metricsListen', 'string'],
-  'http-listen': ['httpListen', 'string'],
-  'max-http-body-bytes': ['maxHttpBodyBytes', 'int'],
-  'log-level': ['logLevel', 'string'],
-  'http-allow-host': ['httpAllowHosts', 'list'],
-  'max-artifact-bytes': ['maxArtifactBytes', 'int'],
-  'default-timeout-ms': ['defaultTimeoutMs', 'int'],
-  'max-timeout-ms': ['maxTimeoutMs', 'int'],
-  'default-memory-limit-mb': ['defaultMemoryLimitMb', 'int'],
-  'max-memory-limit-mb': ['maxMemoryLimitMb', 'int'],
-  'max-concurrent-executions': ['maxConcurrentExecutions', 'int'],
-  'max-queue-length': ['maxQueueLength', 'int'],
-  'queue-timeout-ms': ['queueTimeoutMs', 'int'],
-  'max-total-instances': ['maxTotalInstances', 'int'],
-  'max-total-instance-memory-mb': ['maxTotalInstanceMemoryMb', 'int'],
-  'recycle-after-executions': ['recycleAfterExecutions', 'int'],
-  'recycle-heap-mb': ['recycleHeapMb', 'int'],
-  'prewarm-isolates': ['prewarmIsolates', 'int'],
-  'instance-idle-ms': ['instanceIdleMs', 'int'],
-  'scheduling-policy': ['schedulingPolicy', 'string'],
-  isolation: ['isolation', 'string'],
-  'sandbox-workers': ['sandboxWorkers', 'int'],
-  'worker-memory-limit-mb': ['workerMemoryLimitMb', 'int'],
-  'worker-nice': ['workerNice', 'int'],
-  'max-tenant-workers': ['maxTenantWorkers', 'int'],
-  'shutdown-grace-ms': ['shutdownGraceMs', 'int'],
-  'sync-writes': ['syncWrites', 'bool'],
-  'allow-eol-node': ['allowEolNode', 'bool'],
-  'stream-window-chunks': ['streamWindowChunks', 'int'],
-  'stream-window-bytes': ['streamWindowBytes', 'int'],
-  'artifact-cache-bytes': ['artifactCacheBytes', 'int'],
-  'max-request-bytes': ['maxRequestBytes', 'int'],
-  'max-parameters': ['maxParameters', 'int'],
-  'max-parameter-bytes': ['maxParameterBytes', 'int'],
-  'max-metadata-entries': ['maxMetadataEntries', 'int'],
-  'max-metadata-value-bytes': ['maxMetadataValueBytes', 'int'],
-  'max-result-bytes': ['maxResultBytes', 'int'],
-  'max-error-message-bytes': ['maxErrorMessageBytes', 'int'],
-  'tls-cert': ['tlsCert', 'string'],
-  'tls-key': ['tlsKey', 'string'],
-  'tls-client-ca': ['tlsClientCa', 'string'],
-  'metrics-tls': ['metricsTls', 'bool'],
-  'auth-file': ['authFile', 'string'],
-  insecure: ['insecure', 'bool'],
-  reflection: ['reflection', 'bool'],
-  'tenant-max-concurrent': ['tenantMaxConcurrent', 'int'],
-  'tenant-max-queued': ['tenantMaxQueued', 'int'],
-  'tenant-max-tasks': ['tenantMaxTasks', 'int'],
-  'tenant-max-artifact-bytes': ['tenantMaxArtifactBytes', 'int'],
-  'tenant-cpu-ms-per-minute': ['tenantCpuMsPerMinute', 'int'],
-  'execution-retention': ['executionRetentionMs', 'duration'],
-  'max-executions-per-task': ['maxExecutionsPerTask', 'int'],
-  'expiry-batch-size': ['expiryBatchSize', 'int'],
-  'expiry-interval-ms': ['expiryIntervalMs', 'int'],
-  'egress-allow': ['egressAllow', 'list'],
-  'egress-max-requests': ['egressMaxRequests', 'int'],
-  'egress-max-concurrent': ['egressMaxConcurrent', 'int'],
-  'egress-max-request-bytes': ['egressMaxRequestBytes', 'int'],
-  'egress-max-response-bytes': ['egressMaxResponseBytes', 'int'],
-  'egress-max-redirects': ['egressMaxRedirects', 'int'],
-  'kv-max-key-bytes': ['kvMaxKeyBytes', 'int'],
-  'kv-max-value-bytes': ['kvMaxValueBytes', 'int'],
-  'kv-max-task-bytes': ['kvMaxTaskBytes', 'int'],
-  'kv-max-list-keys': ['kvMaxListKeys', 'int'],
-  'secrets-key-file': ['secretsKeyFile', 'string'],
-  'max-secrets-per-task': ['maxSecretsPerTask', 'int'],
-  'os-sandbox': ['osSandbox', 'string'],
-  'os-sandbox-uid': ['osSandboxUid', 'int'],
-  'os-sandbox-gid': ['osSandboxGid', 'int'],
-  'worker-memory-ceiling-mb': ['workerMemoryCeilingMb', 'int'],
-  'worker-pids-max': ['workerPidsMax', 'int'],
-  'worker-open-files': ['workerOpenFiles', 'int'],
-  'worker-max-file-mb': ['workerMaxFileMb', 'int'],
-  'tenant-cpu-percent': ['tenantCpuPercent', 'int'],
-} as const satisfies Record<string, readonly [keyof ConfigInput, 'string' | 'list' | 'int' | 'bool' | 'duration']>;
-
-export const SERVE_FLAGS = Object.keys(OPTIONS);
-
-export function envName(flag: string): string {
-  return `SPEARLET_${flag.toUpperCase().replace(/-/g, '_')}`;
-}
-
-function convert(flag: string, kind: string, raw: string | boolean | (string | boolean)[]): unknown {
-  if (kind === 'list') return (Array.isArray(raw) ? raw.map(String) : String(raw).split(',')).map((s) => s.trim()).filter((s) => s !== '');
-  if (kind === 'bool') return raw === true || raw === 'true' || raw === '1';
-  if (kind === 'duration') return durationMs(flag, String(raw));
-  if (kind === 'int') {
-    const n = Number(raw);
-    if (!Number.isInteger(n)) throw new SpearletError(ErrorCodes.INVALID_CONFIG, `--${flag}: must be an integer, got '${String(raw)}'`, { field: flag });
-    return n;
-  }
-  return String(raw);
-}
+export { SERVE_FLAGS } from '../config/options.js';
+export { envName } from '../config/option.js';
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
-/** `7d`, `12h`, `30m`, `10s`, `500ms` (or a bare number of milliseconds) in milliseconds. */
-export function durationMs(flag: string, raw: string): number {
+/** `7d`, `12h`, `30m`, `10s`, `500ms` (or a bare number of milliseconds) in milliseconds; NaN when malformed. */
+export function durationMs(raw: string): number {
   const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(raw);
-  if (!m) throw new SpearletError(ErrorCodes.INVALID_CONFIG, `--${flag}: must be a duration such as 7d, 12h, 30m, 10s or 0, got '${raw}'`, { field: flag });
-  return Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 'ms']);
+  return m ? Math.round(Number(m[1]) * UNIT_MS[m[2] ?? 'ms']) : NaN;
 }
 
-/** Parses serve flags (throws INVALID_CONFIG on an unknown or malformed flag) and the environment. */
-export function serveOptions(argv: string[], env: NodeJS.ProcessEnv): ConfigInput {
-  const parseOptions: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
-  for (const [flag, [, kind]] of Object.entries(OPTIONS)) {
-    parseOptions[flag] = kind === 'bool' ? { type: 'boolean' } : { type: 'string', multiple: kind === 'list' };
+const TRUE = new Set(['true', '1']);
+const FALSE = new Set(['false', '0', '']);
+
+/**
+ * The value of a flag's or variable's text, or the problem with it. Numbers are left to the
+ * option's schema, which names the range: "x" becomes NaN and is refused there.
+ */
+function convert(kind: Kind, raw: string | boolean | string[]): { value: unknown } | { problem: string } {
+  if (typeof raw === 'boolean') return { value: raw };
+  if (kind === 'list') return { value: (Array.isArray(raw) ? raw : raw.split(',')).map((s) => s.trim()).filter((s) => s !== '') };
+  const text = String(raw);
+  if (kind === 'int') return { value: text.trim() === '' ? NaN : Number(text) };
+  if (kind === 'duration') {
+    const ms = durationMs(text);
+    return Number.isNaN(ms) ? { problem: 'must be a duration such as 7d, 12h, 30m, 10s or 0' } : { value: ms };
   }
-  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  if (kind === 'bool') {
+    const lower = text.trim().toLowerCase();
+    return TRUE.has(lower) ? { value: true } : FALSE.has(lower) ? { value: false } : { problem: 'must be true or false (or 1 or 0)' };
+  }
+  return { value: text };
+}
+
+function parseFlags(argv: string[]): Record<string, string | boolean | string[] | undefined> {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
+  for (const o of OPTIONS) if (o.flag !== undefined) options[o.flag] = o.kind === 'bool' ? { type: 'boolean' } : { type: 'string', multiple: o.kind === 'list' };
   try {
-    ({ values } = parseArgs({ args: argv, options: parseOptions, strict: true, allowPositionals: false }));
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values as Record<string, string | boolean | string[] | undefined>;
   } catch (err) {
-    throw new SpearletError(ErrorCodes.INVALID_CONFIG, `${(err as Error).message}; flags: ${SERVE_FLAGS.map((f) => `--${f}`).join(' ')}`);
+    const message = (err as Error).message;
+    const unknown = /^Unknown option '--([^'=]+)'/.exec(message);
+    throw new SpearletError(ErrorCodes.INVALID_CONFIG, unknown ? `${message}${didYouMean(unknown[1], SERVE_FLAGS, '--')}` : message);
   }
+}
+
+/**
+ * Reads serve flags and the environment into input options, and where each came from (so
+ * messages name it). Throws INVALID_CONFIG on an unknown flag or a value that is not of its kind.
+ */
+export function readServeOptions(argv: string[], env: NodeJS.ProcessEnv): { input: ConfigInput; origins: Origins } {
+  const flags = parseFlags(argv);
   const input: Record<string, unknown> = {};
-  for (const [flag, [key, kind]] of Object.entries(OPTIONS)) {
-    const raw = values[flag] ?? env[envName(flag)];
-    if (raw !== undefined) input[key] = convert(flag, kind, raw);
+  const origins: Origins = {};
+  const names: ConfigNames = new ConfigNames(origins);
+  for (const o of OPTIONS) {
+    const fromFlag = o.flag === undefined ? undefined : flags[o.flag];
+    const fromEnv = env[o.env];
+    const raw = fromFlag ?? fromEnv;
+    if (raw === undefined) continue;
+    const origin: Origin =
+      fromFlag === undefined ? { from: 'env', raw: fromEnv! } : { from: 'flag', raw: Array.isArray(fromFlag) ? fromFlag.join(',') : String(fromFlag), overridden: fromEnv };
+    origins[o.key as ConfigKey] = origin;
+    const converted = convert(o.kind, raw);
+    if ('problem' in converted) names.fail(o.key as ConfigKey, converted.problem, raw);
+    input[o.key] = converted.value;
   }
-  // The secrets key comes from the environment only: a flag would show it in the process list.
-  if (env.SPEARLET_SECRETS_KEY !== undefined) input.secretsKey = env.SPEARLET_SECRETS_KEY;
-  return input as ConfigInput & { logLevel?: LogLevel; schedulingPolicy?: SchedulingPolicy; isolation?: IsolationMode };
+  return { input: input as ConfigInput, origins };
+}
+
+/** The input options alone (for code that resolves them itself; messages then name Config keys). */
+export function serveOptions(argv: string[], env: NodeJS.ProcessEnv): ConfigInput {
+  return readServeOptions(argv, env).input;
 }

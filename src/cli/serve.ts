@@ -5,10 +5,11 @@
 import { resolveConfig } from '../config.js';
 import { startServer } from '../app.js';
 import { createLogger } from '../logger.js';
-import { serveOptions } from './serve-options.js';
+import { readServeOptions } from './serve-options.js';
 
 export async function serve(argv: string[]): Promise<number> {
-  const config = resolveConfig(serveOptions(argv, process.env));
+  const { input, origins } = readServeOptions(argv, process.env);
+  const config = resolveConfig(input, origins);
   const log = createLogger(config.logLevel);
   const running = await startServer(config, log);
   log.info({ address: running.address, dataDir: config.dataDir, artifactRoots: config.artifactRoots, isolation: config.isolation }, `spearlet serving gRPC${config.tlsCert ? ' over TLS' : ''} on ${running.address}`);

@@ -66,16 +66,25 @@ describe('spearlet serve', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
-  it('refuses an unknown flag with a clear error', async () => {
+  it('refuses an unknown flag with a clear error, suggesting the near one', async () => {
     const s = spearlet(['serve', '--lisen', '127.0.0.1:1']);
-    expect(await s.exited).not.toBe(0);
-    expect(s.output()).toMatch(/Unknown option '--lisen'/);
+    expect(await s.exited).toBe(2);
+    expect(s.output()).toContain("spearlet serve: Unknown option '--lisen'; did you mean '--listen'?");
   });
 
-  it('refuses a malformed listen address naming the field', async () => {
+  it('refuses a malformed listen address naming the flag', async () => {
     const s = spearlet(['serve', '--listen', 'nowhere']);
-    expect(await s.exited).not.toBe(0);
-    expect(s.output()).toMatch(/listen: must be HOST:PORT/);
+    expect(await s.exited).toBe(2);
+    expect(s.output()).toContain('spearlet serve: --listen: must be HOST:PORT (got "nowhere")');
+  });
+
+  it('names the environment variable a bad value came from, and says when a flag won over it', async () => {
+    const env = spearlet(['serve'], { SPEARLET_WORKER_NICE: '40' });
+    expect(await env.exited).toBe(2);
+    expect(env.output()).toContain('spearlet serve: SPEARLET_WORKER_NICE: must be an integer from 0 to 19 (got "40")');
+    const both = spearlet(['serve', '--worker-nice', 'x'], { SPEARLET_WORKER_NICE: '5' });
+    expect(await both.exited).toBe(2);
+    expect(both.output()).toContain('spearlet serve: --worker-nice: must be an integer from 0 to 19 (got "x"; the flag wins over SPEARLET_WORKER_NICE="5")');
   });
 
   it('refuses an unusable data dir with a clear error', async () => {

@@ -21,9 +21,9 @@ describe('stream window and artifact cache settings', () => {
   });
 
   it('refuse out-of-range values, naming the field', () => {
-    expect(() => resolveConfig({ streamWindowChunks: 0 })).toThrow(/^streamWindowChunks: must be an integer from 1 to 100000, got 0/);
-    expect(() => resolveConfig({ streamWindowBytes: 100 })).toThrow(/^streamWindowBytes: must be an integer from 1024/);
-    expect(() => resolveConfig({ artifactCacheBytes: -1 })).toThrow(/^artifactCacheBytes: must be an integer from 0/);
+    expect(() => resolveConfig({ streamWindowChunks: 0 })).toThrow(/^streamWindowChunks: must be an integer from 1 to 100000 \(got 0\)$/);
+    expect(() => resolveConfig({ streamWindowBytes: 100 })).toThrow(/^streamWindowBytes: must be an integer of at least 1024/);
+    expect(() => resolveConfig({ artifactCacheBytes: -1 })).toThrow(/^artifactCacheBytes: must be an integer of at least 0/);
     expect(() => resolveConfig({ artifactCacheBytes: 1.5 })).toThrow(/^artifactCacheBytes:/);
   });
 });

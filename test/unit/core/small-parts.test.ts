@@ -40,7 +40,7 @@ describe('config', () => {
     expect(() => resolveConfig({ maxQueueLength: -1 })).toThrow(/^maxQueueLength:/);
     expect(() => resolveConfig({ defaultMemoryLimitMb: 512, maxMemoryLimitMb: 256 })).toThrow(/^defaultMemoryLimitMb:/);
     expect(() => resolveConfig({ schedulingPolicy: 'random' as never })).toThrow(/^schedulingPolicy: must be one of/);
-    expect(() => resolveConfig({ workerNice: 20 })).toThrow(/^workerNice: must be an integer from 0 to 19, got 20/);
+    expect(() => resolveConfig({ workerNice: 20 })).toThrow(/^workerNice: must be an integer from 0 to 19 \(got 20\)$/);
   });
 });
 

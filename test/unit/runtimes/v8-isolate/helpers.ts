@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { Instance, Outcome } from '../../../../src/core/runtime/runtime.js';
 import { afterAll, beforeAll } from 'vitest';
 import { V8Runtime, type V8RuntimeOptions } from '../../../../runtimes/v8-isolate/v8-runtime.js';
+import { DEFAULTS } from '../../../../src/config.js';
 import { run } from '../run-call.js';
 
 export const MB = 64;
@@ -16,6 +17,8 @@ export function newRuntime(options: Partial<V8RuntimeOptions> = {}): V8Runtime {
     defaultMemoryLimitMb: MB,
     maxLogLinesPerExecution: 50,
     maxLogLineBytes: 200,
+    streamWindowChunks: DEFAULTS.streamWindowChunks,
+    streamWindowBytes: DEFAULTS.streamWindowBytes,
     ...options,
   });
 }

@@ -17,9 +17,9 @@ describe('OS sandbox config', () => {
   });
 
   it.each([
-    [{ osSandbox: 'sometimes' as never }, /^osSandbox: must be one of required, auto, off, got 'sometimes'$/],
+    [{ osSandbox: 'sometimes' as never }, /^osSandbox: must be one of required, auto, off \(got "sometimes"\)$/],
     [{ osSandboxUid: 0 }, /^osSandboxUid: must be an integer from 1/],
-    [{ workerMemoryCeilingMb: 64 }, /^workerMemoryCeilingMb: must be 0 \(2 × workerMemoryLimitMb\) or at least 128, got 64$/],
+    [{ workerMemoryCeilingMb: 64 }, /^workerMemoryCeilingMb: must be 0 \(2 × --worker-memory-limit-mb\) or an integer from 128 to 1048576 \(got 64\)$/],
     [{ workerPidsMax: 8 }, /^workerPidsMax: must be an integer from 32/],
     [{ workerOpenFiles: 10 }, /^workerOpenFiles: must be an integer from 64/],
     [{ workerMaxFileMb: 0 }, /^workerMaxFileMb: must be an integer from 1/],
