@@ -76,6 +76,13 @@ export function zeroOr(zero: string, min: number, max = MAX) {
   return z.union([z.literal(0, { error }), z.int({ error }).min(min, { error }).max(max, { error })], { error });
 }
 
+/** 0 (which means `zero`), or a duration of at least `minMs` (given as 7d, 12h, 30m, 10s, 500ms or ms). */
+export function zeroOrDuration(zero: string, minMs: number) {
+  const min = minMs % 1000 === 0 ? `${minMs / 1000}s` : `${minMs}ms`;
+  const error = `must be 0 (${zero}) or a duration of at least ${min}, such as 7d, 12h, 30m, 10s or 500ms`;
+  return z.union([z.literal(0, { error }), z.int({ error }).min(minMs, { error })], { error });
+}
+
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { error: `must be one of ${values.join(', ')}` });
 }

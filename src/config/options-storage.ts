@@ -1,6 +1,6 @@
 /** Options: the store, artifacts, retention of finished executions, logs and the process itself. */
 import * as path from 'node:path';
-import { bool, group, int, nonEmpty, oneOf, option, stringList, zeroOr } from './option.js';
+import { bool, group, int, nonEmpty, oneOf, option, stringList, zeroOr, zeroOrDuration } from './option.js';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -20,7 +20,7 @@ export const STORAGE_OPTIONS = group('Storage, artifacts and logs', [
   option({ key: 'artifactCacheBytes', flag: 'artifact-cache-bytes', arg: 'N', schema: int(0), default: 64 * 1024 * 1024, help: 'artifact bytes kept in server memory (LRU); the rest are read from the store when an instance is built', see: 'limits-streams-artifacts.md' }),
   option({ key: 'syncWrites', flag: 'sync-writes', schema: bool, default: false, help: 'fsync every terminal record (survives power loss, not just a crash)', see: 'operations-storage.md' }),
   option({
-    key: 'executionRetentionMs', flag: 'execution-retention', arg: 'DURATION', kind: 'duration', schema: zeroOr('keeps them', 1000), default: 7 * 24 * 3_600_000, defaultText: '7d',
+    key: 'executionRetentionMs', flag: 'execution-retention', arg: 'DURATION', kind: 'duration', schema: zeroOrDuration('keeps them', 1000), default: 7 * 24 * 3_600_000, defaultText: '7d',
     rangeText: '0, or at least 1s: 7d, 12h, 30m, 10s, 500ms or milliseconds',
     help: 'finished executions older than this are deleted in the background; 0 keeps them', see: 'operations-storage.md',
   }),

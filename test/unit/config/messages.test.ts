@@ -27,6 +27,9 @@ describe('configuration messages', () => {
     expect(err).toMatchObject({ code: 'INVALID_CONFIG', field: 'workerNice', message: '--worker-nice: must be an integer from 0 to 19 (got "x")' });
     expect(refusal(() => serve(['--log-level', 'loud'])).message).toBe('--log-level: must be one of trace, debug, info, warn, error, fatal, silent (got "loud")');
     expect(refusal(() => serve(['--listen', 'nowhere'])).message).toBe('--listen: must be HOST:PORT (got "nowhere")');
+    expect(refusal(() => serve(['--execution-retention', '500ms'])).message).toBe(
+      '--execution-retention: must be 0 (keeps them) or a duration of at least 1s, such as 7d, 12h, 30m, 10s or 500ms (got "500ms")',
+    );
   });
 
   it('name the environment variable when the value came from there', () => {
