@@ -25,7 +25,8 @@ export function grpcurlCalls(text: string): GrpcurlCall[] {
 export function loadProto(root: string): protobuf.Root {
   const proto = new protobuf.Root();
   proto.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(root, 'proto', target));
-  proto.loadSync('spearlet/function.proto', { keepCase: true });
+  // The wrappers and Struct are what an Any in a request may hold; protobufjs bundles them.
+  proto.loadSync(['spearlet/function.proto', 'google/protobuf/wrappers.proto', 'google/protobuf/struct.proto'], { keepCase: true });
   return proto.resolveAll();
 }
 
@@ -38,7 +39,7 @@ export function checkCall(proto: protobuf.Root, call: GrpcurlCall): string[] {
   const method = service.methods[call.method];
   if (!method) return [`${call.service}/${call.method}: no such method`];
   const errors: string[] = [];
-  checkMessage(proto, method.resolvedRequestType!, call.body, method.requestType, errors);
+  checkMessage(proto, method.resolvedRequestType!, call.body, method.resolvedRequestType!.fullName.slice(1), errors);
   return errors;
 }
 
