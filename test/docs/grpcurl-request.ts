@@ -27,7 +27,8 @@ export function loadProto(root: string): protobuf.Root {
   proto.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(root, 'proto', target));
   // The wrappers and Struct are what an Any in a request may hold; protobufjs bundles them.
   proto.loadSync(['spearlet/function.proto', 'google/protobuf/wrappers.proto', 'google/protobuf/struct.proto'], { keepCase: true });
-  return proto.resolveAll();
+  proto.resolveAll();
+  return proto;
 }
 
 const WRAPPERS = /^\.google\.protobuf\.(Double|Float|Int64|UInt64|Int32|UInt32|Bool|String|Bytes)Value$/;

@@ -15,18 +15,19 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `spearlet ARGS` against `target` to its exit (no colours, stdin closed). */
-export function runCli(target: string, args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+/** Runs `spearlet ARGS` against `target` to its exit (no colours; stdin closed, or fed `stdin`). */
+export function runCli(target: string, args: string[], env: Record<string, string> = {}, stdin?: string): Promise<CliRun> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [SPEARLET_BIN, ...args], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1', SPEARLET_TARGET: target, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
+    child.stdin?.end(stdin);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout!.on('data', (d) => (stdout += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     child.on('exit', (code) => resolve({ code, stdout, stderr }));
   });
 }

@@ -1,26 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ulid } from '../../../src/core/values/ids.js';
 import { ErrorCodes, SpearletError } from '../../../src/errors.js';
-import { MemoryStore } from '../../../src/store/memory-store.js';
 import type { ExecutionRecord, ExecutionStatus, TaskRecord } from '../../../src/store/records.js';
 import { RocksDbStore } from '../../../src/store/rocksdb-store.js';
 import type { Page, Store } from '../../../src/store/store.js';
+import { openStoreForEachTest, storeImplementations, tempDirs } from '../../helpers/store-setup.js';
 
-const dirs: string[] = [];
-
-async function tempDir(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'spearlet-store-'));
-  dirs.push(dir);
-  return dir;
-}
-
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => fs.rm(d, { recursive: true, force: true })));
-});
+const tempDir = tempDirs('spearlet-store-');
 
 function task(taskId: string, name: string, digest = 'd'.repeat(64)): TaskRecord {
   return {
@@ -89,22 +78,11 @@ async function expectStoreUnavailable(p: Promise<unknown>, message?: RegExp): Pr
   return err as SpearletError;
 }
 
-const implementations: Array<[string, () => Promise<Store>]> = [
-  ['MemoryStore', async () => new MemoryStore()],
-  ['RocksDbStore', async () => new RocksDbStore(path.join(await tempDir(), 'db'))],
-];
+const implementations = storeImplementations(tempDir);
 
 describe.each(implementations)('%s', (_name, make) => {
   let store: Store;
-
-  beforeEach(async () => {
-    store = await make();
-    await store.open();
-  });
-
-  afterEach(async () => {
-    await store.close();
-  });
+  openStoreForEachTest(make, (s) => (store = s));
 
   it('round-trips artifact bytes and keeps the first copy of a digest', async () => {
     const bytes = new Uint8Array([0, 1, 2, 255]);
