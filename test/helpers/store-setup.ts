@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { RocksDbStore } from '../../src/store/rocksdb-store.js';
+import type { TaskRecord } from '../../src/store/records.js';
 import type { Store } from '../../src/store/store.js';
 
 /** A temp dir maker whose dirs are removed after each test of the calling file. */
@@ -20,6 +21,24 @@ export function tempDirs(prefix: string): () => Promise<string> {
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
     dirs.push(dir);
     return dir;
+  };
+}
+
+/** A task record with the given id, name and artifact digest (64 MB, 1 s, 0-2 instances). */
+export function taskRecord(taskId: string, name: string, digest = 'd'.repeat(64)): TaskRecord {
+  return {
+    taskId,
+    name,
+    description: `task ${name}`,
+    artifact: { artifactId: name, artifactType: 'js', location: `file://${name}.js`, version: '1', checksum: '', metadata: {} },
+    runtime: 'v8-isolate',
+    digest,
+    sizeBytes: 10,
+    exports: [{ name: 'main', kind: 'function' }],
+    limits: { memoryLimitMb: 64, timeoutMs: 1000, minInstances: 0, maxInstances: 2, maxConcurrency: 4 },
+    createdAt: 1,
+    updatedAt: 1,
+    executionCount: 0,
   };
 }
 

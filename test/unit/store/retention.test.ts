@@ -5,31 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { newExecutionId, ulid, ulidFloor } from '../../../src/core/values/ids.js';
 import { ErrorCodes, SpearletError } from '../../../src/errors.js';
 import { functionFigureKey } from '../../../src/store/aggregates.js';
-import type { ExecutionRecord, ExecutionStatus, TaskRecord } from '../../../src/store/records.js';
+import type { ExecutionRecord, ExecutionStatus } from '../../../src/store/records.js';
 import { createLevel } from '../../../src/store/rocksdb-level.js';
 import { RocksDbStore } from '../../../src/store/rocksdb-store.js';
 import type { ListExecutionsQuery, Store } from '../../../src/store/store.js';
-import { openStoreForEachTest, storeImplementations, tempDirs } from '../../helpers/store-setup.js';
+import { openStoreForEachTest, storeImplementations, taskRecord, tempDirs } from '../../helpers/store-setup.js';
 
 const V1_FIXTURE = fileURLToPath(new URL('../../../fixtures/store-v1/', import.meta.url));
 const tempDir = tempDirs('spearlet-retention-');
-
-function task(taskId: string, digest = 'd'.repeat(64)): TaskRecord {
-  return {
-    taskId,
-    name: `name-${taskId}`,
-    description: '',
-    artifact: { artifactId: taskId, artifactType: 'js', location: 'x', version: '1', checksum: '', metadata: {} },
-    runtime: 'v8-isolate',
-    digest,
-    sizeBytes: 1,
-    exports: [{ name: 'main', kind: 'function' }],
-    limits: { memoryLimitMb: 64, timeoutMs: 1000, minInstances: 0, maxInstances: 2, maxConcurrency: 4 },
-    createdAt: 1,
-    updatedAt: 1,
-    executionCount: 0,
-  };
-}
 
 /** An execution created `ageMs` ago, with an id of ours (its ULID is the seq). */
 function execution(taskId: string, status: ExecutionStatus, ageMs = 0, fn = 'main'): ExecutionRecord {
@@ -172,7 +155,7 @@ describe.each(implementations)('%s retention and figures', (_name, make) => {
   });
 
   it('collects artifacts that no task references', async () => {
-    await store.putTask(task('t1', 'a'.repeat(64)), new Uint8Array([1]));
+    await store.putTask(taskRecord('t1', 'name-t1', 'a'.repeat(64)), new Uint8Array([1]));
     await store.putArtifact('b'.repeat(64), new Uint8Array([2]));
     expect(await store.collectArtifacts()).toBe(1);
     expect(await store.getArtifact('b'.repeat(64))).toBeUndefined();
