@@ -72,6 +72,10 @@ describe('the commands in the docs', () => {
   }
 });
 
+it('README.md stays a page a newcomer reads: under 10 KB, the rest lives in docs/', () => {
+  expect(fs.statSync(path.join(ROOT, 'README.md')).size).toBeLessThan(10 * 1024);
+});
+
 describe('the grpcurl commands in the docs', () => {
   const proto = loadProto(ROOT);
 
