@@ -1,9 +1,9 @@
 /**
  * Output a page shows against the output a command printed. The page writes what changes from run
  * to run as placeholders:
- *   <name>      any run of non-blank characters (`in <ms> ms`, `<date> <time>`, `sha256:<hex>`);
- *   <name-id>   the same, and it is remembered: later in the page (output or a command, such as
- *               `spearlet logs <exec-id>`) it stands for the value it matched first;
+ *   <name>      any text within the line (`in <duration>`, `<date> <time>`, `sha256:<hex>`);
+ *   <name-id>   a run of non-blank characters, remembered: later in the page (output or a
+ *               command, such as `spearlet logs <exec-id>`) it stands for the value it matched first;
  *   ...         a line of its own: any number of lines.
  * Everything else must be equal, line by line (trailing blanks and CRs aside).
  */
@@ -49,7 +49,7 @@ export function matchOutput(actual: string, shown: string[], bindings: Bindings)
       pattern += escape(line.slice(last, m.index));
       last = m.index + m[0].length;
       const name = m[1];
-      if (!remembered(name)) pattern += '\\S+?';
+      if (!remembered(name)) pattern += '[^\\n]+?';
       else if (bindings.has(name)) pattern += escape(bindings.get(name)!);
       else if (groups.has(name)) pattern += `\\k<${groups.get(name)}>`;
       else {
