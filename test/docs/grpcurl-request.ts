@@ -1,6 +1,6 @@
 /**
  * The grpcurl commands of the docs, checked without grpcurl (it is not installed where the tests
- * run): the method exists in proto/ and the `-d` body is the proto3 JSON of its request type, every
+ * run): the method exists in proto/ (or grpc.health.v1) and the `-d` body is the proto3 JSON of its request type, every
  * member a field of the message (by its proto or JSON name) with a value of the field's kind, and
  * every Any's `@type` a known message.
  */
@@ -26,7 +26,8 @@ export function loadProto(root: string): protobuf.Root {
   const proto = new protobuf.Root();
   proto.resolvePath = (_origin, target) => (path.isAbsolute(target) ? target : path.join(root, 'proto', target));
   // The wrappers and Struct are what an Any in a request may hold; protobufjs bundles them.
-  proto.loadSync(['spearlet/function.proto', 'google/protobuf/wrappers.proto', 'google/protobuf/struct.proto'], { keepCase: true });
+  const health = path.join(root, 'node_modules/grpc-health-check/proto/health/v1/health.proto');
+  proto.loadSync(['spearlet/function.proto', 'google/protobuf/wrappers.proto', 'google/protobuf/struct.proto', health], { keepCase: true });
   proto.resolveAll();
   return proto;
 }
