@@ -2,37 +2,15 @@
  * The `spearlet` CLI as a person or a script runs it: the real launcher as a child process against
  * a test server. Asserts exit codes, what is printed where, and the --json shapes.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliRun as Run, runCli } from '../helpers/spearlet-process.js';
 import { type TestServer, fixtureSpec, registerTask, startTestServer } from './harness.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 let t: TestServer;
 let basics: string;
 let lifecycle: string;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/spearlet.js', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', SPEARLET_TARGET: t.server.address, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(t.server.address, args, env);
 
 const json = (r: Run) => JSON.parse(r.stdout) as Record<string, any>;
 

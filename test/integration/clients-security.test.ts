@@ -3,39 +3,25 @@
  * --token or SPEARLET_TOKEN, the server checked against --ca; and the token recipe of
  * docs/security-network.md.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../helpers/spearlet-process.js';
 import { jsSpec, startTestServer, type TestServer } from './harness.js';
 import { clientFor, makePki, newToken, type Pki, sha256, writeAuthFile } from './security-helpers.js';
 
 // Servers, sandbox workers and CLI processes start slowly on a loaded machine.
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'spearlet-clients-'));
 const acme = newToken();
 const admin = newToken();
 let pki: Pki;
 let t: TestServer;
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/spearlet.js', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', SPEARLET_TARGET: t.server.address, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], env: Record<string, string> = {}) => runCli(t.server.address, args, env);
 
 beforeAll(async () => {
   pki = makePki();

@@ -1,5 +1,5 @@
 /**
- * Helpers of the fault tests: reach a server's Supervisor, read process RSS, drive a bounded load
+ * Helpers of the fault tests: reach a server's Supervisor, read process RSS and process trees, drive a bounded load
  * with caller-chosen execution ids, and check every answered execution against the store.
  */
 import * as fs from 'node:fs';
@@ -24,14 +24,29 @@ export function sharedPids(supervisor: Supervisor): number[] {
     .map((w) => w.pid);
 }
 
-/** Resident set of a process from /proc, bytes (0 if it is gone). */
-export function rssOf(pid: number): number {
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : 0;
-  } catch {
-    return 0;
+/** Resident set of a process from /proc, bytes (0 if it is gone): the bench's own reading. */
+export { rssOf } from '../../bench/process-rss.js';
+
+/** Direct children of a process, from /proc. */
+export function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
   }
+  return out;
+}
+
+/** Every process below `pid` (in the OS sandbox a worker runs under its launcher). */
+export function descendantsOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const child of childrenOf(pid)) out.push(child, ...descendantsOf(child));
+  return out;
 }
 
 export function alive(pid: number): boolean {

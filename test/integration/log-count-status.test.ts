@@ -2,13 +2,11 @@
  * The dropped-log-lines marker gives the real count (JavaScript console and WASI stderr), and the
  * CLI's `status` shows the execution's task id and function name.
  */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/spearlet-process.js';
 import { type TestServer, dataUri, jsSpec, params, startTestServer } from './harness.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const LIMIT = 50;
 
 /** A WASI command that writes "x\n" to stderr 100,000 times. */
@@ -71,20 +69,7 @@ describe('dropped log lines', () => {
   });
 });
 
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/spearlet.js', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', SPEARLET_TARGET: t.server.address },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli(t.server.address, args);
 
 describe('spearlet status', () => {
   it('shows the task id and the function name', async () => {

@@ -2,42 +2,17 @@
  * Workers die with their server: after kill -9 of the server process alone, no sandbox worker keeps
  * running, not even one whose guest spins on isolated-vm's thread.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FunctionClient } from '../../src/client/function-client.js';
 import { jsSpec } from './harness.js';
-import { alive, until } from './fault-helpers.js';
+import { killSpawned, servingAddress, spawnSpearlet } from '../helpers/spearlet-process.js';
+import { alive, childrenOf, descendantsOf, until } from './fault-helpers.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const children: ChildProcess[] = [];
 const strays: number[] = [];
-
-/** Direct children of a process, from /proc. */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-/** Every process below `pid` (in the OS sandbox a worker runs under its launcher). */
-function descendantsOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const child of childrenOf(pid)) out.push(child, ...descendantsOf(child));
-  return out;
-}
 
 /** CPU time (user + system) of a process so far, in clock ticks; -1 once it is gone. */
 function cpuTicks(pid: number): number {
@@ -51,7 +26,7 @@ function cpuTicks(pid: number): number {
 }
 
 afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
+  killSpawned();
   for (const pid of strays.splice(0)) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -64,17 +39,9 @@ afterEach(() => {
 describe('kill -9 of the server alone', () => {
   it('takes a worker whose guest spins with it', async () => {
     const base = await fsp.mkdtemp(path.join(os.tmpdir(), 'spearlet-orphan-'));
-    const child = spawn(process.execPath, ['bin/spearlet.js', 'serve', '--listen', '127.0.0.1:0', '--data-dir', path.join(base, 'data'), '--artifact-root', base, '--sandbox-workers', '1'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(child);
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
-    await until(`the server to serve (output: ${out})`, () => /serving gRPC on 127\.0\.0\.1:\d+/.test(out), 30_000);
-    const client = new FunctionClient(/serving gRPC on (127\.0\.0\.1:\d+)/.exec(out)![1]);
-    const serverPid = child.pid!; // serve re-executes itself in place (bin/spearlet.js)
+    const server = spawnSpearlet(['serve', '--listen', '127.0.0.1:0', '--data-dir', path.join(base, 'data'), '--artifact-root', base, '--sandbox-workers', '1']);
+    const client = new FunctionClient(await servingAddress(server));
+    const serverPid = server.child.pid!; // serve re-executes itself in place (bin/spearlet.js)
     await until('the sandbox worker', () => childrenOf(serverPid).length >= 1, 10_000);
     const workers = () => descendantsOf(serverPid);
 
@@ -94,7 +61,7 @@ describe('kill -9 of the server alone', () => {
     process.kill(serverPid, 'SIGKILL');
     await until('the killed server’s workers to exit', () => tree.every((p) => !alive(p) || cpuTicks(p) < 0), 10_000);
     expect(tree.filter((p) => alive(p))).toEqual([]);
-    child.kill('SIGKILL');
+    server.child.kill('SIGKILL');
     await fsp.rm(base, { recursive: true, force: true });
   }, 60_000);
 });

@@ -4,60 +4,24 @@
  * exactly one terminal record (INTERRUPTED for those in flight), and the sandbox workers of the
  * killed server do not outlive it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as fsp from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FunctionClient } from '../../src/client/function-client.js';
 import { jsSpec, params } from './harness.js';
-import { alive, newId, report, sleep, until } from './fault-helpers.js';
+import { killSpawned, servingAddress, spawnSpearlet } from '../helpers/spearlet-process.js';
+import { alive, childrenOf, newId, report, sleep, until } from './fault-helpers.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const children: ChildProcess[] = [];
 const TERMINAL = new Set(['EXECUTION_STATUS_COMPLETED', 'EXECUTION_STATUS_FAILED', 'EXECUTION_STATUS_CANCELLED', 'EXECUTION_STATUS_TIMEOUT']);
 
 /** `node bin/spearlet.js serve ...` (the launcher becomes the server: same pid, via process.execve). */
 function serve(dataDir: string, artifactRoot: string) {
-  const child = spawn(process.execPath, ['bin/spearlet.js', 'serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--artifact-root', artifactRoot, '--sandbox-workers', '2'], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const address = async (): Promise<string> => {
-    await until(`the server to serve (output: ${out})`, () => /serving gRPC on (127\.0\.0\.1:\d+)/.test(out) || child.exitCode !== null, 30_000);
-    const m = /serving gRPC on (127\.0\.0\.1:\d+)/.exec(out);
-    if (!m) throw new Error(`the server did not start:\n${out}`);
-    return m[1];
-  };
-  return { child, exited, address, output: () => out };
+  const server = spawnSpearlet(['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, '--artifact-root', artifactRoot, '--sandbox-workers', '2']);
+  return { ...server, address: () => servingAddress(server) };
 }
 
-/** Direct children of a process, from /proc. */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === pid) out.push(Number(entry));
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return out;
-}
-
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-});
+afterEach(killSpawned);
 
 describe('kill -9 of the server', () => {
   it('keeps every acknowledged terminal record and ends every accepted execution exactly once', async () => {

@@ -2,28 +2,13 @@
  * `spearlet secret` as an admin runs it: the real launcher as a child process, the value on stdin.
  */
 import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, runCli } from '../../helpers/spearlet-process.js';
 import { type TestServer, startTestServer } from '../harness.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 let t: TestServer;
 
-function cli(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['bin/spearlet.js', 'secret', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', SPEARLET_TARGET: t.server.address },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(stdin);
-  });
-}
+const cli = (args: string[], stdin = '') => runCli(t.server.address, ['secret', ...args], {}, stdin);
 
 beforeAll(async () => {
   t = await startTestServer({ secretsKey: Buffer.alloc(32, 7).toString('base64') });

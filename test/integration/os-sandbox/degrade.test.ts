@@ -4,49 +4,29 @@
  * --os-sandbox=auto it starts, warns once naming what is missing and reports it in GetHealth and
  * in the metric; with =required it refuses to start; with =off the layer is gone.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FunctionClient } from '../../../src/client/function-client.js';
+import { killSpawned, SPEARLET_BIN, spawnWatched } from '../../helpers/spearlet-process.js';
 import { jsSpec, params, valueOf } from '../harness.js';
 
-const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const NOBODY = 65534;
-const children: ChildProcess[] = [];
 let dir: string;
 
 /** `spearlet serve` as uid/gid nobody with no supplementary groups (root runs the tests). */
 function serveAsNobody(mode: string) {
-  const args = ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', '--', process.execPath, 'bin/spearlet.js', 'serve'];
+  const args = ['--reuid', String(NOBODY), '--regid', String(NOBODY), '--clear-groups', '--', process.execPath, SPEARLET_BIN, 'serve'];
   args.push('--listen', '127.0.0.1:0', '--metrics-listen', '127.0.0.1:0', '--data-dir', path.join(dir, `data-${mode}`), '--artifact-root', dir, '--sandbox-workers', '1', '--os-sandbox', mode);
-  const child = spawn('setpriv', args, { cwd: ROOT, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const waitFor = async (pattern: RegExp, ms = 30_000): Promise<RegExpMatchArray> => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const m = pattern.exec(out);
-      if (m) return m;
-      if (Date.now() > end || child.exitCode !== null) throw new Error(`no ${pattern} in output:\n${out}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  };
-  return { child, exited, waitFor, output: () => out };
+  return spawnWatched('setpriv', args, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir } });
 }
 
 beforeAll(async () => {
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'spearlet-degrade-'));
   await fs.chown(dir, NOBODY, NOBODY);
 });
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
-});
+afterEach(killSpawned);
 afterAll(() => fs.rm(dir, { recursive: true, force: true }));
 
 describe('OS sandbox on a host that allows less (run as nobody)', () => {

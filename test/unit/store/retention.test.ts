@@ -1,46 +1,18 @@
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newExecutionId, ulid, ulidFloor } from '../../../src/core/values/ids.js';
 import { ErrorCodes, SpearletError } from '../../../src/errors.js';
 import { functionFigureKey } from '../../../src/store/aggregates.js';
-import { MemoryStore } from '../../../src/store/memory-store.js';
-import type { ExecutionRecord, ExecutionStatus, TaskRecord } from '../../../src/store/records.js';
+import type { ExecutionRecord, ExecutionStatus } from '../../../src/store/records.js';
 import { createLevel } from '../../../src/store/rocksdb-level.js';
 import { RocksDbStore } from '../../../src/store/rocksdb-store.js';
 import type { ListExecutionsQuery, Store } from '../../../src/store/store.js';
+import { openStoreForEachTest, storeImplementations, taskRecord, tempDirs } from '../../helpers/store-setup.js';
 
 const V1_FIXTURE = fileURLToPath(new URL('../../../fixtures/store-v1/', import.meta.url));
-const dirs: string[] = [];
-
-async function tempDir(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'spearlet-retention-'));
-  dirs.push(dir);
-  return dir;
-}
-
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => fs.rm(d, { recursive: true, force: true })));
-});
-
-function task(taskId: string, digest = 'd'.repeat(64)): TaskRecord {
-  return {
-    taskId,
-    name: `name-${taskId}`,
-    description: '',
-    artifact: { artifactId: taskId, artifactType: 'js', location: 'x', version: '1', checksum: '', metadata: {} },
-    runtime: 'v8-isolate',
-    digest,
-    sizeBytes: 1,
-    exports: [{ name: 'main', kind: 'function' }],
-    limits: { memoryLimitMb: 64, timeoutMs: 1000, minInstances: 0, maxInstances: 2, maxConcurrency: 4 },
-    createdAt: 1,
-    updatedAt: 1,
-    executionCount: 0,
-  };
-}
+const tempDir = tempDirs('spearlet-retention-');
 
 /** An execution created `ageMs` ago, with an id of ours (its ULID is the seq). */
 function execution(taskId: string, status: ExecutionStatus, ageMs = 0, fn = 'main'): ExecutionRecord {
@@ -77,22 +49,11 @@ async function ids(store: Store, query: Omit<ListExecutionsQuery, 'limit'>): Pro
   }
 }
 
-const implementations: Array<[string, () => Promise<Store>]> = [
-  ['MemoryStore', async () => new MemoryStore()],
-  ['RocksDbStore', async () => new RocksDbStore(path.join(await tempDir(), 'db'))],
-];
+const implementations = storeImplementations(tempDir);
 
 describe.each(implementations)('%s retention and figures', (_name, make) => {
   let store: Store;
-
-  beforeEach(async () => {
-    store = await make();
-    await store.open();
-  });
-
-  afterEach(async () => {
-    await store.close();
-  });
+  openStoreForEachTest(make, (s) => (store = s));
 
   it('counts each finished execution once, by status, function and hour, and counts what is stored', async () => {
     const e = execution('t1', 'RUNNING');
@@ -194,7 +155,7 @@ describe.each(implementations)('%s retention and figures', (_name, make) => {
   });
 
   it('collects artifacts that no task references', async () => {
-    await store.putTask(task('t1', 'a'.repeat(64)), new Uint8Array([1]));
+    await store.putTask(taskRecord('t1', 'name-t1', 'a'.repeat(64)), new Uint8Array([1]));
     await store.putArtifact('b'.repeat(64), new Uint8Array([2]));
     expect(await store.collectArtifacts()).toBe(1);
     expect(await store.getArtifact('b'.repeat(64))).toBeUndefined();

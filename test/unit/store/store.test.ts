@@ -1,43 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ulid } from '../../../src/core/values/ids.js';
 import { ErrorCodes, SpearletError } from '../../../src/errors.js';
-import { MemoryStore } from '../../../src/store/memory-store.js';
-import type { ExecutionRecord, ExecutionStatus, TaskRecord } from '../../../src/store/records.js';
+import type { ExecutionRecord, ExecutionStatus } from '../../../src/store/records.js';
 import { RocksDbStore } from '../../../src/store/rocksdb-store.js';
 import type { Page, Store } from '../../../src/store/store.js';
+import { openStoreForEachTest, storeImplementations, taskRecord, tempDirs } from '../../helpers/store-setup.js';
 
-const dirs: string[] = [];
+const tempDir = tempDirs('spearlet-store-');
 
-async function tempDir(): Promise<string> {
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'spearlet-store-'));
-  dirs.push(dir);
-  return dir;
-}
-
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => fs.rm(d, { recursive: true, force: true })));
-});
-
-function task(taskId: string, name: string, digest = 'd'.repeat(64)): TaskRecord {
-  return {
-    taskId,
-    name,
-    description: `task ${name}`,
-    artifact: { artifactId: name, artifactType: 'js', location: `file://${name}.js`, version: '1', checksum: '', metadata: {} },
-    runtime: 'v8-isolate',
-    digest,
-    sizeBytes: 10,
-    exports: [{ name: 'main', kind: 'function' }],
-    limits: { memoryLimitMb: 64, timeoutMs: 1000, minInstances: 0, maxInstances: 2, maxConcurrency: 4 },
-    createdAt: 1,
-    updatedAt: 1,
-    executionCount: 0,
-  };
-}
 
 function execution(taskId: string, status: ExecutionStatus = 'COMPLETED', id: string = randomUUID()): ExecutionRecord {
   return {
@@ -89,22 +62,11 @@ async function expectStoreUnavailable(p: Promise<unknown>, message?: RegExp): Pr
   return err as SpearletError;
 }
 
-const implementations: Array<[string, () => Promise<Store>]> = [
-  ['MemoryStore', async () => new MemoryStore()],
-  ['RocksDbStore', async () => new RocksDbStore(path.join(await tempDir(), 'db'))],
-];
+const implementations = storeImplementations(tempDir);
 
 describe.each(implementations)('%s', (_name, make) => {
   let store: Store;
-
-  beforeEach(async () => {
-    store = await make();
-    await store.open();
-  });
-
-  afterEach(async () => {
-    await store.close();
-  });
+  openStoreForEachTest(make, (s) => (store = s));
 
   it('round-trips artifact bytes and keeps the first copy of a digest', async () => {
     const bytes = new Uint8Array([0, 1, 2, 255]);
@@ -117,16 +79,16 @@ describe.each(implementations)('%s', (_name, make) => {
   });
 
   it('writes a task and its artifact bytes in one call, and deleting the task frees them', async () => {
-    await store.putTask(task('t9', 'gamma', 'd9'), new Uint8Array([4, 5]));
+    await store.putTask(taskRecord('t9', 'gamma', 'd9'), new Uint8Array([4, 5]));
     expect([...(await store.getArtifact('d9'))!]).toEqual([4, 5]);
     await store.deleteTask('t9', false);
     expect(await store.getArtifact('d9')).toBeUndefined();
   });
 
   it('puts, gets and finds tasks by name and digest, returning copies', async () => {
-    await store.putTask(task('t1', 'alpha', 'd1'));
+    await store.putTask(taskRecord('t1', 'alpha', 'd1'));
     const got = await store.getTask('t1');
-    expect(got).toEqual(task('t1', 'alpha', 'd1'));
+    expect(got).toEqual(taskRecord('t1', 'alpha', 'd1'));
     got!.name = 'changed';
     expect((await store.getTask('t1'))!.name).toBe('alpha');
     expect(await store.getTask('nope')).toBeUndefined();
@@ -134,7 +96,7 @@ describe.each(implementations)('%s', (_name, make) => {
     expect(await store.findTaskByNameAndDigest('alpha', 'd2')).toBeUndefined();
     expect(await store.findTaskByNameAndDigest('alph', 'd1')).toBeUndefined();
 
-    await store.putTask({ ...task('t1', 'beta', 'd1'), executionCount: 5 });
+    await store.putTask({ ...taskRecord('t1', 'beta', 'd1'), executionCount: 5 });
     expect(await store.findTaskByNameAndDigest('alpha', 'd1')).toBeUndefined();
     expect((await store.findTaskByNameAndDigest('beta', 'd1'))!.executionCount).toBe(5);
     expect((await store.allTasks()).map((t) => t.taskId)).toEqual(['t1']);
@@ -142,7 +104,7 @@ describe.each(implementations)('%s', (_name, make) => {
 
   it('pages tasks by ascending id exactly once, with a name prefix, while tasks are added', async () => {
     const names = ['web-a', 'job-b', 'web-c', 'web-d', 'job-e', 'web-f', 'web-g'];
-    for (const [i, name] of names.entries()) await store.putTask(task(`t${i}`, name));
+    for (const [i, name] of names.entries()) await store.putTask(taskRecord(`t${i}`, name));
 
     const all = await walk((s) => store.listTasks({ limit: 3, startAfter: s }), (t) => t.taskId);
     expect(all.ids).toEqual(['t0', 't1', 't2', 't3', 't4', 't5', 't6']);
@@ -151,7 +113,7 @@ describe.each(implementations)('%s', (_name, make) => {
     const added = await walk(
       (s) => store.listTasks({ limit: 3, startAfter: s }),
       (t) => t.taskId,
-      async (page) => store.putTask(task(`t9${page}`, 'late')),
+      async (page) => store.putTask(taskRecord(`t9${page}`, 'late')),
     );
     expect(added.ids).toEqual(['t0', 't1', 't2', 't3', 't4', 't5', 't6', 't90', 't91']);
 
@@ -204,16 +166,16 @@ describe.each(implementations)('%s', (_name, make) => {
   });
 
   it('writes an execution and its task together, and tracks unfinished executions', async () => {
-    await store.putTask(task('t1', 'alpha'));
+    await store.putTask(taskRecord('t1', 'alpha'));
     const rec = execution('t1', 'PENDING', 'caller-chosen-id');
-    await store.putExecution(rec, { ...task('t1', 'alpha'), executionCount: 1, lastStatus: 'PENDING' }, { sync: true });
+    await store.putExecution(rec, { ...taskRecord('t1', 'alpha'), executionCount: 1, lastStatus: 'PENDING' }, { sync: true });
     expect((await store.getTask('t1'))!.executionCount).toBe(1);
     expect((await store.unfinishedExecutions()).map((e) => e.executionId)).toEqual(['caller-chosen-id']);
 
     await store.putExecution({ ...rec, status: 'RUNNING', startedAt: 5 });
     expect((await store.unfinishedExecutions())[0].status).toBe('RUNNING');
 
-    await store.putExecution({ ...rec, status: 'COMPLETED', completedAt: 9 }, { ...task('t1', 'alpha'), executionCount: 1, lastStatus: 'COMPLETED' });
+    await store.putExecution({ ...rec, status: 'COMPLETED', completedAt: 9 }, { ...taskRecord('t1', 'alpha'), executionCount: 1, lastStatus: 'COMPLETED' });
     expect(await store.unfinishedExecutions()).toEqual([]);
     expect((await store.getExecution('caller-chosen-id'))!.status).toBe('COMPLETED');
     expect((await store.getTask('t1'))!.lastStatus).toBe('COMPLETED');
@@ -222,12 +184,12 @@ describe.each(implementations)('%s', (_name, make) => {
   });
 
   it('group-commits writes made together: the last record of an execution and of a task wins', async () => {
-    await store.putTask(task('t1', 'alpha'));
+    await store.putTask(taskRecord('t1', 'alpha'));
     const rec = execution('t1', 'RUNNING');
     await Promise.all([
       store.putExecution(rec, undefined, { fresh: true }),
-      store.putExecution({ ...rec, status: 'COMPLETED' }, { ...task('t1', 'alpha'), executionCount: 1, lastStatus: 'COMPLETED' }),
-      store.putExecution(execution('t1', 'FAILED'), { ...task('t1', 'alpha'), executionCount: 2, lastStatus: 'FAILED' }, { fresh: true }),
+      store.putExecution({ ...rec, status: 'COMPLETED' }, { ...taskRecord('t1', 'alpha'), executionCount: 1, lastStatus: 'COMPLETED' }),
+      store.putExecution(execution('t1', 'FAILED'), { ...taskRecord('t1', 'alpha'), executionCount: 2, lastStatus: 'FAILED' }, { fresh: true }),
     ]);
     expect((await store.getExecution(rec.executionId))!.status).toBe('COMPLETED');
     expect(await store.unfinishedExecutions()).toEqual([]);
@@ -248,9 +210,9 @@ describe.each(implementations)('%s', (_name, make) => {
   it('deletes tasks with and without their executions, keeping shared artifacts until unused', async () => {
     await store.putArtifact('shared', new Uint8Array([1]));
     await store.putArtifact('own', new Uint8Array([2]));
-    await store.putTask(task('t1', 'one', 'shared'));
-    await store.putTask(task('t2', 'two', 'shared'));
-    await store.putTask(task('t3', 'three', 'own'));
+    await store.putTask(taskRecord('t1', 'one', 'shared'));
+    await store.putTask(taskRecord('t2', 'two', 'shared'));
+    await store.putTask(taskRecord('t3', 'three', 'own'));
     const e1 = execution('t1');
     const e2 = [execution('t2'), execution('t2', 'RUNNING'), execution('t2', 'FAILED')];
     const e3 = execution('t3');
@@ -278,8 +240,8 @@ describe.each(implementations)('%s', (_name, make) => {
 
   it('frees a shared artifact when its last two users are deleted concurrently', async () => {
     await store.putArtifact('shared', new Uint8Array([1]));
-    await store.putTask(task('t1', 'one', 'shared'));
-    await store.putTask(task('t2', 'two', 'shared'));
+    await store.putTask(taskRecord('t1', 'one', 'shared'));
+    await store.putTask(taskRecord('t2', 'two', 'shared'));
     await Promise.all([store.deleteTask('t1', true), store.deleteTask('t2', true)]);
     expect(await store.getArtifact('shared')).toBeUndefined();
   });
@@ -329,7 +291,7 @@ describe('RocksDbStore on disk', () => {
     const first = new RocksDbStore(dir);
     await first.open();
     await first.putArtifact('d1', new Uint8Array([4, 5]));
-    await first.putTask(task('t1', 'alpha', 'd1'));
+    await first.putTask(taskRecord('t1', 'alpha', 'd1'));
     const done = execution('t1');
     const running = execution('t1', 'RUNNING');
     await first.putExecution(done);
@@ -339,7 +301,7 @@ describe('RocksDbStore on disk', () => {
     const second = new RocksDbStore(dir);
     await second.open();
     try {
-      expect(await second.getTask('t1')).toEqual(task('t1', 'alpha', 'd1'));
+      expect(await second.getTask('t1')).toEqual(taskRecord('t1', 'alpha', 'd1'));
       expect((await second.findTaskByNameAndDigest('alpha', 'd1'))!.taskId).toBe('t1');
       expect(Buffer.from((await second.getArtifact('d1'))!)).toEqual(Buffer.from([4, 5]));
       expect(await second.getExecution(done.executionId)).toEqual(done);
@@ -378,7 +340,7 @@ describe('RocksDbStore on disk', () => {
       const resources = Object.getOwnPropertySymbols(db).find((s) => s.description === 'resources');
       const open = () => ((db as Record<symbol, Set<unknown>>)[resources!]).size;
       const before = open();
-      const t = task('t-res', 'res');
+      const t = taskRecord('t-res', 'res');
       await store.putTask(t);
       await Promise.all(Array.from({ length: 200 }, () => store.putExecution(execution('t-res'), t)));
       for (let i = 0; i < 50; i++) await store.putExecution(execution('t-res'), t);
