@@ -1,8 +1,0 @@
-// Original file: proto/spearlet/secrets.proto
-
-
-export interface ListSecretsRequest {
-}
-
-export interface ListSecretsRequest__Output {
-}
