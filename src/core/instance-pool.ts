@@ -22,6 +22,7 @@ import type { Instance, Outcome } from './runtime.js';
 import type { RuntimeManager } from './runtime-manager.js';
 import { type Scheduler, createScheduler } from './scheduler.js';
 import { PoolWaiters, ROOM } from './pool-waiters.js';
+import { type Member, type TaskEntry, entryFigures, expiredIdle, leastRecentlyUsed, lruVictim } from './pool-members.js';
 import { instanceLimitsOf, tenantOf } from './task-limits.js';
 
 export type { AcquireOptions, Lease, PoolCounters, PoolSnapshot, PooledInstance } from './pool-types.js';
@@ -31,23 +32,6 @@ export { shouldRecycle } from './recycle-policy.js';
 export const NEW_INSTANCE_ESTIMATE_BYTES = 2 * 1024 * 1024;
 /** Weight of the latest call in an instance's decayed load. */
 const LOAD_WEIGHT = 0.3;
-
-interface TaskEntry {
-  task: TaskRecord;
-  readonly idle: Member[];
-  readonly all: Set<Member>;
-  creating: number;
-  warming: boolean;
-  deleted: boolean;
-  /** Last measured memory of an instance of this task, charged for the next one being built. */
-  memoryEstimate: number;
-}
-
-interface Member extends PooledInstance {
-  readonly entry: TaskEntry;
-  /** Built for a call that has not taken it yet (adopted at registration): its first use is cold. */
-  coldOnFirstUse: boolean;
-}
 
 export class InstancePool {
   private readonly tasks = new Map<string, TaskEntry>();
@@ -120,7 +104,7 @@ export class InstancePool {
       }
       if (e.all.size + e.creating >= task.limits.maxInstances) {
         // A fresh instance within max_instances: the warm one used longest ago makes way.
-        const oldest = options.forceNew ? this.leastRecentlyUsed(e.idle) : undefined;
+        const oldest = options.forceNew ? leastRecentlyUsed(e.idle) : undefined;
         if (oldest === undefined) {
           await this.waiters.wait(task.taskId, options.signal, wokenFrom !== undefined);
           wokenFrom = task.taskId;
@@ -280,7 +264,7 @@ export class InstancePool {
   private makeRoom(needBytes: number): boolean {
     while (!this.fits(needBytes)) {
       if (this.live === 0) return true;
-      const victim = this.lruVictim();
+      const victim = lruVictim(this.tasks.values());
       if (victim === undefined) return false;
       this.dispose(victim, 'evictedForCapacity');
     }
@@ -289,32 +273,10 @@ export class InstancePool {
 
   private shrinkToMemoryCap(): void {
     while (this.memory > this.maxMemoryBytes) {
-      const victim = this.lruVictim();
+      const victim = lruVictim(this.tasks.values());
       if (victim === undefined) return;
       this.dispose(victim, 'evictedForCapacity');
     }
-  }
-
-  /** The idle instance used longest ago, preferring tasks above their min_instances. */
-  private lruVictim(): Member | undefined {
-    let spare: Member | undefined;
-    let kept: Member | undefined;
-    for (const e of this.tasks.values()) {
-      const candidate = this.leastRecentlyUsed(e.idle);
-      if (candidate === undefined) continue;
-      if (e.all.size > e.task.limits.minInstances) {
-        if (spare === undefined || candidate.lastUsed < spare.lastUsed) spare = candidate;
-      } else if (kept === undefined || candidate.lastUsed < kept.lastUsed) {
-        kept = candidate;
-      }
-    }
-    return spare ?? kept;
-  }
-
-  private leastRecentlyUsed(idle: readonly Member[]): Member | undefined {
-    let oldest: Member | undefined;
-    for (const p of idle) if (oldest === undefined || p.lastUsed < oldest.lastUsed) oldest = p;
-    return oldest;
   }
 
   /**
@@ -389,8 +351,7 @@ export class InstancePool {
    */
   evictIdle(now: number): void {
     for (const e of this.tasks.values()) {
-      const expired = e.idle.filter((p) => now - p.lastUsed >= this.config.instanceIdleMs).sort((a, b) => a.lastUsed - b.lastUsed);
-      for (const p of expired) {
+      for (const p of expiredIdle(e, now, this.config.instanceIdleMs)) {
         if (e.all.size <= e.task.limits.minInstances) break;
         this.dispose(p, 'evictedIdle');
       }
@@ -412,9 +373,7 @@ export class InstancePool {
     let idle = 0;
     let creating = 0;
     for (const [taskId, e] of this.tasks) {
-      let memoryBytes = 0;
-      for (const p of e.all) memoryBytes += p.memoryBytes;
-      byTask.set(taskId, { live: e.all.size + e.creating, idle: e.idle.length, busy: e.all.size - e.idle.length, minInstances: e.task.limits.minInstances, memoryBytes });
+      byTask.set(taskId, entryFigures(e));
       idle += e.idle.length;
       creating += e.creating;
     }

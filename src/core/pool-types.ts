@@ -61,6 +61,15 @@ export interface PoolSnapshot {
   waiting: number;
   memoryBytes: number;
   /** Per task; memoryBytes is its live instances' measured memory. */
-  byTask: Map<string, { live: number; idle: number; busy: number; minInstances: number; memoryBytes: number }>;
+  byTask: Map<string, TaskPoolFigures>;
   counters: PoolCounters;
+}
+
+/** One task's instances in a PoolSnapshot. */
+export interface TaskPoolFigures {
+  live: number;
+  idle: number;
+  busy: number;
+  minInstances: number;
+  memoryBytes: number;
 }
