@@ -21,7 +21,7 @@ import { shouldRecycle } from './recycle-policy.js';
 import type { Instance, Outcome } from './runtime.js';
 import type { RuntimeManager } from './runtime-manager.js';
 import { type Scheduler, createScheduler } from './scheduler.js';
-import { PoolWaiters, ROOM } from './pool-waiters.js';
+import { PoolWaiters, ROOM, eitherSignal } from './pool-waiters.js';
 import { type Member, type TaskEntry, entryFigures, expiredIdle, leastRecentlyUsed, lruVictim } from './pool-members.js';
 import { instanceLimitsOf, tenantOf } from './task-limits.js';
 
@@ -90,11 +90,13 @@ export class InstancePool {
     // The queue this call was last woken from: it keeps its turn if it must wait again, and passes
     // the wake-up on if it gives up.
     let wokenFrom: string | undefined;
+    let waitSignal: AbortSignal | undefined;
     for (;;) {
       if (this.closed) throw new SpearletError(ErrorCodes.SHUTTING_DOWN, 'the instance pool is closed');
-      if (options.signal?.aborted) {
-        if (wokenFrom !== undefined) this.passOn(wokenFrom);
-        options.signal.throwIfAborted();
+      if (options.signal?.aborted || options.alsoAbortedBy?.aborted) {
+        if (wokenFrom !== undefined) this.waiters.passOn(wokenFrom);
+        options.signal?.throwIfAborted();
+        options.alsoAbortedBy?.throwIfAborted();
       }
       if (!options.forceNew && e.idle.length > 0) {
         const p = this.take(e);
@@ -106,14 +108,14 @@ export class InstancePool {
         // A fresh instance within max_instances: the warm one used longest ago makes way.
         const oldest = options.forceNew ? leastRecentlyUsed(e.idle) : undefined;
         if (oldest === undefined) {
-          await this.waiters.wait(task.taskId, options.signal, wokenFrom !== undefined);
+          await this.waiters.wait(task.taskId, (waitSignal ??= eitherSignal(options.signal, options.alsoAbortedBy)), wokenFrom !== undefined);
           wokenFrom = task.taskId;
           continue;
         }
         this.dispose(oldest, 'recycled');
       }
       if (!this.makeRoom(e.memoryEstimate)) {
-        await this.waiters.wait(ROOM, options.signal, wokenFrom !== undefined);
+        await this.waiters.wait(ROOM, (waitSignal ??= eitherSignal(options.signal, options.alsoAbortedBy)), wokenFrom !== undefined);
         wokenFrom = ROOM;
         continue;
       }
@@ -153,7 +155,7 @@ export class InstancePool {
       this.live--;
       this.memory -= reserved;
       e.creating--;
-      this.slotFreed(e);
+      this.waiters.slotFreed(e.task.taskId);
       throw err;
     }
     e.creating--;
@@ -219,24 +221,8 @@ export class InstancePool {
       e.idle.push(p);
       // A heap that grew may have pushed the pool past its memory cap.
       this.shrinkToMemoryCap();
-      if (!this.idleAppeared(e) && shrank) this.waiters.wakeOne(ROOM);
+      if (!this.waiters.idleAppeared(e.task.taskId) && shrank) this.waiters.wakeOne(ROOM);
     }
-  }
-
-  /** An idle instance of `e` appeared: a call of its task takes it, or one waiting for room may evict it. */
-  private idleAppeared(e: TaskEntry): boolean {
-    return this.waiters.wakeOne(e.task.taskId) || this.waiters.wakeOne(ROOM);
-  }
-
-  /** An instance of `e` went (or was never built): a slot of its task and room under the caps. */
-  private slotFreed(e: TaskEntry): void {
-    this.waiters.wakeOne(e.task.taskId);
-    this.waiters.wakeOne(ROOM);
-  }
-
-  /** A call woken from `key` gave up: the next one in line gets its chance. */
-  private passOn(key: string): void {
-    if (!this.waiters.wakeOne(key) && key !== ROOM) this.waiters.wakeOne(ROOM);
   }
 
   private dispose(p: Member, why: 'recycled' | 'evictedIdle' | 'evictedForCapacity' | 'discarded'): void {
@@ -249,7 +235,7 @@ export class InstancePool {
     this.counters[why]++;
     p.instance.dispose();
     if (e.deleted && e.all.size === 0 && e.creating === 0 && this.tasks.get(e.task.taskId) === e) this.tasks.delete(e.task.taskId);
-    this.slotFreed(e);
+    this.waiters.slotFreed(e.task.taskId);
   }
 
   private fits(extraBytes: number): boolean {
@@ -292,7 +278,7 @@ export class InstancePool {
       return;
     }
     this.join(e, instance, false, true);
-    this.idleAppeared(e);
+    this.waiters.idleAppeared(e.task.taskId);
   }
 
   /**
@@ -335,7 +321,7 @@ export class InstancePool {
       while (!e.deleted && !this.closed && e.all.size + e.creating < e.task.limits.minInstances && this.fits(e.memoryEstimate)) {
         const p = await this.create(e, false);
         if (e.deleted || this.closed) this.dispose(p, 'discarded');
-        else this.idleAppeared(e);
+        else this.waiters.idleAppeared(e.task.taskId);
       }
     } catch (err) {
       this.counters.warmFailures++;

@@ -32,6 +32,12 @@ export interface AcquireOptions {
   forceNew?: boolean;
   /** Aborts a wait for an instance (the call was cancelled). */
   signal?: AbortSignal;
+  /**
+   * Aborts it too (the caller went, see caller-cancel.ts). Combined with `signal` only when the
+   * call has to wait: AbortSignal.any costs a few µs and a weak reference, and a warm call never
+   * waits.
+   */
+  alsoAbortedBy?: AbortSignal;
 }
 
 /** Why instances left the pool, counted since start. */
