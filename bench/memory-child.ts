@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startServer } from '../src/app.js';
 import { type IsolationMode, resolveConfig } from '../src/config.js';
+import { existingTaskCall } from '../src/core/execution/invocation-plan.js';
 import { FIXTURES_DIR, JS_TASK_SOURCE } from './guests.js';
 import { processTreeRss } from './process-rss.js';
 import { addParams } from './scenarios.js';
@@ -66,21 +67,7 @@ async function measure(isolation: IsolationMode, count: number): Promise<MemoryR
     const warmSeconds = (Date.now() - started) / 1000;
     const parameters = addParams.map((p) => ({ name: p.name, type: '', required: false, description: '', value: { type_url: p.value.type_url, value: Buffer.from(p.value.value) } }));
     for (let i = 0; i < count; i++) {
-      const accepted = await core.executions.invoke({
-        invocationType: 'EXISTING_TASK',
-        taskName: '',
-        taskDescription: '',
-        artifactSpec: null,
-        taskId: task.taskId,
-        createIfNotExists: false,
-        functionName: 'add',
-        parameters,
-        mode: 'SYNC',
-        wait: false,
-        context: { executionId: '', sessionId: '', userId: '', environment: {}, headers: {}, timeoutMs: 0, maxRetries: 0 },
-        forceNewInstance: false,
-        metadata: {},
-      });
+      const accepted = await core.executions.invoke(existingTaskCall(task.taskId, 'add', parameters));
       const record = await accepted.done;
       if (record.status !== 'COMPLETED') throw new Error(`call ${i} ended ${record.status}: ${record.errorMessage ?? ''}`);
     }

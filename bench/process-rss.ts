@@ -24,9 +24,8 @@ function parentOf(pid: number): number | undefined {
   }
 }
 
-/** Bytes resident in this process tree, and how many processes it has. */
-export function processTreeRss(root = process.pid): { bytes: number; processes: number } {
-  if (!fs.existsSync('/proc/self/status')) return { bytes: process.memoryUsage().rss, processes: 1 };
+/** Every process `root` started, and theirs in turn (not `root` itself); Linux only. */
+export function descendants(root: number): number[] {
   const children = new Map<number, number[]>();
   for (const name of fs.readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
@@ -37,14 +36,33 @@ export function processTreeRss(root = process.pid): { bytes: number; processes: 
     list.push(pid);
     children.set(ppid, list);
   }
-  let bytes = 0;
-  let processes = 0;
-  const todo = [root];
+  const found: number[] = [];
+  const todo = [...(children.get(root) ?? [])];
   while (todo.length > 0) {
     const pid = todo.pop()!;
-    bytes += rssOf(pid);
-    processes++;
+    found.push(pid);
     todo.push(...(children.get(pid) ?? []));
   }
-  return { bytes, processes };
+  return found;
+}
+
+/** User plus system CPU time of a process so far, in µs (0 once it is gone). */
+export function cpuTimeUs(pid: number): number {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+const CLOCK_TICKS = 100;
+
+/** Bytes resident in this process tree, and how many processes it has. */
+export function processTreeRss(root = process.pid): { bytes: number; processes: number } {
+  if (!fs.existsSync('/proc/self/status')) return { bytes: process.memoryUsage().rss, processes: 1 };
+  const tree = [root, ...descendants(root)];
+  return { bytes: tree.reduce((sum, pid) => sum + rssOf(pid), 0), processes: tree.length };
 }

@@ -6,7 +6,7 @@
  */
 import type { IsolationMode } from '../src/config.js';
 import { encodeAny } from '../src/core/values/codec.js';
-import type { InvokeInput } from '../src/core/execution/invocation-plan.js';
+import { type InvokeInput, existingTaskCall } from '../src/core/execution/invocation-plan.js';
 import type { InvokeFunctionRequest } from '../src/generated/spearlet/InvokeFunctionRequest.js';
 import type { LoadClient } from './client-process.js';
 import { FLOOR_TASK, type InProcessPeer } from './peers.js';
@@ -105,22 +105,8 @@ export async function computeInterleaved(client: LoadClient, server: BenchServer
 }
 
 function inServerInput(overrides: Partial<InvokeInput>): InvokeInput {
-  return {
-    invocationType: 'EXISTING_TASK',
-    taskName: '',
-    taskDescription: '',
-    artifactSpec: null,
-    taskId: '',
-    createIfNotExists: false,
-    functionName: '',
-    parameters: addParams.map((p) => ({ ...p, type: '', required: false, description: '', value: { type_url: p.value.type_url, value: Buffer.from(p.value.value) } })),
-    mode: 'SYNC',
-    wait: false,
-    context: { executionId: '', sessionId: '', userId: '', environment: {}, headers: {}, timeoutMs: 0, maxRetries: 0 },
-    forceNewInstance: false,
-    metadata: {},
-    ...overrides,
-  };
+  const parameters = addParams.map((p) => ({ ...p, type: '', required: false, description: '', value: { type_url: p.value.type_url, value: Buffer.from(p.value.value) } }));
+  return { ...existingTaskCall('', '', parameters), ...overrides };
 }
 
 async function invokeInServer(server: BenchServer, input: InvokeInput): Promise<void> {

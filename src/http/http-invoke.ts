@@ -7,7 +7,7 @@
  */
 import type * as http from 'node:http';
 import type { StreamSink } from '../core/execution/execution-manager.js';
-import type { InvokeInput } from '../core/execution/invocation-plan.js';
+import { type InvokeInput, existingTaskCall } from '../core/execution/invocation-plan.js';
 import type { SpearletCore } from '../core/spearlet-core.js';
 import type { EncodedValue } from '../core/values/values.js';
 import { invalidArgument } from '../errors.js';
@@ -50,22 +50,8 @@ export async function invokeOverHttp(core: SpearletCore, caller: HttpCaller, req
   const fn = functionName === '' ? task.defaultExport : functionName;
   const generator = task.exports.find((e) => e.name === fn)?.kind === 'generator';
   const mode = q.mode === 'async' ? 'ASYNC' : q.mode === 'stream' || (q.mode === undefined && generator) ? 'STREAM' : 'SYNC';
-  const input: InvokeInput = {
-    invocationType: 'EXISTING_TASK',
-    taskName: '',
-    taskDescription: '',
-    artifactSpec: null,
-    taskId: task.taskId,
-    createIfNotExists: false,
-    functionName,
-    parameters: parametersOfBody(body, req.headers['content-type']),
-    mode,
-    wait: false,
-    context: { executionId: '', sessionId: '', userId: '', environment: {}, headers: headersOf(req), timeoutMs: q.timeoutMs, maxRetries: 0 },
-    forceNewInstance: false,
-    metadata: {},
-    executionId: q.executionId,
-  };
+  const parameters = parametersOfBody(body, req.headers['content-type']);
+  const input = existingTaskCall(task.taskId, functionName, parameters, { mode, headers: headersOf(req), timeoutMs: q.timeoutMs, executionId: q.executionId });
   if (mode === 'STREAM') return streamOverHttp(core, req, res, input);
   const accepted = await core.executions.invoke(input);
   const id = accepted.execution.executionId;

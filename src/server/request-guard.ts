@@ -99,46 +99,63 @@ function scan(bytes: Uint8Array, invoke: boolean, config: Config): void {
   }
 }
 
-function checkDecoded(request: Request, rules: MethodRules, config: Config): void {
-  for (const [field, key] of Object.entries(rules.enums ?? {})) {
+/** A method's rules as lists, made once: a request is checked without building any. */
+interface RuleLists {
+  enums: Array<[string, string]>;
+  ids: Array<[string, (r: Request) => unknown]>;
+  texts: Array<[string, (r: Request) => unknown]>;
+  maps: Array<[string, (r: Request) => unknown]>;
+}
+
+function ruleLists(rules: MethodRules): RuleLists {
+  return { enums: Object.entries(rules.enums ?? {}), ids: Object.entries(rules.ids ?? {}), texts: Object.entries(rules.texts ?? {}), maps: Object.entries(rules.maps ?? {}) };
+}
+
+function checkDecoded(request: Request, rules: RuleLists, config: Config): void {
+  for (const [field, key] of rules.enums) {
     const value = request[key];
     // Known values decode to their names (proto-loader `enums: String`); unknown ones stay numbers.
     if (typeof value === 'number') throw invalidArgument(field, `unknown enum value ${value}`);
   }
-  for (const [field, get] of Object.entries(rules.ids ?? {})) {
+  for (const [field, get] of rules.ids) {
     const value = get(request);
     if (typeof value === 'string' && value.length > MAX_ID_LENGTH) {
       throw invalidArgument(field, `must be at most ${MAX_ID_LENGTH} characters, got ${value.length}`);
     }
   }
-  for (const [field, get] of Object.entries(rules.texts ?? {})) {
+  for (const [field, get] of rules.texts) {
     const value = get(request);
     if (typeof value === 'string' && value.length > MAX_TEXT_LENGTH) {
       throw invalidArgument(field, `must be at most ${MAX_TEXT_LENGTH} characters, got ${value.length}`);
     }
   }
-  for (const [field, get] of Object.entries(rules.maps ?? {})) {
-    const map = (get(request) ?? {}) as Record<string, string>;
-    const entries = Object.entries(map);
-    if (entries.length > config.maxMetadataEntries) throw invalidArgument(field, `${entries.length} entries, over the limit of ${config.maxMetadataEntries}`);
-    for (const [key, value] of entries) {
-      const size = Math.max(Buffer.byteLength(key), Buffer.byteLength(value));
-      if (size > config.maxMetadataValueBytes) {
-        // The key itself may be the oversized input: name it only when it is short.
-        const which = key.length <= 64 ? `${field}.${key}` : field;
-        throw invalidArgument(which, `a key or value of ${size} bytes, over the limit of ${config.maxMetadataValueBytes} bytes`);
-      }
+  for (const [field, get] of rules.maps) {
+    const map = get(request) as Record<string, string> | null | undefined;
+    if (map) checkMap(field, map, config);
+  }
+}
+
+function checkMap(field: string, map: Record<string, string>, config: Config): void {
+  const keys = Object.keys(map);
+  if (keys.length > config.maxMetadataEntries) throw invalidArgument(field, `${keys.length} entries, over the limit of ${config.maxMetadataEntries}`);
+  for (const key of keys) {
+    const size = Math.max(Buffer.byteLength(key), Buffer.byteLength(map[key]));
+    if (size > config.maxMetadataValueBytes) {
+      // The key itself may be the oversized input: name it only when it is short.
+      const which = key.length <= 64 ? `${field}.${key}` : field;
+      throw invalidArgument(which, `a key or value of ${size} bytes, over the limit of ${config.maxMetadataValueBytes} bytes`);
     }
   }
 }
 
 function guardDeserializer(name: string, decode: (bytes: Buffer) => unknown, config: Config): (bytes: Buffer) => unknown {
   const rules = RULES[name] ?? {};
+  const lists = ruleLists(rules);
   return (bytes) => {
     try {
       scan(bytes, rules.invoke === true, config);
       const request = decode(bytes) as Request;
-      checkDecoded(request, rules, config);
+      checkDecoded(request, lists, config);
       return request;
     } catch (err) {
       const refusal = toSpearletError(err);

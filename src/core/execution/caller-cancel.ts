@@ -28,10 +28,28 @@ export function cancelOnAbort(signal: AbortSignal, done: Promise<unknown>, cance
   );
 }
 
-/** An AbortSignal that aborts (with callerCancelled) when `onCancelled` reports the RPC cancelled. */
-export function callerSignal(isCancelled: boolean, onCancelled: (listener: () => void) => void): AbortSignal {
+/** A caller's cancellation as a signal, and the means to stop listening once the call is answered. */
+export interface CallerSignal {
+  signal: AbortSignal;
+  /**
+   * Stops listening. grpc-js reports every finished RPC as cancelled (its 'cancelled' event fires
+   * after the status is sent, on success too), so a handler that has answered calls this first:
+   * otherwise each call would end by aborting a signal nobody reads, with an error's stack trace
+   * (about 20 µs of CPU a call).
+   */
+  stop(): void;
+}
+
+/**
+ * A signal that aborts (with callerCancelled) when the RPC is cancelled: `subscribe` adds the
+ * listener and gives back how to remove it.
+ */
+export function callerSignal(isCancelled: boolean, subscribe: (listener: () => void) => () => void): CallerSignal {
   const controller = new AbortController();
-  if (isCancelled) controller.abort(callerCancelled());
-  else onCancelled(() => controller.abort(callerCancelled()));
-  return controller.signal;
+  if (isCancelled) {
+    controller.abort(callerCancelled());
+    return { signal: controller.signal, stop: () => undefined };
+  }
+  const unsubscribe = subscribe(() => controller.abort(callerCancelled()));
+  return { signal: controller.signal, stop: unsubscribe };
 }

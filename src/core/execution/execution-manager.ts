@@ -19,7 +19,6 @@ import type { Capabilities } from '../../capabilities/capabilities.js';
 import { GuestCall } from '../../capabilities/guest-call.js';
 import type { Admission, Slot } from '../admission/admission.js';
 import { callerCancelled, cancelOnAbort } from './caller-cancel.js';
-import { encodeResult } from '../values/codec.js';
 import { type ExecutionFigures, addExecution, emptyFigures, fromStoredFigures } from './execution-stats.js';
 import { runOnPool } from './execution-runner.js';
 import type { ExecutionObserver } from './execution-observer.js';
@@ -28,13 +27,15 @@ import type { InstancePool } from '../pool/instance-pool.js';
 import { type InvocationPlan, type InvokeInput, invocationOf, planInvocation, requestedExecutionId } from './invocation-plan.js';
 import { LogBuffer } from './log-buffer.js';
 import { RidingCall, type StartedCall } from './riding-call.js';
-import { type RequestFingerprint, checkRepeat, fingerprintOf } from './request-fingerprint.js';
-import { clipErrorMessage, resultTooLargeMessage } from './outcome-bounds.js';
+import type { RequestFingerprint } from './request-fingerprint.js';
+import { ExecutionClaims } from './execution-claims.js';
 import type { Outcome } from '../runtime/runtime.js';
 import type { TaskRegistry } from '../tasks/task-registry.js';
 import { tenantOf, tenantOfRequest } from '../tasks/task-limits.js';
 import type { AdmissionGate, TenantQuotas } from '../admission/tenant-quotas.js';
 import type { EncodedValue } from '../values/values.js';
+import { type ExecutionEnd, FINISHED_BY_SHUTDOWN, terminalRecord } from './terminal-record.js';
+import { type LiveExecution, LiveExecutions, deferRunningRecord } from './live-executions.js';
 
 /** Where a streaming call's chunks and log lines go as they happen. */
 export interface StreamSink {
@@ -52,43 +53,12 @@ export interface Accepted {
   done: Promise<ExecutionRecord>;
 }
 
-interface LiveExecution {
-  record: ExecutionRecord;
-  abort: AbortController;
-  logs: LogBuffer;
-  done: Promise<ExecutionRecord>;
-  cancelReason?: string;
-  /** The first write of the record; the terminal write is ordered after it. */
-  firstWrite: Promise<void>;
-  /** Pending first write of a SYNC call (see RUNNING_RECORD_DELAY_MS). */
-  recordTimer?: NodeJS.Timeout;
-  /** True while no write of this execution has been issued and its id is one we made. */
-  fresh: boolean;
-  /** The caller's RPC was cancelled (a SYNC call then ends if it has not started yet). */
-  callerGone?: AbortSignal;
-  /** The admission its slot comes from: its tenant's gate in front of the server-wide one. */
-  admission: AdmissionGate;
-}
-
-const FINISHED_BY_SHUTDOWN = 'the server shut down before the execution finished';
-
-/**
- * A SYNC call's RUNNING record is written only once the call has run this long: the caller is
- * waiting on the connection and learns the outcome from the answer, so a call that ends sooner
- * costs one write (its terminal record) instead of two. Live state answers GetExecutionStatus and
- * CancelExecution meanwhile; only ListExecutions and a crash inside this window do not see it.
- */
-export const RUNNING_RECORD_DELAY_MS = 20;
-
 export class TaskExecutionManager {
-  private readonly live = new Map<string, LiveExecution>();
+  private readonly live = new LiveExecutions();
   private figures: ExecutionFigures = emptyFigures();
   private accepting = true;
-  /**
-   * Caller-chosen execution ids between arrival and acceptance: a repeat that arrives meanwhile
-   * waits for the first and gets its execution, so the function runs once.
-   */
-  private readonly claims = new Map<string, Promise<Accepted>>();
+  /** Caller-chosen execution ids: a repeat joins the first, so the function runs once. */
+  private readonly claims = new ExecutionClaims((executionId) => this.existing(executionId));
   /** Requests between arrival and acceptance (planning, registering a task, waiting for a slot). */
   private readonly arriving = new Set<Promise<unknown>>();
 
@@ -135,25 +105,21 @@ export class TaskExecutionManager {
   }
 
   get runningCount(): number {
-    let n = 0;
-    for (const l of this.live.values()) if (l.record.status === 'RUNNING') n++;
-    return n;
+    return this.live.runningCount;
   }
 
   get pendingCount(): number {
-    return this.live.size - this.runningCount;
+    return this.live.size - this.live.runningCount;
   }
 
-  /** Executions of a task that are not finished. */
   /** Ids of the tasks with an unfinished execution. */
   liveTaskIds(): Set<string> {
-    const ids = new Set<string>();
-    for (const l of this.live.values()) ids.add(l.record.taskId);
-    return ids;
+    return this.live.taskIds();
   }
 
+  /** Unfinished executions of a task. */
   liveOfTask(taskId: string): ExecutionRecord[] {
-    return [...this.live.values()].filter((l) => l.record.taskId === taskId).map((l) => l.record);
+    return this.live.ofTask(taskId);
   }
 
   /**
@@ -175,35 +141,10 @@ export class TaskExecutionManager {
     }
   }
 
-  private async accept(input: InvokeInput, sink?: StreamSink, callerGone?: AbortSignal): Promise<Accepted> {
+  private accept(input: InvokeInput, sink?: StreamSink, callerGone?: AbortSignal): Promise<Accepted> {
     const requestedId = requestedExecutionId(input);
     if (requestedId === undefined) return this.acceptNew(input, undefined, undefined, sink, callerGone);
-    // A repeated execution_id answers with its execution before anything else is looked at: the
-    // retry of a call gets its record even when the task has been deleted since. The id is claimed
-    // before the first await, so concurrent repeats meet here rather than each running.
-    const fingerprint = fingerprintOf(input);
-    const claim = this.claims.get(requestedId);
-    if (claim) {
-      const first = await claim.catch(() => undefined);
-      // The first was refused (nothing stored): this request is judged on its own.
-      if (!first) return this.accept(input, sink, callerGone);
-      checkRepeat(first.execution, fingerprint);
-      return { execution: { ...first.execution }, existing: true, done: first.done };
-    }
-    const accepted = (async () => {
-      const repeated = await this.existing(requestedId);
-      if (repeated) {
-        checkRepeat(repeated.execution, fingerprint);
-        return repeated;
-      }
-      return this.acceptNew(input, requestedId, fingerprint, sink, callerGone);
-    })();
-    this.claims.set(requestedId, accepted);
-    try {
-      return await accepted;
-    } finally {
-      this.claims.delete(requestedId);
-    }
+    return this.claims.accept(requestedId, input, (fingerprint) => this.acceptNew(input, requestedId, fingerprint, sink, callerGone));
   }
 
   private async acceptNew(input: InvokeInput, requestedId: string | undefined, fingerprint: RequestFingerprint | undefined, sink?: StreamSink, callerGone?: AbortSignal): Promise<Accepted> {
@@ -264,9 +205,8 @@ export class TaskExecutionManager {
     const fresh = requestedId === undefined;
     const firstWrite = deferRecord ? Promise.resolve() : this.store.putExecution(record, undefined, { fresh });
     const live: LiveExecution = { record, abort, logs, firstWrite, fresh: fresh && deferRecord, callerGone: queued ? undefined : callerGone, admission, done: undefined as unknown as Promise<ExecutionRecord> };
-    if (deferRecord) live.recordTimer = setTimeout(() => this.writeRunningRecord(live), RUNNING_RECORD_DELAY_MS);
-    this.live.set(record.executionId, live);
-    live.done = this.run(live, plan, input, slot, sink, first, riding?.guest).finally(() => this.live.delete(record.executionId));
+    if (deferRecord) deferRunningRecord(live, this.store, this.log);
+    this.live.add(live, () => this.run(live, plan, input, slot, sink, first, riding?.guest));
     if (sink !== undefined && callerGone !== undefined) cancelOnAbort(callerGone, live.done, () => this.cancel(executionId, 'the client cancelled the stream'));
     // Nothing is answered before the acceptance is stored; a failed first write fails the call.
     try {
@@ -276,15 +216,6 @@ export class TaskExecutionManager {
       throw err;
     }
     return { execution: { ...record }, existing: false, done: live.done };
-  }
-
-  private writeRunningRecord(live: LiveExecution): void {
-    live.recordTimer = undefined;
-    const fresh = live.fresh;
-    live.fresh = false;
-    live.firstWrite = this.store.putExecution(live.record, undefined, { fresh }).catch((err: unknown) => {
-      this.log.warn({ executionId: live.record.executionId, err }, 'could not store the RUNNING record of an execution');
-    });
   }
 
   private async existing(executionId: string): Promise<Accepted | undefined> {
@@ -385,63 +316,9 @@ export class TaskExecutionManager {
     return live.cancelReason ? `cancelled: ${live.cancelReason}` : 'cancelled';
   }
 
-  private async finish(
-    live: LiveExecution,
-    end: { status: ExecutionStatus; value?: EncodedValue; errorCode?: string; errorMessage?: string; memoryUsedBytes?: number; metrics?: Record<string, string> },
-  ): Promise<ExecutionRecord> {
-    const now = Date.now();
-    const r = live.record;
-    let status = end.status;
-    let errorCode = end.errorCode;
-    let errorMessage = end.errorMessage;
-    let result: ExecutionRecord['result'];
-    if (status === 'CANCELLED' && live.cancelReason === FINISHED_BY_SHUTDOWN) {
-      status = 'FAILED';
-      errorCode = OutcomeCodes.INTERRUPTED;
-      errorMessage = FINISHED_BY_SHUTDOWN;
-    }
-    if (status === 'COMPLETED' && end.value) {
-      try {
-        const any = encodeResult(end.value);
-        if (any && any.value.length > this.config.maxResultBytes) {
-          status = 'FAILED';
-          errorCode = OutcomeCodes.RESULT_TOO_LARGE;
-          errorMessage = resultTooLargeMessage(any.value.length, this.config.maxResultBytes);
-        } else if (any) {
-          result = { typeUrl: any.type_url, valueBase64: Buffer.from(any.value).toString('base64') };
-        }
-      } catch (err) {
-        status = 'FAILED';
-        errorCode = OutcomeCodes.RESULT_NOT_SERIALIZABLE;
-        errorMessage = `the result cannot be serialised: ${(err as Error).message}`;
-      }
-    }
-    errorMessage = clipErrorMessage(errorMessage, this.config.maxErrorMessageBytes);
-    // Every field spelled out, in the order `{ ...r, status, result, ... }` would give: V8 makes a
-    // spread that adds properties to the copy a slow path (about 20 µs a call on Node 20, most of
-    // this function's cost), where a literal is a fraction of a microsecond. `r` is always the
-    // record built in accept(), so no field of it is lost.
-    const record: ExecutionRecord = {
-      executionId: r.executionId,
-      seq: r.seq,
-      taskId: r.taskId,
-      functionName: r.functionName,
-      mode: r.mode,
-      status,
-      createdAt: r.createdAt,
-      startedAt: r.startedAt ?? now,
-      executionTimeMs: r.startedAt ? now - r.startedAt : 0,
-      memoryUsedBytes: end.memoryUsedBytes ?? 0,
-      metrics: { ...r.metrics, ...end.metrics },
-      logs: live.logs.toArray(),
-      logsTruncated: live.logs.truncated,
-      metadata: r.metadata,
-      request: r.request,
-      result,
-      errorCode,
-      errorMessage,
-      completedAt: now,
-    };
+  private async finish(live: LiveExecution, end: ExecutionEnd): Promise<ExecutionRecord> {
+    const record = terminalRecord(live.record, end, live.logs, live.cancelReason, this.config, Date.now());
+    const status = record.status;
     live.record = record;
     clearTimeout(live.recordTimer);
     await live.firstWrite.catch(() => undefined);
@@ -457,7 +334,7 @@ export class TaskExecutionManager {
         functionName: record.functionName,
         mode: record.mode,
         status,
-        errorCode,
+        errorCode: record.errorCode,
         executionTimeMs: record.executionTimeMs,
         queueMs: Number(record.metrics.queue_ms ?? 0),
         coldStart: record.metrics.cold_start === 'true',
@@ -469,9 +346,7 @@ export class TaskExecutionManager {
 
   /** The current record of an execution: live state first, else the store. */
   async status(executionId: string): Promise<ExecutionRecord | undefined> {
-    const live = this.live.get(executionId);
-    if (live) return { ...live.record, logs: live.logs.toArray(), logsTruncated: live.logs.truncated };
-    return this.store.getExecution(executionId);
+    return this.live.snapshot(executionId) ?? this.store.getExecution(executionId);
   }
 
   /** The log buffer and completion of an execution still PENDING or RUNNING (FollowExecutionLogs). */

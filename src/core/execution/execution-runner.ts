@@ -124,8 +124,8 @@ export async function runOnPool(pool: InstancePool, plan: InvocationPlan, req: R
       coldStart = true;
     } else {
       try {
-        const signal = req.callerGone && attempts === 1 ? AbortSignal.any([req.signal, req.callerGone]) : req.signal;
-        lease = await pool.acquire(plan.task, { forceNew: req.forceNewInstance || attempts > 1, signal });
+        // The caller's going counts only until the first attempt has its instance.
+        lease = await pool.acquire(plan.task, { forceNew: req.forceNewInstance || attempts > 1, signal: req.signal, alsoAbortedBy: attempts === 1 ? req.callerGone : undefined });
       } catch (err) {
         if (req.signal.aborted || (attempts === 1 && req.callerGone?.aborted)) return { outcome: cancelled(), attempts, coldStart, instanceId: '' };
         const outcome = instanceFailure(`could not start an instance: ${(err as Error).message}`);

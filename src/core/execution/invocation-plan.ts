@@ -43,6 +43,35 @@ export interface InvokeInput {
   executionId?: string;
 }
 
+/**
+ * A call of an existing task, as the HTTP trigger and in-process callers (the benchmark) make it:
+ * SYNC, no execution id, no context beyond `options`. Nothing is validated here (planInvocation
+ * does that).
+ */
+export function existingTaskCall(
+  taskId: string,
+  functionName: string,
+  parameters: FunctionParameter__Output[],
+  options: { mode?: ExecutionMode; headers?: Record<string, string>; timeoutMs?: number; executionId?: string } = {},
+): InvokeInput {
+  return {
+    invocationType: 'EXISTING_TASK',
+    taskName: '',
+    taskDescription: '',
+    artifactSpec: null,
+    taskId,
+    createIfNotExists: false,
+    functionName,
+    parameters,
+    mode: options.mode ?? 'SYNC',
+    wait: false,
+    context: { executionId: '', sessionId: '', userId: '', environment: {}, headers: options.headers ?? {}, timeoutMs: options.timeoutMs ?? 0, maxRetries: 0 },
+    forceNewInstance: false,
+    metadata: {},
+    executionId: options.executionId,
+  };
+}
+
 export interface InvocationPlan {
   task: TaskRecord;
   /** The export that runs (the default export resolved). */

@@ -21,7 +21,8 @@ import { shouldRecycle } from './recycle-policy.js';
 import type { Instance, Outcome } from '../runtime/runtime.js';
 import type { RuntimeManager } from '../runtime/runtime-manager.js';
 import { type Scheduler, createScheduler } from './scheduler.js';
-import { PoolWaiters, ROOM } from './pool-waiters.js';
+import { PoolWaiters, ROOM, eitherSignal } from './pool-waiters.js';
+import { type Member, type TaskEntry, entryFigures, expiredIdle, leastRecentlyUsed, lruVictim } from './pool-members.js';
 import { instanceLimitsOf, tenantOf } from '../tasks/task-limits.js';
 
 export type { AcquireOptions, Lease, PoolCounters, PoolSnapshot, PooledInstance } from './pool-types.js';
@@ -31,23 +32,6 @@ export { shouldRecycle } from './recycle-policy.js';
 export const NEW_INSTANCE_ESTIMATE_BYTES = 2 * 1024 * 1024;
 /** Weight of the latest call in an instance's decayed load. */
 const LOAD_WEIGHT = 0.3;
-
-interface TaskEntry {
-  task: TaskRecord;
-  readonly idle: Member[];
-  readonly all: Set<Member>;
-  creating: number;
-  warming: boolean;
-  deleted: boolean;
-  /** Last measured memory of an instance of this task, charged for the next one being built. */
-  memoryEstimate: number;
-}
-
-interface Member extends PooledInstance {
-  readonly entry: TaskEntry;
-  /** Built for a call that has not taken it yet (adopted at registration): its first use is cold. */
-  coldOnFirstUse: boolean;
-}
 
 export class InstancePool {
   private readonly tasks = new Map<string, TaskEntry>();
@@ -106,11 +90,13 @@ export class InstancePool {
     // The queue this call was last woken from: it keeps its turn if it must wait again, and passes
     // the wake-up on if it gives up.
     let wokenFrom: string | undefined;
+    let waitSignal: AbortSignal | undefined;
     for (;;) {
       if (this.closed) throw new SpearletError(ErrorCodes.SHUTTING_DOWN, 'the instance pool is closed');
-      if (options.signal?.aborted) {
-        if (wokenFrom !== undefined) this.passOn(wokenFrom);
-        options.signal.throwIfAborted();
+      if (options.signal?.aborted || options.alsoAbortedBy?.aborted) {
+        if (wokenFrom !== undefined) this.waiters.passOn(wokenFrom);
+        options.signal?.throwIfAborted();
+        options.alsoAbortedBy?.throwIfAborted();
       }
       if (!options.forceNew && e.idle.length > 0) {
         const p = this.take(e);
@@ -120,16 +106,16 @@ export class InstancePool {
       }
       if (e.all.size + e.creating >= task.limits.maxInstances) {
         // A fresh instance within max_instances: the warm one used longest ago makes way.
-        const oldest = options.forceNew ? this.leastRecentlyUsed(e.idle) : undefined;
+        const oldest = options.forceNew ? leastRecentlyUsed(e.idle) : undefined;
         if (oldest === undefined) {
-          await this.waiters.wait(task.taskId, options.signal, wokenFrom !== undefined);
+          await this.waiters.wait(task.taskId, (waitSignal ??= eitherSignal(options.signal, options.alsoAbortedBy)), wokenFrom !== undefined);
           wokenFrom = task.taskId;
           continue;
         }
         this.dispose(oldest, 'recycled');
       }
       if (!this.makeRoom(e.memoryEstimate)) {
-        await this.waiters.wait(ROOM, options.signal, wokenFrom !== undefined);
+        await this.waiters.wait(ROOM, (waitSignal ??= eitherSignal(options.signal, options.alsoAbortedBy)), wokenFrom !== undefined);
         wokenFrom = ROOM;
         continue;
       }
@@ -169,7 +155,7 @@ export class InstancePool {
       this.live--;
       this.memory -= reserved;
       e.creating--;
-      this.slotFreed(e);
+      this.waiters.slotFreed(e.task.taskId);
       throw err;
     }
     e.creating--;
@@ -235,24 +221,8 @@ export class InstancePool {
       e.idle.push(p);
       // A heap that grew may have pushed the pool past its memory cap.
       this.shrinkToMemoryCap();
-      if (!this.idleAppeared(e) && shrank) this.waiters.wakeOne(ROOM);
+      if (!this.waiters.idleAppeared(e.task.taskId) && shrank) this.waiters.wakeOne(ROOM);
     }
-  }
-
-  /** An idle instance of `e` appeared: a call of its task takes it, or one waiting for room may evict it. */
-  private idleAppeared(e: TaskEntry): boolean {
-    return this.waiters.wakeOne(e.task.taskId) || this.waiters.wakeOne(ROOM);
-  }
-
-  /** An instance of `e` went (or was never built): a slot of its task and room under the caps. */
-  private slotFreed(e: TaskEntry): void {
-    this.waiters.wakeOne(e.task.taskId);
-    this.waiters.wakeOne(ROOM);
-  }
-
-  /** A call woken from `key` gave up: the next one in line gets its chance. */
-  private passOn(key: string): void {
-    if (!this.waiters.wakeOne(key) && key !== ROOM) this.waiters.wakeOne(ROOM);
   }
 
   private dispose(p: Member, why: 'recycled' | 'evictedIdle' | 'evictedForCapacity' | 'discarded'): void {
@@ -265,7 +235,7 @@ export class InstancePool {
     this.counters[why]++;
     p.instance.dispose();
     if (e.deleted && e.all.size === 0 && e.creating === 0 && this.tasks.get(e.task.taskId) === e) this.tasks.delete(e.task.taskId);
-    this.slotFreed(e);
+    this.waiters.slotFreed(e.task.taskId);
   }
 
   private fits(extraBytes: number): boolean {
@@ -280,7 +250,7 @@ export class InstancePool {
   private makeRoom(needBytes: number): boolean {
     while (!this.fits(needBytes)) {
       if (this.live === 0) return true;
-      const victim = this.lruVictim();
+      const victim = lruVictim(this.tasks.values());
       if (victim === undefined) return false;
       this.dispose(victim, 'evictedForCapacity');
     }
@@ -289,32 +259,10 @@ export class InstancePool {
 
   private shrinkToMemoryCap(): void {
     while (this.memory > this.maxMemoryBytes) {
-      const victim = this.lruVictim();
+      const victim = lruVictim(this.tasks.values());
       if (victim === undefined) return;
       this.dispose(victim, 'evictedForCapacity');
     }
-  }
-
-  /** The idle instance used longest ago, preferring tasks above their min_instances. */
-  private lruVictim(): Member | undefined {
-    let spare: Member | undefined;
-    let kept: Member | undefined;
-    for (const e of this.tasks.values()) {
-      const candidate = this.leastRecentlyUsed(e.idle);
-      if (candidate === undefined) continue;
-      if (e.all.size > e.task.limits.minInstances) {
-        if (spare === undefined || candidate.lastUsed < spare.lastUsed) spare = candidate;
-      } else if (kept === undefined || candidate.lastUsed < kept.lastUsed) {
-        kept = candidate;
-      }
-    }
-    return spare ?? kept;
-  }
-
-  private leastRecentlyUsed(idle: readonly Member[]): Member | undefined {
-    let oldest: Member | undefined;
-    for (const p of idle) if (oldest === undefined || p.lastUsed < oldest.lastUsed) oldest = p;
-    return oldest;
   }
 
   /**
@@ -330,7 +278,7 @@ export class InstancePool {
       return;
     }
     this.join(e, instance, false, true);
-    this.idleAppeared(e);
+    this.waiters.idleAppeared(e.task.taskId);
   }
 
   /**
@@ -373,7 +321,7 @@ export class InstancePool {
       while (!e.deleted && !this.closed && e.all.size + e.creating < e.task.limits.minInstances && this.fits(e.memoryEstimate)) {
         const p = await this.create(e, false);
         if (e.deleted || this.closed) this.dispose(p, 'discarded');
-        else this.idleAppeared(e);
+        else this.waiters.idleAppeared(e.task.taskId);
       }
     } catch (err) {
       this.counters.warmFailures++;
@@ -389,8 +337,7 @@ export class InstancePool {
    */
   evictIdle(now: number): void {
     for (const e of this.tasks.values()) {
-      const expired = e.idle.filter((p) => now - p.lastUsed >= this.config.instanceIdleMs).sort((a, b) => a.lastUsed - b.lastUsed);
-      for (const p of expired) {
+      for (const p of expiredIdle(e, now, this.config.instanceIdleMs)) {
         if (e.all.size <= e.task.limits.minInstances) break;
         this.dispose(p, 'evictedIdle');
       }
@@ -412,9 +359,7 @@ export class InstancePool {
     let idle = 0;
     let creating = 0;
     for (const [taskId, e] of this.tasks) {
-      let memoryBytes = 0;
-      for (const p of e.all) memoryBytes += p.memoryBytes;
-      byTask.set(taskId, { live: e.all.size + e.creating, idle: e.idle.length, busy: e.all.size - e.idle.length, minInstances: e.task.limits.minInstances, memoryBytes });
+      byTask.set(taskId, entryFigures(e));
       idle += e.idle.length;
       creating += e.creating;
     }

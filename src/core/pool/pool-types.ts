@@ -32,6 +32,12 @@ export interface AcquireOptions {
   forceNew?: boolean;
   /** Aborts a wait for an instance (the call was cancelled). */
   signal?: AbortSignal;
+  /**
+   * Aborts it too (the caller went, see caller-cancel.ts). Combined with `signal` only when the
+   * call has to wait: AbortSignal.any costs a few µs and a weak reference, and a warm call never
+   * waits.
+   */
+  alsoAbortedBy?: AbortSignal;
 }
 
 /** Why instances left the pool, counted since start. */
@@ -61,6 +67,15 @@ export interface PoolSnapshot {
   waiting: number;
   memoryBytes: number;
   /** Per task; memoryBytes is its live instances' measured memory. */
-  byTask: Map<string, { live: number; idle: number; busy: number; minInstances: number; memoryBytes: number }>;
+  byTask: Map<string, TaskPoolFigures>;
   counters: PoolCounters;
+}
+
+/** One task's instances in a PoolSnapshot. */
+export interface TaskPoolFigures {
+  live: number;
+  idle: number;
+  busy: number;
+  minInstances: number;
+  memoryBytes: number;
 }

@@ -66,6 +66,22 @@ export class PoolWaiters {
     return true;
   }
 
+  /** An idle instance of the task appeared: a call of the task takes it, or one waiting for room may evict it. */
+  idleAppeared(taskId: string): boolean {
+    return this.wakeOne(taskId) || this.wakeOne(ROOM);
+  }
+
+  /** An instance of the task went (or was never built): a slot of its task and room under the caps. */
+  slotFreed(taskId: string): void {
+    this.wakeOne(taskId);
+    this.wakeOne(ROOM);
+  }
+
+  /** A call woken from `key` gave up: the next one in line gets its chance. */
+  passOn(key: string): void {
+    if (!this.wakeOne(key) && key !== ROOM) this.wakeOne(ROOM);
+  }
+
   private remove(key: string, wake: () => void): void {
     const queue = this.queues.get(key);
     const i = queue?.indexOf(wake) ?? -1;
@@ -78,4 +94,9 @@ export class PoolWaiters {
     const queues = [...this.queues.keys()];
     for (const key of queues) while (this.wakeOne(key));
   }
+}
+
+/** A signal that aborts when either does (undefined when neither is given). */
+export function eitherSignal(a: AbortSignal | undefined, b: AbortSignal | undefined): AbortSignal | undefined {
+  return a && b ? AbortSignal.any([a, b]) : (a ?? b);
 }

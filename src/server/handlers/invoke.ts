@@ -5,7 +5,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { encodeResult } from '../../core/values/codec.js';
 import type { SpearletCore } from '../../core/spearlet-core.js';
 import type { StreamSink } from '../../core/execution/execution-manager.js';
-import { callerSignal } from '../../core/execution/caller-cancel.js';
+import { type CallerSignal, callerSignal } from '../../core/execution/caller-cancel.js';
 import { invalidArgument } from '../../errors.js';
 import type { InvokeFunctionRequest__Output } from '../../generated/spearlet/InvokeFunctionRequest.js';
 import type { InvokeFunctionResponse } from '../../generated/spearlet/InvokeFunctionResponse.js';
@@ -43,15 +43,21 @@ export function invokeFunction(core: SpearletCore): Unary<InvokeFunctionRequest_
     const mode = modeOf(req);
     if (mode === 'STREAM') throw invalidArgument('execution_mode', 'STREAM is served by the StreamFunction RPC, not InvokeFunction');
     const input = toInvokeInput(req, mode);
-    const accepted = await core.executions.invoke(input, undefined, callerGone(call));
-    if (mode === 'ASYNC' && !input.wait) {
-      accepted.done.catch(() => undefined);
-      const note = accepted.existing ? 'execution_id names an existing execution; nothing new runs' : 'execution accepted';
-      return response(accepted.execution, true, note, Math.round(averageTimeMs(core.executions.totals)));
+    const gone = callerGone(call);
+    try {
+      const accepted = await core.executions.invoke(input, undefined, gone.signal);
+      if (mode === 'ASYNC' && !input.wait) {
+        accepted.done.catch(() => undefined);
+        const note = accepted.existing ? 'execution_id names an existing execution; nothing new runs' : 'execution accepted';
+        return response(accepted.execution, true, note, Math.round(averageTimeMs(core.executions.totals)));
+      }
+      const record = await accepted.done;
+      const message = accepted.existing ? `execution_id names an existing execution; ${outcomeMessage(record)}` : outcomeMessage(record);
+      return response(record, record.status === 'COMPLETED', message);
+    } finally {
+      // Answered (or refused): the caller going now changes nothing.
+      gone.stop();
     }
-    const record = await accepted.done;
-    const message = accepted.existing ? `execution_id names an existing execution; ${outcomeMessage(record)}` : outcomeMessage(record);
-    return response(record, record.status === 'COMPLETED', message);
   });
 }
 
@@ -91,12 +97,12 @@ class OrderedSink implements StreamSink {
 
 export function streamFunction(core: SpearletCore) {
   return async (call: grpc.ServerWritableStream<InvokeFunctionRequest__Output, StreamExecutionResult>): Promise<void> => {
+    // Listened for from the start: a stream cancelled while it waits for a slot ends there.
+    const gone = callerGone(call);
     try {
-      // Listened for from the start: a stream cancelled while it waits for a slot ends there.
-      const gone = callerGone(call);
       const input = toInvokeInput(call.request, 'STREAM');
       const sink = new OrderedSink(call);
-      const accepted = await core.executions.invoke(input, sink, gone);
+      const accepted = await core.executions.invoke(input, sink, gone.signal);
       const id = accepted.execution.executionId;
       if (accepted.existing) {
         const record = await accepted.done;
@@ -113,13 +119,18 @@ export function streamFunction(core: SpearletCore) {
       }
     } catch (err) {
       call.emit('error', toServiceError(err));
+    } finally {
+      gone.stop();
     }
   };
 }
 
 /** Aborts when the client cancels the RPC (or its deadline passes, or its connection drops). */
-function callerGone(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): AbortSignal {
-  return callerSignal(call.cancelled, (listener) => call.once('cancelled', listener));
+function callerGone(call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerWritableStream<unknown, unknown>): CallerSignal {
+  return callerSignal(call.cancelled, (listener) => {
+    call.once('cancelled', listener);
+    return () => call.removeListener('cancelled', listener);
+  });
 }
 
 function finalMessage(r: ExecutionRecord): StreamExecutionResult {
