@@ -32,6 +32,8 @@ export interface NoopServer {
    * floor sends what the contract makes any implementation send (`{ success: true }` until set).
    */
   floorResponse: object;
+  /** The process-isolation floor's work alone (one IPC hop and an isolate entry), for the HTTP floor. */
+  processFloor?: (a: number, b: number) => Promise<number>;
   close(): Promise<void>;
 }
 
@@ -115,6 +117,7 @@ export async function startNoopServer(options: { compute?: InProcessPeer; floorC
   );
   return Object.assign(noop, {
     address: `127.0.0.1:${port}`,
+    processFloor: children && ((a: number, b: number) => children.add(a, b)),
     close: async () => {
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       children?.close();

@@ -31,6 +31,8 @@ export interface BenchResults {
     wasm?: LatencySummary;
     /** Warm `add` through the HTTP trigger (POST /v1/tasks/...), when the build has one. */
     http?: { c1: LatencySummary; c32: LatencySummary };
+    /** The same through the HTTP trigger of the in-process server (no hop to a worker process). */
+    httpInProcess?: { c1: LatencySummary; c32: LatencySummary };
     /** Why the Wasm scenario did not run, when it did not. */
     wasmMissing?: string;
     memory: Partial<Record<IsolationMode, MemoryResult>>;
@@ -44,6 +46,11 @@ export interface BenchResults {
     floors: Partial<Record<IsolationMode, { c1: LatencySummary; c32: LatencySummary }>>;
     /** A node:http server that answers a fixed JSON body: the HTTP transport floor. */
     noopHttp?: { c1: LatencySummary; c32: LatencySummary };
+    /**
+     * The HTTP floor of process isolation: the no-op node:http server that, per request, sends the
+     * call over IPC to a floor-child.ts process running `add` on raw isolated-vm, and answers.
+     */
+    floorHttp?: { c1: LatencySummary; c32: LatencySummary };
     /** Cloudflare's workerd over HTTP/1.1, new code through its Worker Loader (workerd.ts). */
     workerd?: {
       version: string;

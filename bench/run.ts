@@ -120,7 +120,7 @@ async function main(): Promise<void> {
         results.peers.workerdMissing = `not measured: ${(err as Error).message}`;
         log(`workerd ${results.peers.workerdMissing}`);
       }
-      noopHttp = await startNoopHttp();
+      noopHttp = await startNoopHttp({ floor: noop?.processFloor });
     }
     if (needServers) for (const mode of only.has('warm') || only.has('cold') ? modes : [defaultIsolation]) servers.set(mode, await startSpearlet(mode));
     const def = servers.get(defaultIsolation);
@@ -153,10 +153,20 @@ async function main(): Promise<void> {
           c1.push(['http.c1', () => client.http(url, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
           c32.push(['http.c32', () => client.http(url, { a: 2, b: 3 }, 5, block.warm32, 32, block.warmup)]);
         }
+        const inProcess = servers.get('in-process');
+        if (inProcess && inProcess !== def) {
+          const url = `${inProcess.httpUrl}/v1/tasks/${inProcess.jsTaskId}/add`;
+          c1.push(['httpInProcess.c1', () => client.http(url, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
+          c32.push(['httpInProcess.c32', () => client.http(url, { a: 2, b: 3 }, 5, block.warm32, 32, block.warmup)]);
+        }
         if (noopHttp) {
           const url = noopHttp.url;
           c1.push(['noopHttp.c1', () => client.http(url, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
           c32.push(['noopHttp.c32', () => client.http(url, { a: 2, b: 3 }, 5, block.warm32, 32, block.warmup)]);
+          if (noop?.processFloor) {
+            c1.push(['floorHttp.c1', () => client.http(`${url}/floor`, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
+            c32.push(['floorHttp.c32', () => client.http(`${url}/floor`, { a: 2, b: 3 }, 5, block.warm32, 32, block.warmup)]);
+          }
         }
         for (let b = 0; b < BLOCKS; b++) for (const [key, measure] of rotated(c1, b)) r.add(key, await measure());
         for (const [mode, server] of servers) r.add(`warm.${mode}.inServer`, await warmInServer(server, counts));
@@ -213,6 +223,12 @@ async function main(): Promise<void> {
     const sh1 = r.median('http.c1');
     const sh32 = r.median('http.c32');
     if (sh1 && sh32) results.spearlet.http = { c1: sh1, c32: sh32 };
+    const hi1 = r.median('httpInProcess.c1');
+    const hi32 = r.median('httpInProcess.c32');
+    if (hi1 && hi32) results.spearlet.httpInProcess = { c1: hi1, c32: hi32 };
+    const fh1 = r.median('floorHttp.c1');
+    const fh32 = r.median('floorHttp.c32');
+    if (fh1 && fh32) results.peers.floorHttp = { c1: fh1, c32: fh32 };
     const h1 = r.median('noopHttp.c1');
     const h32 = r.median('noopHttp.c32');
     if (h1 && h32) results.peers.noopHttp = { c1: h1, c32: h32 };

@@ -65,6 +65,9 @@ function spearletRows(r: BenchResults): Row[] {
   const wd = r.peers.workerd;
   rows.push(...latencyRow(`warm invoke, HTTP trigger, c=1, ${isolationLabel(r.defaultIsolation, r)}`, s.http?.c1, wd?.c1 && s.http ? `p50 ${ratio(s.http.c1.p50, wd.c1.p50)} workerd` : ''));
   rows.push(...latencyRow(`warm invoke, HTTP trigger, c=32, ${isolationLabel(r.defaultIsolation, r)}`, s.http?.c32, wd?.c32 && s.http ? `${ratio(s.http.c32.opsPerSec, wd.c32.opsPerSec)} workerd calls/s` : ''));
+  const hi = s.httpInProcess;
+  rows.push(...latencyRow(`warm invoke, HTTP trigger, c=1, ${isolationLabel('in-process', r)}`, hi?.c1, wd?.c1 && hi ? `p50 ${ratio(hi.c1.p50, wd.c1.p50)} workerd` : ''));
+  rows.push(...latencyRow(`warm invoke, HTTP trigger, c=32, ${isolationLabel('in-process', r)}`, hi?.c32, wd?.c32 && hi ? `${ratio(hi.c32.opsPerSec, wd.c32.opsPerSec)} workerd calls/s` : ''));
   rows.push(...latencyRow('Wasm warm invoke (`add`), gRPC, c=1', s.wasm, def && s.wasm ? `p50 ${ratio(s.wasm.p50, def.c1.p50)} JS warm invoke` : ''));
   if (!s.wasm && s.wasmMissing) rows.push({ scenario: 'Wasm warm invoke (`add`), gRPC, c=1', note: s.wasmMissing });
   const inTurn = s.computeRaw;
@@ -107,6 +110,10 @@ function peerRows(r: BenchResults): Row[] {
   const h = r.peers.noopHttp;
   rows.push(...latencyRow('no-op node:http server, c=1', h?.c1, 'the HTTP transport floor'));
   rows.push(...latencyRow('no-op node:http server, c=32', h?.c32));
+  const fh = r.peers.floorHttp;
+  const floorHttp = 'floor of process isolation over HTTP: the no-op node:http server, raw isolated-vm `add` in a child process over IPC';
+  rows.push(...latencyRow(`${floorHttp}, c=1`, fh?.c1, h && fh ? `p50 ${ratio(fh.c1.p50, h.c1.p50)} no-op HTTP` : ''));
+  rows.push(...latencyRow(`${floorHttp}, c=32`, fh?.c32, h && fh ? `${percent(fh.c32.opsPerSec, h.c32.opsPerSec)} of no-op HTTP calls/s` : ''));
   const wd = r.peers.workerd;
   if (wd) {
     const label = `workerd ${wd.version} (HTTP/1.1, Worker Loader)`;
@@ -141,7 +148,7 @@ export function renderTable(r: BenchResults): string {
   );
   const targets = markdown(
     ['target', 'bar', 'measured', 'status'],
-    r.targets.map((t) => [t.name, t.bar, t.measured, t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED']),
+    r.targets.map((t) => [t.name, t.bar, t.measured, t.status ?? (t.met === undefined ? 'not measured' : t.met ? 'met' : 'MISSED')]),
   );
   const m = r.machine;
   const head = `${r.quick ? 'Quick run' : 'Full run'}, ${r.date}: median of ${r.runs} runs per figure (warm gRPC figures: of ${r.runs} × 4 blocks, taken in turn with the no-op handler's). Node ${m.node}, ${m.platform}, ${m.cpus} × ${m.cpuModel}, load average at start ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(' ')}.`;

@@ -20,6 +20,15 @@ export function workerdTargets(r: BenchResults): TargetResult[] {
         : { name: 'warm invoke p50, c=1, HTTP trigger vs workerd', bar: '≤ 1.5×', measured: 'not measured: this build has no HTTP trigger', met: undefined },
     );
   }
+  const floorHttp = r.peers.floorHttp;
+  if (wd.c1 && floorHttp) {
+    // Not a target: what any process-isolated design pays before doing anything of its own.
+    targets.push({ name: 'bound: the HTTP floor of process isolation (no-op node:http + one IPC hop to an isolate process) vs workerd, c=1', bar: '', measured: `${fmt(floorHttp.c1.p50 / wd.c1.p50)}× (${fmt(floorHttp.c1.p50, 3)} vs ${fmt(wd.c1.p50, 3)} ms)`, met: undefined, status: 'bound' });
+  }
+  const httpIn = r.spearlet.httpInProcess;
+  if (wd.c1 && httpIn) {
+    targets.push({ name: 'warm invoke p50, c=1, HTTP trigger with in-process isolation vs workerd', bar: '≤ 1.5×', measured: `${fmt(httpIn.c1.p50 / wd.c1.p50)}× (${fmt(httpIn.c1.p50, 3)} vs ${fmt(wd.c1.p50, 3)} ms)`, met: httpIn.c1.p50 / wd.c1.p50 <= 1.5 });
+  }
   const noop = r.peers.noopGrpc;
   const noopHttp = r.peers.noopHttp;
   if (warm && wd.c1 && noop && noopHttp) {

@@ -10,6 +10,8 @@ export interface TargetResult {
   measured: string;
   /** undefined when the figure could not be measured (e.g. a missing fixture). */
   met: boolean | undefined;
+  /** Printed instead of met/MISSED for a row that is a measured bound, not a target. */
+  status?: string;
 }
 
 const GiB = 1024 ** 3;
