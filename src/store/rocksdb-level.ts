@@ -87,6 +87,22 @@ export function writeBatchSync(db: Level, ops: BatchOp[], sync: boolean): void {
   }
 }
 
+/** Walks a range in chunks of `chunk` until it ends or `visit` returns false; always closes the iterator. */
+export async function scanRange(db: Level, range: RangeOptions, visit: (entries: Array<[string, string]>) => boolean, chunk = 128): Promise<void> {
+  const it = db.iterator(range);
+  try {
+    for (let entries = await it.nextv(chunk); entries.length > 0 && visit(entries); entries = await it.nextv(chunk));
+  } finally {
+    await it.close().catch(() => undefined);
+  }
+}
+
+/** Whether any key lies in `range` (reads one key, no value). */
+export async function hasKeyIn(db: Level, range: Omit<RangeOptions, 'limit' | 'values' | 'reverse'>): Promise<boolean> {
+  const it = db.iterator({ ...range, limit: 1, values: false });
+  return (await it.nextv(1).finally(() => it.close())).length > 0;
+}
+
 /** A closed RocksDB handle for `location` (keys and values UTF-8 unless an op says 'buffer'). */
 export function createLevel(location: string): Level {
   return new RocksLevel(location, { valueEncoding: 'utf8' });
