@@ -55,6 +55,8 @@ export interface Level {
   /** Forgets a resource the database would otherwise close with itself (abstract-level API). */
   detachResource(resource: object): void;
   iterator(options: RangeOptions): LevelIterator;
+  /** A RocksDB property (`rocksdb.compaction-pending`, `rocksdb.levelstats` ...), for diagnostics and the bench. */
+  getProperty(name: string): string;
   /** Deletes a key range with one RocksDB DeleteRange (a single tombstone, whatever its size). */
   clear(range: { gte: string; lt: string }): Promise<void>;
 }
