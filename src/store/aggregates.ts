@@ -8,31 +8,56 @@
  * not lowered when executions expire or are deleted: they describe what ran, not what is kept.
  * `stored` is what is kept.
  */
-import type { ExecutionRecord, ExecutionStatus } from './records.js';
+import { TERMINAL_STATUSES, type ExecutionRecord, type ExecutionStatus } from './records.js';
 
-export interface StoredFigures {
+/**
+ * Execution figures: counts by status, the time of the finished ones and counts per function. The
+ * store keys functions in a plain object (it is written as JSON, see StoredFigures); the core's
+ * live figures key them by task name in a Map (src/core/execution-stats.ts).
+ */
+export interface Figures<ByFunction> {
   total: number;
   byStatus: Record<ExecutionStatus, number>;
   totalTimeMs: number;
   /** Finished executions counted in totalTimeMs. */
   timedCount: number;
-  /** `<taskId>\0<functionName>` → count (task ids, not names: a task may be renamed or deleted). */
-  byFunction: Record<string, number>;
+  byFunction: ByFunction;
 }
+
+/**
+ * What the store keeps. byFunction: `<taskId>\0<functionName>` → count (task ids, not names: a
+ * task may be renamed or deleted).
+ */
+export type StoredFigures = Figures<Record<string, number>>;
 
 export const HOUR_MS = 3_600_000;
 
 /** How long hour buckets are kept: GetStats time_range_hours reaches back this far. */
 export const HOUR_BUCKETS_KEPT = 24 * 400;
 
-export function emptyStoredFigures(): StoredFigures {
+/** Figures of no execution, counting functions in `byFunction` (empty). */
+export function zeroFigures<ByFunction>(byFunction: ByFunction): Figures<ByFunction> {
   return {
     total: 0,
     byStatus: { PENDING: 0, RUNNING: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0, TIMEOUT: 0 },
     totalTimeMs: 0,
     timedCount: 0,
-    byFunction: {},
+    byFunction,
   };
+}
+
+export function emptyStoredFigures(): StoredFigures {
+  return zeroFigures({});
+}
+
+/** Counts one execution's status and, once it has finished, its time (the caller counts its function). */
+export function countOutcome(f: Figures<unknown>, e: Pick<ExecutionRecord, 'status' | 'executionTimeMs'>): void {
+  f.total++;
+  f.byStatus[e.status]++;
+  if (TERMINAL_STATUSES.has(e.status)) {
+    f.totalTimeMs += e.executionTimeMs;
+    f.timedCount++;
+  }
 }
 
 export const functionFigureKey = (taskId: string, functionName: string): string => `${taskId}\0${functionName}`;
@@ -45,10 +70,7 @@ export function splitFunctionFigureKey(key: string): { taskId: string; functionN
 
 /** Adds one terminal execution. */
 export function countExecution(f: StoredFigures, e: Pick<ExecutionRecord, 'taskId' | 'functionName' | 'status' | 'executionTimeMs'>): void {
-  f.total++;
-  f.byStatus[e.status]++;
-  f.totalTimeMs += e.executionTimeMs;
-  f.timedCount++;
+  countOutcome(f, e);
   const key = functionFigureKey(e.taskId, e.functionName);
   f.byFunction[key] = (f.byFunction[key] ?? 0) + 1;
 }

@@ -1,18 +1,18 @@
 /**
  * Which executions an expiry batch removes from a RocksDB store, and the ops that remove them with
- * every index entry (results and logs live in the record, so they go with it). Called by
- * RocksDbStore inside its serialised write path; the batch is written there, with the figures.
+ * every index entry (results and logs live in the record, so they go with it). RocksDbStore plans
+ * outside its serialised write path and writes the ops there, in slices, with the figures.
  */
 import { FiguresDelta } from './aggregates.js';
 import * as k from './keys.js';
 import { TERMINAL_STATUSES, type ExecutionRecord, type ExecutionStatus } from './records.js';
-import type { BatchOp, Level } from './rocksdb-level.js';
+import { type BatchOp, type Level, hasKeyIn } from './rocksdb-level.js';
 import type { ExpiryRule } from './store.js';
 
 const CHUNK = 256;
 
 /** What the index entries of an execution are made of. */
-type IndexedExecution = Pick<ExecutionRecord, 'executionId' | 'seq' | 'taskId' | 'status'>;
+export type IndexedExecution = Pick<ExecutionRecord, 'executionId' | 'seq' | 'taskId' | 'status'>;
 
 /** The ops deleting a stored execution: its record and its four index entries. */
 export function executionDeleteOps(e: IndexedExecution): BatchOp[] {
@@ -28,10 +28,9 @@ export function executionDeleteOps(e: IndexedExecution): BatchOp[] {
 }
 
 export interface ExpiryPlan {
-  ops: BatchOp[];
-  delta: FiguresDelta;
-  removed: number;
-  /** True when the rule still matches stored executions after this batch. */
+  /** The executions to delete, in the order the rule found them (see `expiryOps`). */
+  victims: IndexedExecution[];
+  /** True when the rule still matches stored executions after these. */
   more: boolean;
   /** The seq of the last entry the age rule looked at: the next batch continues after it. */
   lastSeq?: string;
@@ -40,16 +39,17 @@ export interface ExpiryPlan {
 /**
  * Plans one bounded batch: finished executions created before `rule.beforeSeq`, oldest first, then
  * the oldest finished executions of tasks holding more than `rule.keepPerTask`. Unfinished ones
- * are never removed (they are skipped, and stay until they end and age out).
+ * are never removed (they are skipped, and stay until they end and age out). Reads indexes only,
+ * except for version-1 `exec-seq:` values and the per-task rule, which read records.
  */
 export async function planExpiry(db: Level, rule: ExpiryRule, storedByTask: Map<string, number>): Promise<ExpiryPlan> {
-  const plan: ExpiryPlan = { ops: [], delta: new FiguresDelta(), removed: 0, more: false };
+  const plan: ExpiryPlan = { victims: [], more: false };
   const taken = new Set<string>();
+  const takenByTask = new Map<string, number>();
   const take = (rec: IndexedExecution): void => {
-    plan.ops.push(...executionDeleteOps(rec));
-    plan.delta.storedChange(rec.taskId, -1);
+    plan.victims.push(rec);
     taken.add(rec.executionId);
-    plan.removed++;
+    takenByTask.set(rec.taskId, (takenByTask.get(rec.taskId) ?? 0) + 1);
   };
   if (rule.beforeSeq !== undefined) {
     const range = { gt: rule.afterSeq === undefined ? k.EXEC_SEQ : k.execSeqKey(rule.afterSeq), lt: k.execSeqKey(rule.beforeSeq) };
@@ -68,12 +68,12 @@ export async function planExpiry(db: Level, rule: ExpiryRule, storedByTask: Map<
   }
   if (rule.keepPerTask !== undefined && rule.keepPerTask > 0) {
     for (const [taskId, stored] of storedByTask) {
-      const budget = rule.limit - plan.removed;
+      const budget = rule.limit - plan.victims.length;
       if (budget <= 0) {
         plan.more ||= stored - rule.keepPerTask > 0;
         break;
       }
-      const excess = stored + (plan.delta.stored.get(taskId) ?? 0) - rule.keepPerTask;
+      const excess = stored - (takenByTask.get(taskId) ?? 0) - rule.keepPerTask;
       if (excess <= 0) continue;
       const prefix = k.execTaskPrefix(taskId);
       // Oldest first; a few more than the excess, for entries skipped (unfinished, taken above).
@@ -91,6 +91,26 @@ export async function planExpiry(db: Level, rule: ExpiryRule, storedByTask: Map<
     }
   }
   return plan;
+}
+
+/** The ops deleting `victims` with every index entry, and what that changes in the stored counts. */
+export function expiryOps(victims: IndexedExecution[]): { ops: BatchOp[]; delta: FiguresDelta } {
+  const ops: BatchOp[] = [];
+  const delta = new FiguresDelta();
+  for (const rec of victims) {
+    ops.push(...executionDeleteOps(rec));
+    delta.storedChange(rec.taskId, -1);
+  }
+  return { ops, delta };
+}
+
+/**
+ * Those of `victims` still stored, by a synchronous point read of their records: for a plan made
+ * before a DeleteTask with cleanup that may have removed (and uncounted) some of them already.
+ */
+export function stillStored(db: Level, victims: IndexedExecution[]): IndexedExecution[] {
+  const values = db._getManySync(victims.map((v) => k.executionKey(v.executionId)), { valueEncoding: 'utf8' });
+  return victims.filter((_, i) => values[i] !== undefined);
 }
 
 /** The ops deleting every execution of a task (DeleteTask with cleanup), with the stored count. */
@@ -127,7 +147,7 @@ export async function unreferencedArtifactOps(db: Level): Promise<BatchOp[]> {
     for (let entries = await it.nextv(CHUNK); entries.length > 0; entries = await it.nextv(CHUNK)) {
       for (const [key] of entries) {
         const refPrefix = k.artifactRefPrefix(key.slice(k.ARTIFACT.length));
-        if ((await indexEntries(db, { gt: refPrefix, lt: k.prefixEnd(refPrefix) }, 1)).length === 0) ops.push({ type: 'del', key });
+        if (!(await hasKeyIn(db, { gt: refPrefix, lt: k.prefixEnd(refPrefix) }))) ops.push({ type: 'del', key });
       }
     }
   } finally {

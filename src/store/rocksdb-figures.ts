@@ -20,6 +20,8 @@ export class RocksDbFigures {
   private storedTotal = 0;
   private readonly storedByTask = new Map<string, number>();
   private readonly hours = new Map<number, StoredFigures>();
+  /** The hour `staleHourRangeDue` last handed out a range in. */
+  private staleCheckedHour: number | undefined;
   /** Values computed by `ops` for the batch being written; made current by `commit`. */
   private staged: { lifetime: StoredFigures; storedTotal: number; tasks: Map<string, number>; hours: Map<number, StoredFigures> } | undefined;
 
@@ -108,9 +110,15 @@ export class RocksDbFigures {
     return sum;
   }
 
-  /** Range of hour buckets older than GetStats reaches (for the expiry pass to drop). */
-  staleHourRange(now: number): { gte: string; lt: string } {
-    return { gte: k.AGG_HOUR, lt: k.aggHourKey(hourOf(now) - HOUR_BUCKETS_KEPT) };
+  /**
+   * Range of hour buckets older than GetStats reaches, for the expiry pass to drop; undefined when
+   * it was handed out already in this hour (buckets only become stale once an hour).
+   */
+  staleHourRangeDue(now: number): { gte: string; lt: string } | undefined {
+    const hour = hourOf(now);
+    if (hour === this.staleCheckedHour) return undefined;
+    this.staleCheckedHour = hour;
+    return { gte: k.AGG_HOUR, lt: k.aggHourKey(hour - HOUR_BUCKETS_KEPT) };
   }
 
   private hour(db: Level, hour: number): StoredFigures {
@@ -128,5 +136,6 @@ export class RocksDbFigures {
     this.storedByTask.clear();
     this.hours.clear();
     this.staged = undefined;
+    this.staleCheckedHour = undefined;
   }
 }

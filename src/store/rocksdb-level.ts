@@ -55,6 +55,8 @@ export interface Level {
   /** Forgets a resource the database would otherwise close with itself (abstract-level API). */
   detachResource(resource: object): void;
   iterator(options: RangeOptions): LevelIterator;
+  /** A RocksDB property (`rocksdb.compaction-pending`, `rocksdb.levelstats` ...), for diagnostics and the bench. */
+  getProperty(name: string): string;
   /** Deletes a key range with one RocksDB DeleteRange (a single tombstone, whatever its size). */
   clear(range: { gte: string; lt: string }): Promise<void>;
 }
@@ -85,6 +87,22 @@ export function writeBatchSync(db: Level, ops: BatchOp[], sync: boolean): void {
     // database's set of open resources: without this every write kept ~1 KiB of heap for good.
     db.detachResource(batch);
   }
+}
+
+/** Walks a range in chunks of `chunk` until it ends or `visit` returns false; always closes the iterator. */
+export async function scanRange(db: Level, range: RangeOptions, visit: (entries: Array<[string, string]>) => boolean, chunk = 128): Promise<void> {
+  const it = db.iterator(range);
+  try {
+    for (let entries = await it.nextv(chunk); entries.length > 0 && visit(entries); entries = await it.nextv(chunk));
+  } finally {
+    await it.close().catch(() => undefined);
+  }
+}
+
+/** Whether any key lies in `range` (reads one key, no value). */
+export async function hasKeyIn(db: Level, range: Omit<RangeOptions, 'limit' | 'values' | 'reverse'>): Promise<boolean> {
+  const it = db.iterator({ ...range, limit: 1, values: false });
+  return (await it.nextv(1).finally(() => it.close())).length > 0;
 }
 
 /** A closed RocksDB handle for `location` (keys and values UTF-8 unless an op says 'buffer'). */

@@ -1,10 +1,44 @@
 /**
- * The ops that write a task with its name index and artifact reference, and release them again
- * (the artifact bytes go with the last reference). For RocksDbStore's serialised write path.
+ * Tasks on RocksDB: reading them, and the ops that write a task with its name index and artifact
+ * reference and release them again (the artifact bytes go with the last reference), for
+ * RocksDbStore's serialised write path.
  */
 import * as k from './keys.js';
+import { clampLimit, pageOf } from './paging.js';
 import type { TaskRecord } from './records.js';
-import type { BatchOp, Level } from './rocksdb-level.js';
+import { type BatchOp, type Level, scanRange } from './rocksdb-level.js';
+import type { ListTasksQuery, Page } from './store.js';
+
+export async function readTask(db: Level, taskId: string): Promise<TaskRecord | undefined> {
+  const [value] = await db.getMany([k.taskKey(taskId)]);
+  return value === undefined ? undefined : (JSON.parse(value) as TaskRecord);
+}
+
+/** A page of tasks in id order after `query.startAfter`, those whose name has the prefix. */
+export async function listTaskPage(db: Level, query: ListTasksQuery): Promise<Page<TaskRecord>> {
+  const limit = clampLimit(query.limit);
+  const prefix = query.namePrefix ?? '';
+  const matches: TaskRecord[] = [];
+  await scanRange(db, { gt: k.taskKey(query.startAfter ?? ''), lt: k.prefixEnd(k.TASK) }, (entries) => {
+    for (const [, value] of entries) {
+      const task = JSON.parse(value) as TaskRecord;
+      if (task.name.startsWith(prefix)) matches.push(task);
+      if (matches.length > limit) return false;
+    }
+    return true;
+  });
+  return pageOf(matches, limit, (t) => t.taskId);
+}
+
+/** Every stored task (they are few: loaded at start-up). */
+export async function allTasksIn(db: Level): Promise<TaskRecord[]> {
+  const tasks: TaskRecord[] = [];
+  await scanRange(db, { gt: k.TASK, lt: k.prefixEnd(k.TASK) }, (entries) => {
+    for (const [, value] of entries) tasks.push(JSON.parse(value) as TaskRecord);
+    return true;
+  });
+  return tasks;
+}
 
 /** What a task's indexes hang on, as last committed. */
 export interface TaskIndex {

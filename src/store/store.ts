@@ -122,7 +122,9 @@ export interface Store {
   storedExecutions(): Promise<StoredCounts>;
   /**
    * Removes one bounded batch of finished executions (records, results, logs and indexes) that
-   * `rule` selects, in one atomic batch with the stored counts. Unfinished executions stay.
+   * `rule` selects, with the stored counts. Unfinished executions stay. Each execution goes
+   * atomically with its index entries and its count; the RocksDB store writes a batch in several
+   * such writes, so that invocations' writes interleave.
    */
   expireExecutions(rule: ExpiryRule): Promise<ExpiryResult>;
   /** Deletes artifacts that no task references any more; returns how many. */

@@ -2,9 +2,10 @@
  * Retention: a background pass, every `expiryIntervalMs`, deletes finished executions older than
  * `executionRetentionMs` and beyond `maxExecutionsPerTask`, then artifacts no task references.
  *
- * A pass works in batches of `expiryBatchSize` (one atomic store batch each, records, results,
- * logs and indexes together) and pauses between batches for three times as long as the batch took,
- * so invocations and their writes are served while a large backlog is deleted. Unfinished executions are never deleted.
+ * A pass works in batches of `expiryBatchSize` (records, results, logs and indexes together, see
+ * Store.expireExecutions) and pauses between batches for three times as long as the batch took, so
+ * invocations and their writes are served while a large backlog is deleted. Unfinished executions
+ * are never deleted.
  * A store failure ends the pass (logged); the next interval tries again.
  */
 import type { Config } from '../../config.js';

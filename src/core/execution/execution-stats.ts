@@ -2,36 +2,19 @@
  * Execution statistics: counts by status, durations and per-function counts, built from the store
  * at start-up (or for a time window, on demand) and kept live as executions finish.
  */
-import { type StoredFigures, splitFunctionFigureKey } from '../../store/aggregates.js';
-import type { ExecutionRecord, ExecutionStatus } from '../../store/records.js';
+import { type Figures, type StoredFigures, countOutcome, splitFunctionFigureKey, zeroFigures } from '../../store/aggregates.js';
+import type { ExecutionRecord } from '../../store/records.js';
 
-export interface ExecutionFigures {
-  total: number;
-  byStatus: Record<ExecutionStatus, number>;
-  totalTimeMs: number;
-  /** Finished executions counted in totalTimeMs. */
-  timedCount: number;
-  byFunction: Map<string, number>;
-}
+/** Live figures: functions keyed `<taskName>/<functionName>` (see functionKey). */
+export type ExecutionFigures = Figures<Map<string, number>>;
 
 export function emptyFigures(): ExecutionFigures {
-  return {
-    total: 0,
-    byStatus: { PENDING: 0, RUNNING: 0, COMPLETED: 0, FAILED: 0, CANCELLED: 0, TIMEOUT: 0 },
-    totalTimeMs: 0,
-    timedCount: 0,
-    byFunction: new Map(),
-  };
+  return zeroFigures(new Map());
 }
 
 /** Adds one terminal execution to the figures. */
 export function addExecution(f: ExecutionFigures, e: ExecutionRecord, taskName: string | undefined): void {
-  f.total++;
-  f.byStatus[e.status]++;
-  if (e.status !== 'PENDING' && e.status !== 'RUNNING') {
-    f.totalTimeMs += e.executionTimeMs;
-    f.timedCount++;
-  }
+  countOutcome(f, e);
   const key = functionKey(taskName ?? e.taskId, e.functionName);
   f.byFunction.set(key, (f.byFunction.get(key) ?? 0) + 1);
 }

@@ -113,6 +113,21 @@ describe.each(implementations)('%s retention and figures', (_name, make) => {
     expect(await store.figures()).toEqual(before);
   });
 
+  it('expires a batch of several writes while a DeleteTask with cleanup runs, counting each execution once', async () => {
+    await store.putTask(taskRecord('t1', 't1'));
+    const old = Array.from({ length: 300 }, (_, i) => execution(i % 2 ? 't1' : 't2', 'COMPLETED', 60_000));
+    const fresh = execution('t2', 'COMPLETED');
+    for (const e of [...old, fresh]) await store.putExecution(e, undefined, { fresh: true });
+    const [expired, cleaned] = await Promise.all([store.expireExecutions({ beforeSeq: ulidFloor(Date.now() - 30_000), limit: 1000 }), store.deleteTask('t1', true)]);
+    expect(expired.removed + cleaned).toBe(300);
+    expect(expired.more).toBe(false);
+    const stored = await store.storedExecutions();
+    expect(stored.total).toBe(1);
+    expect(stored.byTask.get('t1') ?? 0).toBe(0);
+    expect(stored.byTask.get('t2')).toBe(1);
+    expect(await ids(store, {})).toEqual([fresh.executionId]);
+  });
+
   it('keeps only the newest finished executions of each task beyond a count', async () => {
     const t1 = [0, 1, 2, 3, 4].map(() => execution('t1', 'COMPLETED'));
     const t2 = [0, 1].map(() => execution('t2', 'COMPLETED'));
