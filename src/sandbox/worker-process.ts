@@ -1,31 +1,24 @@
 /**
  * WorkerProcess: the server's handle on one sandbox worker process.
  *
- * Forks `sandbox-worker.ts` with structured-clone IPC, sends it requests and matches the answers to
- * them by id. When the process exits or its channel breaks, every request still waiting ends at
- * once: a running call as a FAILED / INSTANCE_FAILED outcome (instance unusable), anything else as
- * a rejected WorkerGoneError. The Supervisor decides when to start, drain and replace workers.
+ * Starts a worker (worker-spawn.ts), sends it requests over its structured-clone IPC channel and
+ * matches the answers to them by id. When the process exits or its channel breaks, every request
+ * still waiting ends at once: a running call as a FAILED / INSTANCE_FAILED outcome (instance
+ * unusable), anything else as a rejected WorkerGoneError. The Supervisor decides when to start,
+ * drain and replace workers.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
 import type { Config } from '../config.js';
 import type { ArtifactAnalysis, ExecutionHooks, FirstCall, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
 import { ErrorCodes, OutcomeCodes, SpearletError } from '../errors.js';
 import { GuestError, toWireGuestError } from '../capabilities/guest-error.js';
 import { BatchedSender } from './batched-sender.js';
 import type { OsSandbox } from './os/os-sandbox.js';
-import { innerPid, killWorkerFirst, sandboxedNodeArgs } from './os/worker-launch.js';
+import { innerPid, killWorkerFirst } from './os/worker-launch.js';
 import { registerTestHookWorker } from './os/test-hook.js';
 import type { FromWorker, ToWorker, WireErrorInfo } from './protocol.js';
+import { exitReason, spawnWorker } from './worker-spawn.js';
 
-/**
- * The worker's entry module, in the form the server itself runs: the compiled sandbox-worker.js
- * beside this file in dist/, or, when the server runs from the TypeScript sources (tests, tsx),
- * sandbox-worker.ts through the tsx loader.
- */
-const COMPILED = import.meta.url.endsWith('.js');
-const WORKER_ENTRY = fileURLToPath(new URL(COMPILED ? './sandbox-worker.js' : './sandbox-worker.ts', import.meta.url));
-const LOADER_ARGS = COMPILED ? [] : ['--import', import.meta.resolve('tsx')];
 /** How long a closed channel waits for the exit status before failing the worker's calls. */
 const EXIT_WAIT_MS = 50;
 
@@ -113,15 +106,9 @@ export class WorkerProcess {
   constructor(options: WorkerProcessOptions) {
     this.tenant = options.tenant;
     this.events = options.events;
-    const nodeArgs = sandboxedNodeArgs(['--no-node-snapshot', ...LOADER_ARGS, `--max-old-space-size=${options.heapMb}`]);
     // Throws if the worker's cgroups cannot be made: the Supervisor retries later.
-    const launch = options.osSandbox?.launch(nodeArgs, options.tenant);
-    this.child = fork(WORKER_ENTRY, [], {
-      serialization: 'advanced',
-      ...(launch ? { execPath: launch.execPath, execArgv: launch.execArgv } : { execArgv: nodeArgs }),
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: workerEnv(),
-    });
+    const { child, launch } = spawnWorker(options.heapMb, options.tenant, options.osSandbox);
+    this.child = child;
     this.forkedPid = this.child.pid ?? -1;
     this.launcherPid = launch?.launcher ? this.forkedPid : undefined;
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
@@ -131,12 +118,7 @@ export class WorkerProcess {
       for (const message of batch) this.receive(message);
     });
     registerTestHookWorker(() => [this.pid], this.child);
-    this.child.once('exit', (code, signal) => {
-      // In an OS sandbox the launcher reports the worker's death by a signal as exit code 1.
-      if (launch?.cgroups?.oomKilled()) this.exit(`was killed by the kernel at its memory ceiling (workerMemoryCeilingMb ${options.config.workerMemoryCeilingMb} MB)`);
-      else if (signal) this.exit(`was killed by ${signal}`);
-      else this.exit(launch && code === 1 ? 'ended (its OS sandbox exited with code 1: killed by a signal, or failed)' : `exited with code ${code}`);
-    });
+    this.child.once('exit', (code, signal) => this.exit(exitReason(code, signal, launch, options.config.workerMemoryCeilingMb)));
     // The channel closes as the process dies, usually a moment before 'exit' (which says how it
     // died); if 'exit' does not follow at once the calls fail anyway.
     this.child.once('disconnect', () => setTimeout(() => this.fail('closed its channel'), EXIT_WAIT_MS).unref());
@@ -398,15 +380,6 @@ export class WorkerProcess {
     this.resolveExited();
     this.events.exit(this, reason);
   }
-}
-
-/**
- * A worker inherits nothing of the server's environment (credentials and the like live there)
- * except the time zone, so guest dates read as the server's.
- */
-function workerEnv(): NodeJS.ProcessEnv {
-  const tz = process.env.TZ;
-  return tz === undefined ? {} : { TZ: tz };
 }
 
 function workerFailure(message: string): Outcome {
