@@ -87,7 +87,7 @@ interface Target {
 
 async function start(label: string, root: string): Promise<Target> {
   let info: { address: string; httpUrl: string; taskId: string } | undefined;
-  const child = await forkBenchChild('./cpu-server-child.ts', `${label}'s server`, [root, values.workers, values['os-sandbox']], (m) => (info = m as typeof info));
+  const child = await forkBenchChild('./cpu-server-child.ts', `${label}'s server`, { args: [root, values.workers, values['os-sandbox']], onReady: (m) => (info = m as typeof info) });
   return { label, child, ...info!, server: [], worker: [], workerMain: [] };
 }
 

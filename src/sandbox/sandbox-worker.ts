@@ -17,6 +17,7 @@ import { OutcomeCodes, toSpearletError } from '../errors.js';
 import { type OutcomeLimits, boundOutcome } from '../core/outcome-bounds.js';
 import { registerInProcessRuntimes } from '../runtimes.js';
 import { BatchedSender } from './batched-sender.js';
+import { fromChannel, toChannel } from './channel-codec.js';
 import { exitNow, watchParent } from './parent-watch.js';
 import { HostCalls } from './host-calls.js';
 import { type FromWorker, HEARTBEAT_MS, type ToWorker, type WireErrorInfo } from './protocol.js';
@@ -39,7 +40,7 @@ let outcomeLimits: OutcomeLimits | undefined;
 const outbox = new BatchedSender<FromWorker>((batch, written) => {
   // The server may close the channel at any moment (shutdown, or it died): a write that fails then
   // (EPIPE) is moot, and the 'disconnect' handler ends this process.
-  if (process.connected) process.send!(batch, undefined, {}, () => written());
+  if (process.connected) process.send!(toChannel(batch), undefined, {}, () => written());
   else written();
 });
 
@@ -182,7 +183,7 @@ async function handle(m: ToWorker, runtimes: RuntimeManager): Promise<void> {
 
 process.on('message', (batch: ToWorker[]) => {
   if (!Array.isArray(batch)) return; // meant for the test hook (os/test-hook.ts), if one is loaded
-  for (const m of batch) receive(m);
+  for (const m of fromChannel(batch)) receive(m);
 });
 
 function receive(m: ToWorker): void {

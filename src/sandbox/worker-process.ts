@@ -1,7 +1,7 @@
 /**
  * WorkerProcess: the server's handle on one sandbox worker process.
  *
- * Starts a worker (worker-spawn.ts), sends it requests over its structured-clone IPC channel and
+ * Starts a worker (worker-spawn.ts), sends it requests over its channel (channel-codec.ts) and
  * matches the answers to them by id. When the process exits or its channel breaks, every request
  * still waiting ends at once: a running call as a FAILED / INSTANCE_FAILED outcome (instance
  * unusable), anything else as a rejected WorkerGoneError. The Supervisor decides when to start,
@@ -13,6 +13,7 @@ import type { ArtifactAnalysis, ExecutionHooks, FirstCall, InstanceSpec, Invocat
 import { ErrorCodes, OutcomeCodes, SpearletError } from '../errors.js';
 import { GuestError, toWireGuestError } from '../capabilities/guest-error.js';
 import { BatchedSender } from './batched-sender.js';
+import { fromChannel, toChannel } from './channel-codec.js';
 import type { OsSandbox } from './os/os-sandbox.js';
 import { innerPid, killWorkerFirst } from './os/worker-launch.js';
 import { registerTestHookWorker } from './os/test-hook.js';
@@ -115,7 +116,7 @@ export class WorkerProcess {
     if (launch?.cgroups) void this.exited.then(() => launch.cgroups!.remove());
     this.child.on('message', (batch: FromWorker[]) => {
       if (!Array.isArray(batch)) return; // the test hook's answers (os/test-hook.ts)
-      for (const message of batch) this.receive(message);
+      for (const message of fromChannel(batch)) this.receive(message);
     });
     registerTestHookWorker(() => [this.pid], this.child);
     this.child.once('exit', (code, signal) => this.exit(exitReason(code, signal, launch, options.config.workerMemoryCeilingMb)));
@@ -271,7 +272,7 @@ export class WorkerProcess {
   private writeBatch(batch: ToWorker[]): void {
     if (!this.child.connected) return; // `gone` has ended (or is about to end) every request
     try {
-      this.child.send(batch);
+      this.child.send(toChannel(batch));
     } catch (err) {
       this.fail(`could not be written to: ${(err as Error).message}`);
     }
