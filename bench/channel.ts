@@ -3,10 +3,10 @@
  * in each process, for three ways of carrying the messages, taken in turn:
  *
  * - `advanced`: Node's IPC with structured clone, as spearlet's sandbox workers used it;
- * - `json`: Node's IPC with `serialization: 'json'` and src/sandbox/channel-codec.ts, as they use
- *   it now (the check that a message is plain JSON, else V8's serialization of it);
- * - `frame`: a dedicated pipe (fd 4) with a hand-rolled 4-byte length prefix and a JSON payload
- *   (without the codec's check, so a floor for such framing).
+ * - `json`: Node's IPC with `serialization: 'json'` (for reference: it cannot carry bytes or
+ *   BigInts as they are);
+ * - `frame`: a pipe of its own (fd 4) with src/sandbox/channel-codec.ts's frames, as the sandbox
+ *   workers use it now (JSON for plain data, V8's serialization for the rest).
  *
  *   node --no-node-snapshot --import tsx bench/channel.ts [--calls N] [--rounds R] [--batch B]
  *
@@ -17,7 +17,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import * as net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { fromChannel, toChannel } from '../src/sandbox/channel-codec.js';
+import { CHANNEL_FD, FrameReader, encodeFrame } from '../src/sandbox/channel-codec.js';
 import { median } from './stats.js';
 
 type Mode = 'advanced' | 'json' | 'frame';
@@ -50,50 +50,23 @@ const cpuUs = () => {
   return u.user + u.system;
 };
 
-/** Length-prefixed JSON frames over a stream socket. */
-class Framed {
-  private pending: Buffer[] = [];
-  private length = 0;
-
-  constructor(
-    private readonly socket: net.Socket,
-    onBatch: (batch: Batch) => void,
-  ) {
-    socket.on('data', (data: Buffer) => {
-      this.pending.push(data);
-      this.length += data.length;
-      while (this.length >= 4) {
-        const head = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending);
-        const size = head.readUInt32LE(0);
-        if (head.length < 4 + size) {
-          this.pending = [head];
-          return;
-        }
-        const rest = head.subarray(4 + size);
-        this.pending = rest.length > 0 ? [rest] : [];
-        this.length = rest.length;
-        onBatch(JSON.parse(head.toString('utf8', 4, 4 + size)) as Batch);
-      }
-    });
-  }
-
-  send(batch: unknown): void {
-    const body = JSON.stringify(batch);
-    const frame = Buffer.allocUnsafe(4 + Buffer.byteLength(body));
-    frame.writeUInt32LE(frame.length - 4, 0);
-    frame.write(body, 4);
-    this.socket.write(frame);
-  }
+/** channel-codec.ts's frames over a stream socket. */
+function framed(socket: net.Socket, onBatch: (batch: Batch) => void): (batch: unknown[]) => void {
+  const reader = new FrameReader<Batch[number]>(onBatch);
+  socket.on('data', (chunk: Buffer) => reader.push(chunk));
+  return (batch) => socket.write(encodeFrame(batch));
 }
 
 if (process.argv[2] === '--channel-child') {
   const mode = process.argv[3] as Mode;
   let mark = cpuUs();
   const answer = (batch: Batch) => batch.map((e) => outcome(e.id));
-  const framed = mode === 'frame' ? new Framed(new net.Socket({ fd: 4, readable: true, writable: true }), (batch) => framed!.send(answer(batch))) : undefined;
+  if (mode === 'frame') {
+    const send = framed(new net.Socket({ fd: CHANNEL_FD, readable: true, writable: true }), (batch) => send(answer(batch)));
+  }
   process.on('message', (m: unknown) => {
     if (Array.isArray(m)) {
-      process.send!(mode === 'json' ? toChannel(answer(fromChannel(m as Batch))) : answer(m as Batch));
+      process.send!(answer(m as Batch));
       return;
     }
     // A control message: report this process's CPU since the last one.
@@ -117,15 +90,10 @@ if (process.argv[2] === '--channel-child') {
     await new Promise((resolve) => child.once('message', resolve));
     if (mode === 'frame') {
       let waiting: ((batch: Batch) => void) | undefined;
-      const framed = new Framed(child.stdio[4] as net.Socket, (batch) => waiting?.(batch));
-      children.set(mode, { child, send: (b) => framed.send(b), answered: (resolve) => (waiting = resolve) });
+      const send = framed(child.stdio[CHANNEL_FD] as net.Socket, (batch) => waiting?.(batch));
+      children.set(mode, { child, send: (b) => send(b as Batch), answered: (resolve) => (waiting = resolve) });
     } else {
-      const json = mode === 'json';
-      children.set(mode, {
-        child,
-        send: (b) => child.send(json ? toChannel(b as Batch) : (b as Batch)),
-        answered: (resolve) => child.once('message', (m: Batch) => resolve(json ? fromChannel(m) : m)),
-      });
+      children.set(mode, { child, send: (b) => child.send(b as Batch), answered: (resolve) => child.once('message', resolve) });
     }
   }
   const roundTrip = (mode: Mode, id: number) =>

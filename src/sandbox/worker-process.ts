@@ -1,35 +1,28 @@
 /**
  * WorkerProcess: the server's handle on one sandbox worker process.
  *
- * Starts a worker (worker-spawn.ts), sends it requests over its channel (channel-codec.ts) and
+ * Starts a worker (worker-spawn.ts), sends it requests over its pipe (channel-codec.ts) and
  * matches the answers to them by id. When the process exits or its channel breaks, every request
  * still waiting ends at once: a running call as a FAILED / INSTANCE_FAILED outcome (instance
  * unusable), anything else as a rejected WorkerGoneError. The Supervisor decides when to start,
  * drain and replace workers.
  */
 import type { ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import type { Config } from '../config.js';
 import type { ArtifactAnalysis, ExecutionHooks, FirstCall, InstanceSpec, Invocation, Outcome } from '../core/runtime.js';
-import { ErrorCodes, OutcomeCodes, SpearletError } from '../errors.js';
 import { GuestError, toWireGuestError } from '../capabilities/guest-error.js';
 import { BatchedSender } from './batched-sender.js';
-import { fromChannel, toChannel } from './channel-codec.js';
+import { CHANNEL_FD, FrameReader, encodeFrame } from './channel-codec.js';
 import type { OsSandbox } from './os/os-sandbox.js';
 import { innerPid, killWorkerFirst } from './os/worker-launch.js';
 import { registerTestHookWorker } from './os/test-hook.js';
-import type { FromWorker, ToWorker, WireErrorInfo } from './protocol.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+import { WorkerGoneError, fromWire, workerFailure } from './worker-failures.js';
 import { exitReason, spawnWorker } from './worker-spawn.js';
 
 /** How long a closed channel waits for the exit status before failing the worker's calls. */
 const EXIT_WAIT_MS = 50;
-
-/** A request could not be answered because the worker process is gone. */
-export class WorkerGoneError extends SpearletError {
-  constructor(message: string) {
-    super(ErrorCodes.INTERNAL, message);
-    this.name = 'WorkerGoneError';
-  }
-}
 
 export type WorkerState = 'starting' | 'ready' | 'draining' | 'dead';
 
@@ -92,6 +85,10 @@ export class WorkerProcess {
   /** How the process ended, once it has. */
   exitReason: string | undefined;
   private readonly child: ChildProcess;
+  /** The pipe the protocol's messages travel on (channel-codec.ts). */
+  private readonly channel: Socket;
+  /** Tells the test hook, if one is on, that the worker is ready (os/test-hook.ts). */
+  private readonly testHookReady: () => void;
   /** The `unshare` the server forked, when the worker runs in namespaces. */
   private readonly launcherPid: number | undefined;
   private readonly events: WorkerEvents;
@@ -114,11 +111,20 @@ export class WorkerProcess {
     this.launcherPid = launch?.launcher ? this.forkedPid : undefined;
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
     if (launch?.cgroups) void this.exited.then(() => launch.cgroups!.remove());
-    this.child.on('message', (batch: FromWorker[]) => {
-      if (!Array.isArray(batch)) return; // the test hook's answers (os/test-hook.ts)
-      for (const message of fromChannel(batch)) this.receive(message);
+    this.channel = this.child.stdio[CHANNEL_FD] as Socket;
+    const reader = new FrameReader<FromWorker>((batch) => {
+      for (const message of batch) this.receive(message);
     });
-    registerTestHookWorker(() => [this.pid], this.child);
+    this.channel.on('data', (chunk: Buffer) => {
+      try {
+        reader.push(chunk);
+      } catch (err) {
+        this.fail(`sent what could not be read: ${(err as Error).message}`);
+      }
+    });
+    // The process is going (its 'exit' and 'disconnect' say how); a write that fails meanwhile is moot.
+    this.channel.on('error', () => {});
+    this.testHookReady = registerTestHookWorker(() => [this.pid], this.child);
     this.child.once('exit', (code, signal) => this.exit(exitReason(code, signal, launch, options.config.workerMemoryCeilingMb)));
     // The channel closes as the process dies, usually a moment before 'exit' (which says how it
     // died); if 'exit' does not follow at once the calls fail anyway.
@@ -270,9 +276,9 @@ export class WorkerProcess {
   }
 
   private writeBatch(batch: ToWorker[]): void {
-    if (!this.child.connected) return; // `gone` has ended (or is about to end) every request
+    if (!this.child.connected || !this.channel.writable) return; // `fail` has ended (or is about to end) every request
     try {
-      this.child.send(toChannel(batch));
+      this.channel.write(encodeFrame(batch));
     } catch (err) {
       this.fail(`could not be written to: ${(err as Error).message}`);
     }
@@ -316,6 +322,7 @@ export class WorkerProcess {
       case 'ready':
         this.lastHeartbeat = Date.now();
         if (this.state === 'starting') this.state = 'ready';
+        this.testHookReady();
         this.events.ready(this);
         return;
       case 'fault':
@@ -381,12 +388,4 @@ export class WorkerProcess {
     this.resolveExited();
     this.events.exit(this, reason);
   }
-}
-
-function workerFailure(message: string): Outcome {
-  return { status: 'failed', errorCode: OutcomeCodes.INSTANCE_FAILED, errorMessage: `the sandbox failed: ${message}`, cpuTimeUs: 0, memoryUsedBytes: 0, instanceUsable: false };
-}
-
-function fromWire(e: WireErrorInfo): SpearletError {
-  return new SpearletError(e.code, e.message, e.field === undefined ? {} : { field: e.field });
 }

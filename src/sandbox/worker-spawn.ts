@@ -1,6 +1,6 @@
 /**
  * Starting one sandbox worker process: its entry module, Node's arguments and environment, the OS
- * sandbox's launcher around it, the channel it talks over (JSON IPC, channel-codec.ts), and
+ * sandbox's launcher around it, the pipe its messages travel on (channel-codec.ts), and
  * how its exit reads to an operator. WorkerProcess owns the process once it is started.
  */
 import { type ChildProcess, fork } from 'node:child_process';
@@ -31,9 +31,11 @@ export function spawnWorker(heapMb: number, tenant: string | undefined, osSandbo
   const nodeArgs = sandboxedNodeArgs(['--no-node-snapshot', ...LOADER_ARGS, `--max-old-space-size=${heapMb}`]);
   const launch = osSandbox?.launch(nodeArgs, tenant);
   const child = fork(WORKER_ENTRY, [], {
-    serialization: 'json', // see channel-codec.ts
+    // Node's IPC channel (fd 3) carries only the channel's life (the worker exits when it closes)
+    // and the test hook; protocol messages go over a pipe of their own (fd 4, channel-codec.ts).
+    serialization: 'advanced',
     ...(launch ? { execPath: launch.execPath, execArgv: launch.execArgv } : { execArgv: nodeArgs }),
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
     env: workerEnv(),
   });
   return { child, launch };
