@@ -38,7 +38,10 @@ const parentPid = process.ppid;
 /** Results and error messages over these never leave the worker (set from the config at start). */
 let outcomeLimits: OutcomeLimits | undefined;
 
-/** The pipe the protocol's messages travel on (channel-codec.ts); Node's IPC channel only says when the server goes. */
+/**
+ * The pipe the protocol's messages travel on (channel-codec.ts); Node's IPC channel only says when
+ * the server goes.
+ */
 const channel = new net.Socket({ fd: CHANNEL_FD, readable: true, writable: true });
 // The server may close the pipe at any moment (shutdown, or it died): a write that fails then
 // (EPIPE) is moot, and the IPC channel's 'disconnect' ends this process.
