@@ -1,19 +1,29 @@
 /**
  * Forks one of the benchmark's helper processes (a .ts file beside this one) with the loader flags
- * this process runs with and the IPC serialization spearlet's sandbox workers use; resolves once
- * the child sends its first message (it is ready).
+ * this process runs with; resolves once the child sends its first message (it is ready).
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export async function forkBenchChild(file: string, what: string): Promise<ChildProcess> {
-  const child = fork(fileURLToPath(new URL(file, import.meta.url)), [], {
+export interface BenchChildOptions {
+  args?: string[];
+  /** Given the child's first message. */
+  onReady?: (message: unknown) => void;
+  /** 'json' for a child that stands in for a sandbox worker (their channel, see channel-codec.ts). */
+  serialization?: 'advanced' | 'json';
+}
+
+export async function forkBenchChild(file: string, what: string, options: BenchChildOptions = {}): Promise<ChildProcess> {
+  const child = fork(fileURLToPath(new URL(file, import.meta.url)), options.args ?? [], {
     execArgv: ['--no-node-snapshot', '--import', 'tsx'],
-    serialization: 'advanced',
+    serialization: options.serialization ?? 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   await new Promise<void>((resolve, reject) => {
-    child.once('message', () => resolve());
+    child.once('message', (message) => {
+      options.onReady?.(message);
+      resolve();
+    });
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${what} exited with ${code} before it was ready`)));
   });

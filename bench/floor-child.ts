@@ -2,7 +2,8 @@
  * A child process of the no-op server (peers.ts) that runs the benchmark task's `add` on raw
  * isolated-vm for each IPC message: the parts of a process-isolated call no design can skip (the
  * hop to another process and back, and one asynchronous isolate entry), with nothing else around
- * them. Forked with the IPC serialization spearlet's sandbox workers use.
+ * them. Its messages are JSON over Node's IPC, which costs about what spearlet's own channel does
+ * (bench/channel.ts).
  */
 import { rawTaskModule } from './raw-task-module.js';
 

@@ -63,7 +63,7 @@ class FloorChildren {
   }
 
   static async start(count: number): Promise<FloorChildren> {
-    const children = await Promise.all(Array.from({ length: count }, () => forkBenchChild('./floor-child.ts', 'floor child')));
+    const children = await Promise.all(Array.from({ length: count }, () => forkBenchChild('./floor-child.ts', 'floor child', { serialization: 'json' })));
     return new FloorChildren(children);
   }
 

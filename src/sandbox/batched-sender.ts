@@ -1,6 +1,6 @@
 /**
  * Coalesces the messages one process sends the other during one turn of its event loop into one
- * IPC write. Sent one by one, every call cost a pipe write and a wake-up of the other process, and
+ * write. Sent one by one, every call cost a pipe write and a wake-up of the other process, and
  * on a 2-core machine the woken process preempts the sender: at 32 concurrent calls the server
  * spent about 15% of its time inside those sends. A batch goes out in the same turn (setImmediate
  * runs right after the turn's I/O callbacks), so a lone call waits for nothing.

@@ -1,11 +1,12 @@
 /**
  * The messages between the server and its sandbox worker processes.
  *
- * They travel over the child-process IPC channel with `serialization: 'advanced'` (V8 structured
- * clone), so Uint8Array, BigInt and nested objects arrive as they were sent and nothing is
- * JSON-encoded. Each IPC message is an array: the messages one side sent during one turn of its
- * event loop (batched-sender.ts). A call costs one message each way (`execute` → `outcome`), plus one per log line or
- * chunk the guest produces; instance memory rides on the outcome so the server never has to ask.
+ * They travel on a pipe between the two (fd 4 of the worker) in frames (channel-codec.ts): JSON
+ * when JSON carries them exactly, else V8's structured clone of them, so Uint8Array, BigInt and
+ * nested objects arrive as they were sent. Each frame is an array: the messages one side sent
+ * during one turn of its event loop (batched-sender.ts). A call costs one message each way
+ * (`execute` → `outcome`), plus one per log line or chunk the guest produces; instance memory
+ * rides on the outcome so the server never has to ask.
  *
  * Requests that expect an answer carry an `id` unique per worker; the answer (`prepared`,
  * `created`, `outcome`, `error`) and the `log`/`chunk` messages of a call carry the same id.
@@ -58,7 +59,7 @@ export type FromWorker =
    */
   | { type: 'fault'; message: string };
 
-/** A SpearletError as it crosses the channel (Error objects lose their class in structured clone). */
+/** A SpearletError as it crosses the channel (Error objects lose their class on the way). */
 export interface WireErrorInfo {
   code: ErrorCode;
   message: string;

@@ -7,7 +7,7 @@ import type { FirstCall, Instance, InstanceSpec, PreparedTask, Runtime } from '.
 import { ErrorCodes, SpearletError } from '../errors.js';
 import { RemoteInstance } from './remote-instance.js';
 import type { Supervisor } from './supervisor.js';
-import { WorkerGoneError } from './worker-process.js';
+import { WorkerGoneError } from './worker-failures.js';
 import { osSandboxInfo } from './os/os-sandbox-info.js';
 
 export interface RuntimeDescriptor {

@@ -9,6 +9,7 @@
  * another. Entry point: forked by worker-process.ts.
  */
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as os from 'node:os';
 import type { Config } from '../config.js';
 import { type Instance, type PreparedTask, withDefaultExport } from '../core/runtime/runtime.js';
@@ -17,6 +18,7 @@ import { OutcomeCodes, toSpearletError } from '../errors.js';
 import { type OutcomeLimits, boundOutcome } from '../core/execution/outcome-bounds.js';
 import { registerInProcessRuntimes } from '../runtimes.js';
 import { BatchedSender } from './batched-sender.js';
+import { CHANNEL_FD, FrameReader, encodeFrame } from './channel-codec.js';
 import { exitNow, watchParent } from './parent-watch.js';
 import { HostCalls } from './host-calls.js';
 import { type FromWorker, HEARTBEAT_MS, type ToWorker, type WireErrorInfo } from './protocol.js';
@@ -36,10 +38,17 @@ const parentPid = process.ppid;
 /** Results and error messages over these never leave the worker (set from the config at start). */
 let outcomeLimits: OutcomeLimits | undefined;
 
+/**
+ * The pipe the protocol's messages travel on (channel-codec.ts); Node's IPC channel only says when
+ * the server goes.
+ */
+const channel = new net.Socket({ fd: CHANNEL_FD, readable: true, writable: true });
+// The server may close the pipe at any moment (shutdown, or it died): a write that fails then
+// (EPIPE) is moot, and the IPC channel's 'disconnect' ends this process.
+channel.on('error', () => {});
+
 const outbox = new BatchedSender<FromWorker>((batch, written) => {
-  // The server may close the channel at any moment (shutdown, or it died): a write that fails then
-  // (EPIPE) is moot, and the 'disconnect' handler ends this process.
-  if (process.connected) process.send!(batch, undefined, {}, () => written());
+  if (channel.writable) channel.write(encodeFrame(batch), () => written());
   else written();
 });
 
@@ -180,10 +189,10 @@ async function handle(m: ToWorker, runtimes: RuntimeManager): Promise<void> {
   }
 }
 
-process.on('message', (batch: ToWorker[]) => {
-  if (!Array.isArray(batch)) return; // meant for the test hook (os/test-hook.ts), if one is loaded
+const reader = new FrameReader<ToWorker>((batch) => {
   for (const m of batch) receive(m);
 });
+channel.on('data', (chunk: Buffer) => reader.push(chunk));
 
 function receive(m: ToWorker): void {
   if (m.type === 'init') {

@@ -1,41 +1,28 @@
 /**
  * WorkerProcess: the server's handle on one sandbox worker process.
  *
- * Forks `sandbox-worker.ts` with structured-clone IPC, sends it requests and matches the answers to
- * them by id. When the process exits or its channel breaks, every request still waiting ends at
- * once: a running call as a FAILED / INSTANCE_FAILED outcome (instance unusable), anything else as
- * a rejected WorkerGoneError. The Supervisor decides when to start, drain and replace workers.
+ * Starts a worker (worker-spawn.ts), sends it requests over its pipe (channel-codec.ts) and
+ * matches the answers to them by id. When the process exits or its channel breaks, every request
+ * still waiting ends at once: a running call as a FAILED / INSTANCE_FAILED outcome (instance
+ * unusable), anything else as a rejected WorkerGoneError. The Supervisor decides when to start,
+ * drain and replace workers.
  */
-import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import type { Socket } from 'node:net';
 import type { Config } from '../config.js';
 import type { ArtifactAnalysis, ExecutionHooks, FirstCall, InstanceSpec, Invocation, Outcome } from '../core/runtime/runtime.js';
-import { ErrorCodes, OutcomeCodes, SpearletError } from '../errors.js';
 import { GuestError, toWireGuestError } from '../capabilities/guest-error.js';
 import { BatchedSender } from './batched-sender.js';
+import { CHANNEL_FD, FrameReader, encodeFrame } from './channel-codec.js';
 import type { OsSandbox } from './os/os-sandbox.js';
-import { innerPid, killWorkerFirst, sandboxedNodeArgs } from './os/worker-launch.js';
+import { innerPid, killWorkerFirst } from './os/worker-launch.js';
 import { registerTestHookWorker } from './os/test-hook.js';
-import type { FromWorker, ToWorker, WireErrorInfo } from './protocol.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+import { WorkerGoneError, fromWire, workerFailure } from './worker-failures.js';
+import { exitReason, spawnWorker } from './worker-spawn.js';
 
-/**
- * The worker's entry module, in the form the server itself runs: the compiled sandbox-worker.js
- * beside this file in dist/, or, when the server runs from the TypeScript sources (tests, tsx),
- * sandbox-worker.ts through the tsx loader.
- */
-const COMPILED = import.meta.url.endsWith('.js');
-const WORKER_ENTRY = fileURLToPath(new URL(COMPILED ? './sandbox-worker.js' : './sandbox-worker.ts', import.meta.url));
-const LOADER_ARGS = COMPILED ? [] : ['--import', import.meta.resolve('tsx')];
 /** How long a closed channel waits for the exit status before failing the worker's calls. */
 const EXIT_WAIT_MS = 50;
-
-/** A request could not be answered because the worker process is gone. */
-export class WorkerGoneError extends SpearletError {
-  constructor(message: string) {
-    super(ErrorCodes.INTERNAL, message);
-    this.name = 'WorkerGoneError';
-  }
-}
 
 export type WorkerState = 'starting' | 'ready' | 'draining' | 'dead';
 
@@ -98,6 +85,10 @@ export class WorkerProcess {
   /** How the process ended, once it has. */
   exitReason: string | undefined;
   private readonly child: ChildProcess;
+  /** The pipe the protocol's messages travel on (channel-codec.ts). */
+  private readonly channel: Socket;
+  /** Tells the test hook, if one is on, that the worker is ready (os/test-hook.ts). */
+  private readonly testHookReady: () => void;
   /** The `unshare` the server forked, when the worker runs in namespaces. */
   private readonly launcherPid: number | undefined;
   private readonly events: WorkerEvents;
@@ -113,30 +104,28 @@ export class WorkerProcess {
   constructor(options: WorkerProcessOptions) {
     this.tenant = options.tenant;
     this.events = options.events;
-    const nodeArgs = sandboxedNodeArgs(['--no-node-snapshot', ...LOADER_ARGS, `--max-old-space-size=${options.heapMb}`]);
     // Throws if the worker's cgroups cannot be made: the Supervisor retries later.
-    const launch = options.osSandbox?.launch(nodeArgs, options.tenant);
-    this.child = fork(WORKER_ENTRY, [], {
-      serialization: 'advanced',
-      ...(launch ? { execPath: launch.execPath, execArgv: launch.execArgv } : { execArgv: nodeArgs }),
-      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-      env: workerEnv(),
-    });
+    const { child, launch } = spawnWorker(options.heapMb, options.tenant, options.osSandbox);
+    this.child = child;
     this.forkedPid = this.child.pid ?? -1;
     this.launcherPid = launch?.launcher ? this.forkedPid : undefined;
     this.exited = new Promise((resolve) => (this.resolveExited = resolve));
     if (launch?.cgroups) void this.exited.then(() => launch.cgroups!.remove());
-    this.child.on('message', (batch: FromWorker[]) => {
-      if (!Array.isArray(batch)) return; // the test hook's answers (os/test-hook.ts)
+    this.channel = this.child.stdio[CHANNEL_FD] as Socket;
+    const reader = new FrameReader<FromWorker>((batch) => {
       for (const message of batch) this.receive(message);
     });
-    registerTestHookWorker(() => [this.pid], this.child);
-    this.child.once('exit', (code, signal) => {
-      // In an OS sandbox the launcher reports the worker's death by a signal as exit code 1.
-      if (launch?.cgroups?.oomKilled()) this.exit(`was killed by the kernel at its memory ceiling (workerMemoryCeilingMb ${options.config.workerMemoryCeilingMb} MB)`);
-      else if (signal) this.exit(`was killed by ${signal}`);
-      else this.exit(launch && code === 1 ? 'ended (its OS sandbox exited with code 1: killed by a signal, or failed)' : `exited with code ${code}`);
+    this.channel.on('data', (chunk: Buffer) => {
+      try {
+        reader.push(chunk);
+      } catch (err) {
+        this.fail(`sent what could not be read: ${(err as Error).message}`);
+      }
     });
+    // The process is going (its 'exit' and 'disconnect' say how); a write that fails meanwhile is moot.
+    this.channel.on('error', () => {});
+    this.testHookReady = registerTestHookWorker(() => [this.pid], this.child);
+    this.child.once('exit', (code, signal) => this.exit(exitReason(code, signal, launch, options.config.workerMemoryCeilingMb)));
     // The channel closes as the process dies, usually a moment before 'exit' (which says how it
     // died); if 'exit' does not follow at once the calls fail anyway.
     this.child.once('disconnect', () => setTimeout(() => this.fail('closed its channel'), EXIT_WAIT_MS).unref());
@@ -287,9 +276,9 @@ export class WorkerProcess {
   }
 
   private writeBatch(batch: ToWorker[]): void {
-    if (!this.child.connected) return; // `gone` has ended (or is about to end) every request
+    if (!this.child.connected || !this.channel.writable) return; // `fail` has ended (or is about to end) every request
     try {
-      this.child.send(batch);
+      this.channel.write(encodeFrame(batch));
     } catch (err) {
       this.fail(`could not be written to: ${(err as Error).message}`);
     }
@@ -333,6 +322,7 @@ export class WorkerProcess {
       case 'ready':
         this.lastHeartbeat = Date.now();
         if (this.state === 'starting') this.state = 'ready';
+        this.testHookReady();
         this.events.ready(this);
         return;
       case 'fault':
@@ -398,21 +388,4 @@ export class WorkerProcess {
     this.resolveExited();
     this.events.exit(this, reason);
   }
-}
-
-/**
- * A worker inherits nothing of the server's environment (credentials and the like live there)
- * except the time zone, so guest dates read as the server's.
- */
-function workerEnv(): NodeJS.ProcessEnv {
-  const tz = process.env.TZ;
-  return tz === undefined ? {} : { TZ: tz };
-}
-
-function workerFailure(message: string): Outcome {
-  return { status: 'failed', errorCode: OutcomeCodes.INSTANCE_FAILED, errorMessage: `the sandbox failed: ${message}`, cpuTimeUs: 0, memoryUsedBytes: 0, instanceUsable: false };
-}
-
-function fromWire(e: WireErrorInfo): SpearletError {
-  return new SpearletError(e.code, e.message, e.field === undefined ? {} : { field: e.field });
 }

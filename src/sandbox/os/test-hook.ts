@@ -23,17 +23,20 @@ export function workerTestHook(): string | undefined {
   return hookModule;
 }
 
-/** Called by WorkerProcess for each worker started while the hook is on. */
-export function registerTestHookWorker(pids: () => number[], child: ChildProcess): void {
-  if (hookModule === undefined) return;
+/**
+ * Called by WorkerProcess for each worker it starts; gives back what to call once the worker is
+ * ready (its pid as the server reports it is known by then).
+ */
+export function registerTestHookWorker(pids: () => number[], child: ChildProcess): () => void {
+  if (hookModule === undefined) return () => {};
   const add = (): void => {
     for (const pid of pids()) children.set(pid, child);
   };
   add();
-  child.on('message', add); // its pid as the server reports it is known once it is ready
   child.once('exit', () => {
     for (const [pid, c] of children) if (c === child) children.delete(pid);
   });
+  return add;
 }
 
 export interface HookResult {

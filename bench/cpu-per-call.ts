@@ -1,0 +1,126 @@
+/**
+ * CPU per warm call, per process (issue #20): how many microseconds of CPU the server process and
+ * its sandbox worker spend on one trivial warm call (`add`), read from /proc/<pid>/stat (user +
+ * system) around a closed loop of calls driven from a separate load-client process.
+ *
+ *   node --no-node-snapshot --import tsx bench/cpu-per-call.ts [options] [label=checkout ...]
+ *
+ * Each `label=checkout` is a checkout whose `dist/` is built (`npm run build`); the default is this
+ * one. With two or more, their servers run side by side and are measured in turn (A, B, A, B …),
+ * so a change and its baseline see the same machine. `w.main` is the workers' main threads alone
+ * (the rest of `worker` is isolated-vm's isolate threads, V8's GC and compiler threads). Options: --calls N (per block, 4000),
+ * --rounds R (blocks per server, 4), --concurrency C (1), --via grpc|http (grpc), --workers W
+ * (sandbox workers per server, 1), --os-sandbox auto|off|required (auto). Prints the median of the blocks per process. Linux only.
+ */
+import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { forkBenchChild } from './bench-child.js';
+import { LoadClient } from './client-process.js';
+import { invokeRequest } from './scenarios.js';
+import { median } from './stats.js';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    calls: { type: 'string', default: '4000' },
+    rounds: { type: 'string', default: '4' },
+    concurrency: { type: 'string', default: '1' },
+    via: { type: 'string', default: 'grpc' },
+    workers: { type: 'string', default: '1' },
+    'os-sandbox': { type: 'string', default: 'auto' },
+  },
+});
+const calls = Number(values.calls);
+const rounds = Number(values.rounds);
+const concurrency = Number(values.concurrency);
+const here = fileURLToPath(new URL('..', import.meta.url));
+const targets = (positionals.length > 0 ? positionals : [`current=${here}`]).map((arg) => {
+  const [label, root] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, arg];
+  return { label, root };
+});
+
+const TICK_US = 1e6 / 100; // USER_HZ: /proc counts CPU time in 1/100 s
+
+/** utime + stime of a process (all its threads), µs; with `mainThread`, of its main thread only. */
+function cpuUs(pid: number, mainThread = false): number {
+  const stat = fs.readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+}
+
+/** Every process below `pid` (the sandbox workers, and in an OS sandbox their launchers). */
+function descendants(pid: number): number[] {
+  const byParent = new Map<number, number[]>();
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      byParent.set(ppid, [...(byParent.get(ppid) ?? []), Number(name)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const todo = [...(byParent.get(pid) ?? [])];
+  while (todo.length > 0) {
+    const p = todo.pop()!;
+    out.push(p);
+    todo.push(...(byParent.get(p) ?? []));
+  }
+  return out;
+}
+
+interface Target {
+  label: string;
+  child: ChildProcess;
+  address: string;
+  httpUrl: string;
+  taskId: string;
+  server: number[];
+  worker: number[];
+  /** The workers' main threads alone (the rest: isolated-vm's isolate threads, GC, compilers). */
+  workerMain: number[];
+}
+
+async function start(label: string, root: string): Promise<Target> {
+  let info: { address: string; httpUrl: string; taskId: string } | undefined;
+  const child = await forkBenchChild('./cpu-server-child.ts', `${label}'s server`, { args: [root, values.workers, values['os-sandbox']], onReady: (m) => (info = m as typeof info) });
+  return { label, child, ...info!, server: [], worker: [], workerMain: [] };
+}
+
+const client = await LoadClient.start();
+const servers: Target[] = [];
+try {
+  for (const t of targets) servers.push(await start(t.label, t.root));
+  const drive = (s: Target, count: number) =>
+    values.via === 'http'
+      ? client.http(`${s.httpUrl}/v1/tasks/${s.taskId}/add`, { a: 2, b: 3 }, 5, count, concurrency, 0)
+      : client.invoke(s.address, invokeRequest(s.taskId, 'add'), count, concurrency, 0);
+  for (const s of servers) await drive(s, Math.min(calls, 1000)); // warm-up: JIT, pool, blank isolates
+  for (let round = 0; round < rounds; round++) {
+    for (const s of round % 2 === 0 ? servers : [...servers].reverse()) {
+      const pid = s.child.pid!;
+      const workers = descendants(pid);
+      const server0 = cpuUs(pid);
+      const worker0 = workers.reduce((sum, p) => sum + cpuUs(p), 0);
+      const main0 = workers.reduce((sum, p) => sum + cpuUs(p, true), 0);
+      const summary = await drive(s, calls);
+      s.server.push((cpuUs(pid) - server0) / summary.count);
+      s.worker.push((workers.reduce((sum, p) => sum + cpuUs(p), 0) - worker0) / summary.count);
+      s.workerMain.push((workers.reduce((sum, p) => sum + cpuUs(p, true), 0) - main0) / summary.count);
+    }
+  }
+  console.log(`CPU µs per warm call (${values.via}, c=${concurrency}, ${calls} calls × ${rounds} blocks, median of blocks; taken in turn)`);
+  console.log(['target'.padEnd(16), 'server'.padStart(8), 'worker'.padStart(8), 'w.main'.padStart(8), 'total'.padStart(8), '  blocks (server/worker)'].join(''));
+  for (const s of servers) {
+    const blocks = s.server.map((v, i) => `${v.toFixed(0)}/${s.worker[i].toFixed(0)}`).join(' ');
+    const [srv, wrk] = [median(s.server), median(s.worker)];
+    console.log([s.label.padEnd(16), srv.toFixed(0).padStart(8), wrk.toFixed(0).padStart(8), median(s.workerMain).toFixed(0).padStart(8), (srv + wrk).toFixed(0).padStart(8), `  ${blocks}`].join(''));
+  }
+} finally {
+  await client.close();
+  for (const s of servers) s.child.disconnect();
+}

@@ -1,0 +1,42 @@
+/**
+ * A spearlet server in a process of its own, for cpu-per-call.ts: started from the compiled build
+ * (`<root>/dist`, as `npm start` runs it) of the checkout named by argv[2], so the CPU of this
+ * process and of its sandbox workers is the server's and the workers' alone, and two checkouts
+ * (a change and its baseline) can be measured in turn. Sends `{ address, httpUrl, taskId }` once
+ * the benchmark's JS task is registered; exits when the parent disconnects.
+ */
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { JS_TASK_SOURCE } from './guests.js';
+
+const root = path.resolve(process.argv[2] ?? '.');
+const workers = Number(process.argv[3] ?? '1');
+const osSandbox = process.argv[4] ?? 'auto';
+/** As bench/spearlet.ts's TASK_METADATA (not imported: that would load the sources' server too). */
+const TASK_METADATA = { max_instances: '32', max_concurrency: '32' };
+const load = (file: string) => import(pathToFileURL(path.join(root, 'dist', file)).href);
+
+const { startServer } = await load('src/app.js');
+const { resolveConfig } = await load('src/config.js');
+const { FunctionClient } = await load('src/client/function-client.js');
+
+const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'spearlet-cpu-'));
+const running = await startServer(
+  resolveConfig({ listen: '127.0.0.1:0', httpListen: '127.0.0.1:0', dataDir: path.join(dir, 'data'), logLevel: 'silent', isolation: 'process', sandboxWorkers: workers, osSandbox }),
+);
+const setup = new FunctionClient(running.address);
+const res = await setup.invoke({
+  taskName: 'cpu-per-call',
+  artifactSpec: { artifactType: 'javascript', location: `data:text/javascript;base64,${Buffer.from(JS_TASK_SOURCE).toString('base64')}`, metadata: TASK_METADATA },
+  functionName: 'add',
+  parameters: [],
+});
+setup.close();
+if (!res.taskId) throw new Error(`could not register the task: ${res.message}`);
+
+process.on('disconnect', () => {
+  void running.close().finally(() => fs.rm(dir, { recursive: true, force: true }).finally(() => process.exit(0)));
+});
+process.send!({ address: running.address, httpUrl: `http://${running.httpAddress}`, taskId: res.taskId });
