@@ -11,11 +11,13 @@ export interface BenchChildOptions {
   onReady?: (message: unknown) => void;
   /** 'json' for a child that stands in for a sandbox worker (their channel, see channel-codec.ts). */
   serialization?: 'advanced' | 'json';
+  /** More Node flags for the child (e.g. --cpu-prof). */
+  execArgv?: string[];
 }
 
 export async function forkBenchChild(file: string, what: string, options: BenchChildOptions = {}): Promise<ChildProcess> {
   const child = fork(fileURLToPath(new URL(file, import.meta.url)), options.args ?? [], {
-    execArgv: ['--no-node-snapshot', '--import', 'tsx'],
+    execArgv: ['--no-node-snapshot', '--import', 'tsx', ...(options.execArgv ?? [])],
     serialization: options.serialization ?? 'advanced',
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

@@ -19,7 +19,7 @@
  * CODEC_ROUNDS, CODEC_CALLS (server calls per round) and CODEC_N (codec calls per round) set the
  * sizes.
  */
-import * as fs from 'node:fs';
+import { cpuTimeUs, descendants } from './process-rss.js';
 import { decodeParameters, encodeAny, encodeResult } from '../src/core/values/codec.js';
 import type { EncodedValue } from '../src/core/values/values.js';
 import type { FunctionParameter__Output } from '../src/generated/spearlet/FunctionParameter.js';
@@ -41,26 +41,7 @@ async function cpuUs(fn: () => unknown): Promise<number> {
 }
 
 /** CPU in µs of every process below this one (the sandbox workers and their launchers). */
-function descendantsCpuUs(): number {
-  const stats = new Map<number, { ppid: number; ticks: number }>();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const text = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const f = text.slice(text.lastIndexOf(')') + 2).split(' '); // fields from 3 (state) on
-      stats.set(Number(entry), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
-    } catch {
-      // the process ended while we listed /proc
-    }
-  }
-  const below = (pid: number): boolean => {
-    for (let p = stats.get(pid)?.ppid; p !== undefined && p > 1; p = stats.get(p)?.ppid) if (p === process.pid) return true;
-    return false;
-  };
-  let ticks = 0;
-  for (const [pid, s] of stats) if (below(pid)) ticks += s.ticks;
-  return ticks * (1e6 / 100); // USER_HZ is 100 on Linux
-}
+const descendantsCpuUs = (): number => descendants(process.pid).reduce((sum, pid) => sum + cpuTimeUs(pid), 0);
 
 /** FunctionParameters as the server receives them from grpc-js. */
 const asReceived = (params: { name: string; value: { type_url: string; value: Uint8Array } }[]): FunctionParameter__Output[] =>

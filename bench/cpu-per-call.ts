@@ -10,13 +10,14 @@
  * so a change and its baseline see the same machine. `w.main` is the workers' main threads alone
  * (the rest of `worker` is isolated-vm's isolate threads, V8's GC and compiler threads). Options: --calls N (per block, 4000),
  * --rounds R (blocks per server, 4), --concurrency C (1), --via grpc|http (grpc), --workers W
- * (sandbox workers per server, 1), --os-sandbox auto|off|required (auto). Prints the median of the blocks per process. Linux only.
+ * (sandbox workers per server, 1), --os-sandbox auto|off|required (auto), --cpu-prof DIR (a V8
+ * CPU profile of each server process, written to DIR when it exits). Prints the median of the blocks per process. Linux only.
  */
 import type { ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { forkBenchChild } from './bench-child.js';
+import { cpuTimeUs, descendants } from './process-rss.js';
 import { LoadClient } from './client-process.js';
 import { invokeRequest } from './scenarios.js';
 import { median } from './stats.js';
@@ -30,6 +31,7 @@ const { values, positionals } = parseArgs({
     via: { type: 'string', default: 'grpc' },
     workers: { type: 'string', default: '1' },
     'os-sandbox': { type: 'string', default: 'auto' },
+    'cpu-prof': { type: 'string' },
   },
 });
 const calls = Number(values.calls);
@@ -40,38 +42,6 @@ const targets = (positionals.length > 0 ? positionals : [`current=${here}`]).map
   const [label, root] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, arg];
   return { label, root };
 });
-
-const TICK_US = 1e6 / 100; // USER_HZ: /proc counts CPU time in 1/100 s
-
-/** utime + stime of a process (all its threads), µs; with `mainThread`, of its main thread only. */
-function cpuUs(pid: number, mainThread = false): number {
-  const stat = fs.readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
-}
-
-/** Every process below `pid` (the sandbox workers, and in an OS sandbox their launchers). */
-function descendants(pid: number): number[] {
-  const byParent = new Map<number, number[]>();
-  for (const name of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      byParent.set(ppid, [...(byParent.get(ppid) ?? []), Number(name)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: number[] = [];
-  const todo = [...(byParent.get(pid) ?? [])];
-  while (todo.length > 0) {
-    const p = todo.pop()!;
-    out.push(p);
-    todo.push(...(byParent.get(p) ?? []));
-  }
-  return out;
-}
 
 interface Target {
   label: string;
@@ -87,7 +57,7 @@ interface Target {
 
 async function start(label: string, root: string): Promise<Target> {
   let info: { address: string; httpUrl: string; taskId: string } | undefined;
-  const child = await forkBenchChild('./cpu-server-child.ts', `${label}'s server`, { args: [root, values.workers, values['os-sandbox']], onReady: (m) => (info = m as typeof info) });
+  const child = await forkBenchChild('./cpu-server-child.ts', `${label}'s server`, { args: [root, values.workers, values['os-sandbox']], execArgv: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [], onReady: (m) => (info = m as typeof info) });
   return { label, child, ...info!, server: [], worker: [], workerMain: [] };
 }
 
@@ -104,13 +74,13 @@ try {
     for (const s of round % 2 === 0 ? servers : [...servers].reverse()) {
       const pid = s.child.pid!;
       const workers = descendants(pid);
-      const server0 = cpuUs(pid);
-      const worker0 = workers.reduce((sum, p) => sum + cpuUs(p), 0);
-      const main0 = workers.reduce((sum, p) => sum + cpuUs(p, true), 0);
+      const server0 = cpuTimeUs(pid);
+      const worker0 = workers.reduce((sum, p) => sum + cpuTimeUs(p), 0);
+      const main0 = workers.reduce((sum, p) => sum + cpuTimeUs(p, true), 0);
       const summary = await drive(s, calls);
-      s.server.push((cpuUs(pid) - server0) / summary.count);
-      s.worker.push((workers.reduce((sum, p) => sum + cpuUs(p), 0) - worker0) / summary.count);
-      s.workerMain.push((workers.reduce((sum, p) => sum + cpuUs(p, true), 0) - main0) / summary.count);
+      s.server.push((cpuTimeUs(pid) - server0) / summary.count);
+      s.worker.push((workers.reduce((sum, p) => sum + cpuTimeUs(p), 0) - worker0) / summary.count);
+      s.workerMain.push((workers.reduce((sum, p) => sum + cpuTimeUs(p, true), 0) - main0) / summary.count);
     }
   }
   console.log(`CPU µs per warm call (${values.via}, c=${concurrency}, ${calls} calls × ${rounds} blocks, median of blocks; taken in turn)`);

@@ -46,10 +46,13 @@ export function descendants(root: number): number[] {
   return found;
 }
 
-/** User plus system CPU time of a process so far, in µs (0 once it is gone). */
-export function cpuTimeUs(pid: number): number {
+/**
+ * User plus system CPU time of a process so far (all its threads), in µs (0 once it is gone); with
+ * `mainThread`, of its main thread alone.
+ */
+export function cpuTimeUs(pid: number, mainThread = false): number {
   try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = fs.readFileSync(mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // utime and stime are fields 14 and 15 of stat, in clock ticks (100 per second on Linux).
     return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;

@@ -43,11 +43,7 @@ export function childrenOf(pid: number): number[] {
 }
 
 /** Every process below `pid` (in the OS sandbox a worker runs under its launcher). */
-export function descendantsOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const child of childrenOf(pid)) out.push(child, ...descendantsOf(child));
-  return out;
-}
+export { descendants as descendantsOf } from '../../bench/process-rss.js';
 
 export function alive(pid: number): boolean {
   try {
