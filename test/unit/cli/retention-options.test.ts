@@ -34,7 +34,7 @@ describe('retention options', () => {
     expect(bad.code).toBe(ErrorCodes.INVALID_CONFIG);
     expect(bad.message).toMatch(/^--execution-retention: must be a duration such as 7d.*\(got "a week"\)$/);
     const short = refusal(() => resolveConfig({ executionRetentionMs: 10 }));
-    expect(short.message).toMatch(/^executionRetentionMs: must be 0 \(keeps them\) or an integer of at least 1000 \(got 10\)$/);
+    expect(short.message).toMatch(/^executionRetentionMs: must be 0 \(keeps them\) or a duration of at least 1s, such as 7d, 12h, 30m, 10s or 500ms \(got 10\)$/);
     const negative = refusal(() => resolveConfig({ maxExecutionsPerTask: -1 }));
     expect(negative.message).toMatch(/maxExecutionsPerTask/);
     expect(refusal(() => resolveConfig({ expiryBatchSize: 0 })).message).toMatch(/expiryBatchSize/);
