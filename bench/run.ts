@@ -68,6 +68,13 @@ class Runs {
     const list = this.byKey.get(key);
     return list && list.length > 0 ? medianSummary(list) : undefined;
   }
+
+  /** The c=1 and c=32 medians of a series measured at both (`<prefix>.c1`, `<prefix>.c32`), when both were. */
+  pair(prefix: string): { c1: LatencySummary; c32: LatencySummary } | undefined {
+    const c1 = this.median(`${prefix}.c1`);
+    const c32 = this.median(`${prefix}.c32`);
+    return c1 && c32 ? { c1, c32 } : undefined;
+  }
 }
 
 async function main(): Promise<void> {
@@ -207,31 +214,20 @@ async function main(): Promise<void> {
       const c32 = r.median(`warm.${mode}.c32`);
       const warmIn = r.median(`warm.${mode}.inServer`);
       if (c1 && c32 && warmIn) s.warm[mode] = { c1, c32, inServer: warmIn };
-      const f1 = r.median(`floor.${mode}.c1`);
-      const f32 = r.median(`floor.${mode}.c32`);
-      if (f1 && f32) results.peers.floors[mode] = { c1: f1, c32: f32 };
+      const floor = r.pair(`floor.${mode}`);
+      if (floor) results.peers.floors[mode] = floor;
     }
     s.compute = r.median('compute');
     s.computeInServer = r.median('computeInServer');
     s.computeRaw = r.median('computeRaw');
     s.computeRawGrpc = r.median('computeRawGrpc');
     s.wasm = r.median('wasm');
-    const n1 = r.median('noop.c1');
-    const n32 = r.median('noop.c32');
-    if (n1 && n32) results.peers.noopGrpc = { c1: n1, c32: n32 };
+    results.peers.noopGrpc = r.pair('noop');
     results.peers.noopAfterPause = r.median('noop.afterPause');
-    const sh1 = r.median('http.c1');
-    const sh32 = r.median('http.c32');
-    if (sh1 && sh32) results.spearlet.http = { c1: sh1, c32: sh32 };
-    const hi1 = r.median('httpInProcess.c1');
-    const hi32 = r.median('httpInProcess.c32');
-    if (hi1 && hi32) results.spearlet.httpInProcess = { c1: hi1, c32: hi32 };
-    const fh1 = r.median('floorHttp.c1');
-    const fh32 = r.median('floorHttp.c32');
-    if (fh1 && fh32) results.peers.floorHttp = { c1: fh1, c32: fh32 };
-    const h1 = r.median('noopHttp.c1');
-    const h32 = r.median('noopHttp.c32');
-    if (h1 && h32) results.peers.noopHttp = { c1: h1, c32: h32 };
+    results.spearlet.http = r.pair('http');
+    results.spearlet.httpInProcess = r.pair('httpInProcess');
+    results.peers.floorHttp = r.pair('floorHttp');
+    results.peers.noopHttp = r.pair('noopHttp');
     if (results.peers.workerd) {
       const w = results.peers.workerd;
       w.c1 = r.median('workerd.c1');

@@ -23,7 +23,7 @@ export function workerdTargets(r: BenchResults): TargetResult[] {
   const floorHttp = r.peers.floorHttp;
   if (wd.c1 && floorHttp) {
     // Not a target: what any process-isolated design pays before doing anything of its own.
-    targets.push({ name: 'bound: the HTTP floor of process isolation (no-op node:http + one IPC hop to an isolate process) vs workerd, c=1', bar: '', measured: `${fmt(floorHttp.c1.p50 / wd.c1.p50)}× (${fmt(floorHttp.c1.p50, 3)} vs ${fmt(wd.c1.p50, 3)} ms)`, met: undefined, status: 'bound' });
+    targets.push({ name: 'reference: the HTTP floor of process isolation (no-op node:http + one IPC hop to an isolate process) vs workerd, c=1', bar: '', measured: `${fmt(floorHttp.c1.p50 / wd.c1.p50)}× (${fmt(floorHttp.c1.p50, 3)} vs ${fmt(wd.c1.p50, 3)} ms)`, met: undefined, status: 'reference' });
   }
   const httpIn = r.spearlet.httpInProcess;
   if (wd.c1 && httpIn) {
