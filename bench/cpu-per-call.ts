@@ -53,12 +53,14 @@ interface Target {
   worker: number[];
   /** The workers' main threads alone (the rest: isolated-vm's isolate threads, GC, compilers). */
   workerMain: number[];
+  /** The client's p50 latency of each block, ms. */
+  p50: number[];
 }
 
 async function start(label: string, root: string): Promise<Target> {
   let info: { address: string; httpUrl: string; taskId: string } | undefined;
   const child = await forkBenchChild('./cpu-server-child.ts', `${label}'s server`, { args: [root, values.workers, values['os-sandbox']], execArgv: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [], onReady: (m) => (info = m as typeof info) });
-  return { label, child, ...info!, server: [], worker: [], workerMain: [] };
+  return { label, child, ...info!, server: [], worker: [], workerMain: [], p50: [] };
 }
 
 const client = await LoadClient.start();
@@ -81,14 +83,15 @@ try {
       s.server.push((cpuTimeUs(pid) - server0) / summary.count);
       s.worker.push((workers.reduce((sum, p) => sum + cpuTimeUs(p), 0) - worker0) / summary.count);
       s.workerMain.push((workers.reduce((sum, p) => sum + cpuTimeUs(p, true), 0) - main0) / summary.count);
+      s.p50.push(summary.p50);
     }
   }
-  console.log(`CPU µs per warm call (${values.via}, c=${concurrency}, ${calls} calls × ${rounds} blocks, median of blocks; taken in turn)`);
-  console.log(['target'.padEnd(16), 'server'.padStart(8), 'worker'.padStart(8), 'w.main'.padStart(8), 'total'.padStart(8), '  blocks (server/worker)'].join(''));
+  console.log(`CPU µs per warm call and the client's p50 (${values.via}, c=${concurrency}, ${calls} calls × ${rounds} blocks, median of blocks; taken in turn)`);
+  console.log(['target'.padEnd(16), 'server'.padStart(8), 'worker'.padStart(8), 'w.main'.padStart(8), 'total'.padStart(8), 'p50 ms'.padStart(8), '  blocks (server/worker)'].join(''));
   for (const s of servers) {
     const blocks = s.server.map((v, i) => `${v.toFixed(0)}/${s.worker[i].toFixed(0)}`).join(' ');
     const [srv, wrk] = [median(s.server), median(s.worker)];
-    console.log([s.label.padEnd(16), srv.toFixed(0).padStart(8), wrk.toFixed(0).padStart(8), median(s.workerMain).toFixed(0).padStart(8), (srv + wrk).toFixed(0).padStart(8), `  ${blocks}`].join(''));
+    console.log([s.label.padEnd(16), srv.toFixed(0).padStart(8), wrk.toFixed(0).padStart(8), median(s.workerMain).toFixed(0).padStart(8), (srv + wrk).toFixed(0).padStart(8), median(s.p50).toFixed(3).padStart(8), `  ${blocks}`].join(''));
   }
 } finally {
   await client.close();
