@@ -9,13 +9,12 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { TASK_METADATA } from './bench-tasks.js';
 import { JS_TASK_SOURCE } from './guests.js';
 
 const root = path.resolve(process.argv[2] ?? '.');
 const workers = Number(process.argv[3] ?? '1');
 const osSandbox = process.argv[4] ?? 'auto';
-/** As bench/spearlet.ts's TASK_METADATA (not imported: that would load the sources' server too). */
-const TASK_METADATA = { max_instances: '32', max_concurrency: '32' };
 const load = (file: string) => import(pathToFileURL(path.join(root, 'dist', file)).href);
 
 const { startServer } = await load('src/app.js');

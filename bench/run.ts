@@ -19,16 +19,17 @@ import { LoadClient } from './client-process.js';
 import { COLD_TASK_TEMPLATE, FIB_N } from './guests.js';
 import { measureMemory } from './memory.js';
 import { measureOsSandbox, renderOsSandboxTable } from './os-sandbox.js';
-import { type InProcessPeer, RAW_IVM, startInProcessPeers, startNoopServer } from './peers.js';
+import { type InProcessPeer, RAW_IVM, startInProcessPeers } from './peers.js';
+import { type Floors, startFloors } from './floors.js';
 import type { BenchResults } from './results.js';
-import { type Counts, coldGrpc, coldInServer, computeInterleaved, floorGrpc, noopGrpc, warmGrpc, warmInServer } from './scenarios.js';
-import { type BenchServer, sampleResponse, startSpearlet } from './spearlet.js';
+import { type Counts, coldGrpc, computeInterleaved, floorGrpc, noopGrpc, warmGrpc } from './scenarios.js';
+import { sampleResponse } from './spearlet.js';
+import { type SpearletProcess, startSpearletProcess } from './spearlet-process.js';
 import { measureStartup, renderStartup } from './startup.js';
 import { type LatencySummary, closedLoop, medianSummary } from './stats.js';
 import { renderTable } from './table.js';
 import { measureStorage, renderStorage, storageSizes } from './storage.js';
 import { evaluateTargets } from './targets.js';
-import { type NoopHttp, startNoopHttp } from './noop-http.js';
 import { type WorkerdPeer, startWorkerd, workerdVersion } from './workerd.js';
 import { coldWorkerd, computeWorkerd, loadBenchTask, measureWorkerdMemory, warmWorkerd } from './workerd-scenarios.js';
 
@@ -111,12 +112,11 @@ async function main(): Promise<void> {
 
   const needServers = only.has('warm') || only.has('cold') || only.has('compute');
   const client = needServers ? await LoadClient.start() : undefined;
-  const servers = new Map<IsolationMode, BenchServer>();
+  const servers = new Map<IsolationMode, SpearletProcess>();
   const peers: InProcessPeer[] = only.has('peers') || only.has('compute') ? await startInProcessPeers() : [];
   const raw = peers.find((p) => p.name === RAW_IVM);
-  const noop = needServers ? await startNoopServer({ compute: raw, floorChildren: only.has('warm') ? DEFAULTS.sandboxWorkers : undefined }) : undefined;
+  const noop: Floors | undefined = needServers ? await startFloors(only.has('warm') ? DEFAULTS.sandboxWorkers : 0) : undefined;
   let workerd: WorkerdPeer | undefined;
-  let noopHttp: NoopHttp | undefined;
   try {
     if (needServers) {
       try {
@@ -127,11 +127,10 @@ async function main(): Promise<void> {
         results.peers.workerdMissing = `not measured: ${(err as Error).message}`;
         log(`workerd ${results.peers.workerdMissing}`);
       }
-      noopHttp = await startNoopHttp({ floor: noop?.processFloor });
     }
-    if (needServers) for (const mode of only.has('warm') || only.has('cold') ? modes : [defaultIsolation]) servers.set(mode, await startSpearlet(mode));
+    if (needServers) for (const mode of only.has('warm') || only.has('cold') ? modes : [defaultIsolation]) servers.set(mode, await startSpearletProcess(mode));
     const def = servers.get(defaultIsolation);
-    if (def && noop) noop.floorResponse = await sampleResponse(def);
+    if (def && noop) await noop.setFloorResponse(await sampleResponse(def));
     if (def && def.wasmTaskId === undefined) results.spearlet.wasmMissing = 'not measured: fixtures/wasm/add.wasm is missing (built by fixtures/wasm/build.mjs)';
 
     const r = new Runs();
@@ -166,17 +165,17 @@ async function main(): Promise<void> {
           c1.push(['httpInProcess.c1', () => client.http(url, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
           c32.push(['httpInProcess.c32', () => client.http(url, { a: 2, b: 3 }, 5, block.warm32, 32, block.warmup)]);
         }
-        if (noopHttp) {
-          const url = noopHttp.url;
+        if (noop) {
+          const url = noop.url;
           c1.push(['noopHttp.c1', () => client.http(url, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
           c32.push(['noopHttp.c32', () => client.http(url, { a: 2, b: 3 }, 5, block.warm32, 32, block.warmup)]);
-          if (noop?.processFloor) {
+          if (noop.processFloor) {
             c1.push(['floorHttp.c1', () => client.http(`${url}/floor`, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
             c32.push(['floorHttp.c32', () => client.http(`${url}/floor`, { a: 2, b: 3 }, 5, block.warm32, 32, block.warmup)]);
           }
         }
         for (let b = 0; b < BLOCKS; b++) for (const [key, measure] of rotated(c1, b)) r.add(key, await measure());
-        for (const [mode, server] of servers) r.add(`warm.${mode}.inServer`, await warmInServer(server, counts));
+        for (const [mode, server] of servers) r.add(`warm.${mode}.inServer`, await server.warmInServer(counts.warm1, counts.warmup));
         for (let b = 0; b < BLOCKS; b++) for (const [key, measure] of rotated(c32, b)) r.add(key, await measure());
       }
       if (only.has('peers') || only.has('compute')) {
@@ -196,7 +195,7 @@ async function main(): Promise<void> {
       }
       if (only.has('cold') && client) {
         for (const [mode, server] of servers) {
-          r.add(`cold.${mode}.inServer`, await coldInServer(server, counts));
+          r.add(`cold.${mode}.inServer`, await server.coldInServer(counts.cold, counts.coldGapMs));
           r.add(`cold.${mode}.grpc`, await coldGrpc(client, server, counts));
         }
         // The transport alone, woken by the same requests after the same pauses.
@@ -244,7 +243,6 @@ async function main(): Promise<void> {
     for (const peer of peers) await peer.close();
     for (const server of servers.values()) await server.close();
     await noop?.close();
-    await noopHttp?.close();
     await workerd?.close();
     await client?.close();
   }

@@ -1,18 +1,17 @@
 /**
- * What is measured on spearlet itself: a cold first invoke of a new task (inside the server and
- * through gRPC), warm invokes (through gRPC at a given concurrency, and inside the server without
- * gRPC), compute-heavy invokes and Wasm invokes. Each function measures one run; run.ts repeats
+ * What is measured on spearlet itself: a cold first invoke of a new task through gRPC, warm invokes
+ * through gRPC at a given concurrency, compute-heavy invokes and Wasm invokes (the in-server series,
+ * straight into the core, are taken inside the server's process: spearlet-child.ts). Each function measures one run; run.ts repeats
  * them and keeps the medians.
  */
 import type { IsolationMode } from '../src/config.js';
 import { encodeAny } from '../src/core/values/codec.js';
-import { type InvokeInput, existingTaskCall } from '../src/core/execution/invocation-plan.js';
 import type { InvokeFunctionRequest } from '../src/generated/spearlet/InvokeFunctionRequest.js';
 import type { LoadClient } from './client-process.js';
 import { FLOOR_TASK, type InProcessPeer } from './peers.js';
 import { COLD_TASK_TEMPLATE, FIB_N } from './guests.js';
-import type { BenchServer } from './spearlet.js';
-import { type LatencySummary, closedLoop, elapsedMs, summarize } from './stats.js';
+import type { SpearletProcess } from './spearlet-process.js';
+import { type LatencySummary, elapsedMs, summarize } from './stats.js';
 
 export interface Counts {
   /** Sequential warm calls per run (concurrency 1). */
@@ -38,7 +37,7 @@ export function invokeRequest(taskId: string, functionName: string, parameters =
 }
 
 /** Warm invokes of `add` through gRPC from the load client. */
-export function warmGrpc(client: LoadClient, server: BenchServer, concurrency: number, counts: Counts, taskId = server.jsTaskId): Promise<LatencySummary> {
+export function warmGrpc(client: LoadClient, server: { address: string; jsTaskId: string }, concurrency: number, counts: Counts, taskId = server.jsTaskId): Promise<LatencySummary> {
   return client.invoke(server.address, invokeRequest(taskId, 'add'), concurrency === 1 ? counts.warm1 : counts.warm32, concurrency, counts.warmup);
 }
 
@@ -70,14 +69,8 @@ export interface ComputeSeries {
  * by side, call by call, compares them under the same conditions, which measuring each series in
  * its own minute did not.
  */
-export async function computeInterleaved(client: LoadClient, server: BenchServer, raw: InProcessPeer, noopAddress: string, counts: Counts): Promise<ComputeSeries> {
+export async function computeInterleaved(client: LoadClient, server: SpearletProcess, raw: InProcessPeer, noopAddress: string, counts: Counts): Promise<ComputeSeries> {
   const request = invokeRequest(server.jsTaskId, 'fibonacci', [{ name: 'n', value: encodeAny(FIB_N) }]);
-  const n = encodeAny(FIB_N);
-  const input = inServerInput({
-    taskId: server.jsTaskId,
-    functionName: 'fibonacci',
-    parameters: [{ name: 'n', type: '', required: false, description: '', value: { type_url: n.type_url, value: Buffer.from(n.value) } }],
-  });
   const timed = async (call: () => Promise<unknown>): Promise<number> => {
     const t = process.hrtime.bigint();
     await call();
@@ -86,7 +79,7 @@ export async function computeInterleaved(client: LoadClient, server: BenchServer
   // Warm-up: the instance's JIT and raw isolated-vm's both tier up fib first.
   for (let i = 0; i < 2; i++) {
     await client.invoke(server.address, request, 1, 1, 0);
-    await invokeInServer(server, input);
+    await server.fibInServer();
     await raw.fib(FIB_N);
     await client.invoke(noopAddress, request, 1, 1, 0);
   }
@@ -96,7 +89,7 @@ export async function computeInterleaved(client: LoadClient, server: BenchServer
   const rawGrpc: number[] = [];
   for (let i = 0; i < counts.fib; i++) {
     grpc.push((await client.invoke(server.address, request, 1, 1, 0)).p50);
-    inServer.push(await timed(() => invokeInServer(server, input)));
+    inServer.push(await server.fibInServer());
     rawMs.push(await timed(() => raw.fib(FIB_N)));
     rawGrpc.push((await client.invoke(noopAddress, request, 1, 1, 0)).p50);
   }
@@ -104,48 +97,7 @@ export async function computeInterleaved(client: LoadClient, server: BenchServer
   return { grpc: series(grpc), inServer: series(inServer), raw: series(rawMs), rawGrpc: series(rawGrpc) };
 }
 
-function inServerInput(overrides: Partial<InvokeInput>): InvokeInput {
-  const parameters = addParams.map((p) => ({ ...p, type: '', required: false, description: '', value: { type_url: p.value.type_url, value: Buffer.from(p.value.value) } }));
-  return { ...existingTaskCall('', '', parameters), ...overrides };
-}
-
-async function invokeInServer(server: BenchServer, input: InvokeInput): Promise<void> {
-  const accepted = await server.running.core.executions.invoke(input);
-  const record = await accepted.done;
-  if (record.status !== 'COMPLETED') throw new Error(`in-server call ended ${record.status}: ${record.errorMessage ?? ''}`);
-}
-
-/** Warm invokes of `add` through the core (decode and gRPC left out). */
-export function warmInServer(server: BenchServer, counts: Counts): Promise<LatencySummary> {
-  const input = inServerInput({ taskId: server.jsTaskId, functionName: 'add' });
-  return closedLoop(() => invokeInServer(server, input), counts.warm1, 1, counts.warmup);
-}
-
-let coldSerial = 0;
-
-/** First invokes of new tasks through the core: register, build the instance, run. */
-export async function coldInServer(server: BenchServer, counts: Counts): Promise<LatencySummary> {
-  const latencies: number[] = [];
-  let busyMs = 0;
-  for (let i = 0; i < counts.cold; i++) {
-    await new Promise((r) => setTimeout(r, counts.coldGapMs));
-    const n = `${process.pid}${Date.now()}${coldSerial++}`;
-    const source = COLD_TASK_TEMPLATE.replaceAll('{{N}}', n);
-    const input = inServerInput({
-      invocationType: 'NEW_TASK',
-      taskName: `cold-${n}`,
-      artifactSpec: { artifactId: '', artifactType: 'javascript', location: `data:text/javascript;base64,${Buffer.from(source).toString('base64')}`, version: '', checksum: '', metadata: {} },
-    });
-    const t = process.hrtime.bigint();
-    await invokeInServer(server, input);
-    const ms = elapsedMs(t);
-    latencies.push(ms);
-    busyMs += ms;
-  }
-  return summarize(latencies, busyMs);
-}
-
 /** First invokes of new tasks through gRPC. */
-export function coldGrpc(client: LoadClient, server: BenchServer, counts: Counts): Promise<LatencySummary> {
+export function coldGrpc(client: LoadClient, server: { address: string }, counts: Counts): Promise<LatencySummary> {
   return client.cold(server.address, COLD_TASK_TEMPLATE, counts.cold, counts.coldGapMs, 'cold-grpc');
 }

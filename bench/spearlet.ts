@@ -1,7 +1,9 @@
 /**
- * Spearlet servers for the benchmark: started with `startServer(resolveConfig(...))` exactly as
+ * Spearlet servers inside the benchmark's own process, for the benchmarks that look at the core's
+ * insides (codec.ts, os-sandbox.ts): started with `startServer(resolveConfig(...))` exactly as
  * `spearlet serve` does, on a loopback port with RocksDB in a temp dir, with the benchmark's tasks
- * registered through gRPC.
+ * registered through gRPC. `npm run bench`'s own servers run in processes of their own
+ * (spearlet-process.ts).
  */
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
@@ -9,7 +11,8 @@ import * as path from 'node:path';
 import { type RunningServer, startServer } from '../src/app.js';
 import { FunctionClient } from '../src/client/function-client.js';
 import { type ConfigInput, type IsolationMode, resolveConfig } from '../src/config.js';
-import { FIXTURES_DIR, JS_TASK_SOURCE, WASM_ADD_PATH } from './guests.js';
+import { registerBenchTasks } from './bench-tasks.js';
+import { FIXTURES_DIR } from './guests.js';
 import { invokeRequest } from './scenarios.js';
 
 export interface BenchServer {
@@ -25,11 +28,6 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-/** Per-task limits of the benchmark's tasks: room for every concurrent call of the c=32 runs. */
-export const TASK_METADATA = { max_instances: '32', max_concurrency: '32' };
-
-const dataUri = (bytes: Uint8Array | string, type: string) => `data:${type};base64,${Buffer.from(bytes).toString('base64')}`;
-
 export async function startSpearlet(isolation: IsolationMode, options: ConfigInput = {}): Promise<BenchServer> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'spearlet-bench-'));
   const running = await startServer(
@@ -37,31 +35,13 @@ export async function startSpearlet(isolation: IsolationMode, options: ConfigInp
   );
   const setup = new FunctionClient(running.address);
   try {
-    const js = await setup.invoke({
-      taskName: 'bench-js',
-      artifactSpec: { artifactType: 'javascript', location: dataUri(JS_TASK_SOURCE, 'text/javascript'), metadata: TASK_METADATA },
-      functionName: 'add',
-      parameters: [],
-    });
-    if (!js.taskId) throw new Error(`could not register the JS task: ${js.message}`);
-    let wasmTaskId: string | undefined;
-    const wasm = await fs.readFile(WASM_ADD_PATH).catch(() => undefined);
-    if (wasm) {
-      const res = await setup.invoke({
-        taskName: 'bench-wasm',
-        artifactSpec: { artifactType: 'wasm', location: dataUri(wasm, 'application/wasm'), metadata: TASK_METADATA },
-        functionName: 'noop',
-      });
-      if (!res.taskId) throw new Error(`could not register the Wasm task: ${res.message}`);
-      wasmTaskId = res.taskId;
-    }
+    const tasks = await registerBenchTasks(setup);
     return {
       isolation,
       running,
       address: running.address,
       httpUrl: `http://${running.httpAddress}`,
-      jsTaskId: js.taskId,
-      wasmTaskId,
+      ...tasks,
       close: async () => {
         await running.close();
         await fs.rm(dir, { recursive: true, force: true });
@@ -76,7 +56,7 @@ export async function startSpearlet(isolation: IsolationMode, options: ConfigInp
 }
 
 /** A warm `add` call's whole InvokeFunctionResponse, as a client decodes it (the floors answer with it). */
-export async function sampleResponse(server: BenchServer): Promise<object> {
+export async function sampleResponse(server: { address: string; jsTaskId: string }): Promise<object> {
   const client = new FunctionClient(server.address);
   try {
     const res = await client.invoke(invokeRequest(server.jsTaskId, 'add'));
