@@ -7,18 +7,21 @@ export interface Floors {
   /** The no-op node:http server; `${url}/floor` is the process floor over HTTP when `processFloor`. */
   readonly url: string;
   readonly processFloor: boolean;
+  /** The floor of the HTTP trigger served by the isolate's own process (worker-http-child.ts). */
+  readonly workerHttpUrl: string;
   /** What the floors answer: spearlet's own response to the same call. */
   setFloorResponse(response: object): Promise<void>;
   close(): Promise<void>;
 }
 
 export async function startFloors(floorChildren: number): Promise<Floors> {
-  let ready: { grpcAddress: string; httpUrl: string; processFloor: boolean } = undefined as never;
+  let ready: { grpcAddress: string; httpUrl: string; processFloor: boolean; workerHttpUrl: string } = undefined as never;
   const child = await forkBenchChild('./floors-child.ts', 'the floors', { args: [String(floorChildren)], onReady: (m) => (ready = m as typeof ready) });
   return {
     address: ready.grpcAddress,
     url: ready.httpUrl,
     processFloor: ready.processFloor,
+    workerHttpUrl: ready.workerHttpUrl,
     setFloorResponse: (floorResponse) =>
       new Promise((resolve) => {
         child.once('message', () => resolve());

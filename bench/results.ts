@@ -51,6 +51,12 @@ export interface BenchResults {
      * call over IPC to a floor-child.ts process running `add` on raw isolated-vm, and answers.
      */
     floorHttp?: { c1: LatencySummary; c32: LatencySummary };
+    /**
+     * The floor of the design proposed for the HTTP trigger: HTTP served by the isolate's own
+     * process, raw isolated-vm `add`, the terminal record appended to a log before the answer
+     * (worker-http-child.ts).
+     */
+    floorWorkerHttp?: { c1: LatencySummary; c32: LatencySummary };
     /** Cloudflare's workerd over HTTP/1.1, new code through its Worker Loader (workerd.ts). */
     workerd?: {
       version: string;

@@ -173,6 +173,9 @@ async function main(): Promise<void> {
             c1.push(['floorHttp.c1', () => client.http(`${url}/floor`, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
             c32.push(['floorHttp.c32', () => client.http(`${url}/floor`, { a: 2, b: 3 }, 5, block.warm32, 32, block.warmup)]);
           }
+          const worker = noop.workerHttpUrl;
+          c1.push(['floorWorkerHttp.c1', () => client.http(worker, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
+          c32.push(['floorWorkerHttp.c32', () => client.http(worker, { a: 2, b: 3 }, 5, block.warm32, 32, block.warmup)]);
         }
         for (let b = 0; b < BLOCKS; b++) for (const [key, measure] of rotated(c1, b)) r.add(key, await measure());
         for (const [mode, server] of servers) r.add(`warm.${mode}.inServer`, await server.warmInServer(counts.warm1, counts.warmup));
@@ -226,6 +229,7 @@ async function main(): Promise<void> {
     results.spearlet.http = r.pair('http');
     results.spearlet.httpInProcess = r.pair('httpInProcess');
     results.peers.floorHttp = r.pair('floorHttp');
+    results.peers.floorWorkerHttp = r.pair('floorWorkerHttp');
     results.peers.noopHttp = r.pair('noopHttp');
     if (results.peers.workerd) {
       const w = results.peers.workerd;

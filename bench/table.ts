@@ -114,6 +114,10 @@ function peerRows(r: BenchResults): Row[] {
   const floorHttp = 'floor of process isolation over HTTP: the no-op node:http server, raw isolated-vm `add` in a child process over IPC';
   rows.push(...latencyRow(`${floorHttp}, c=1`, fh?.c1, h && fh ? `p50 ${ratio(fh.c1.p50, h.c1.p50)} no-op HTTP` : ''));
   rows.push(...latencyRow(`${floorHttp}, c=32`, fh?.c32, h && fh ? `${percent(fh.c32.opsPerSec, h.c32.opsPerSec)} of no-op HTTP calls/s` : ''));
+  const fw = r.peers.floorWorkerHttp;
+  const floorWorker = 'floor of HTTP served by the isolate\'s process: node:http and raw isolated-vm `add` in one child process, the record appended to a log before the answer';
+  rows.push(...latencyRow(`${floorWorker}, c=1`, fw?.c1, h && fw ? `p50 ${ratio(fw.c1.p50, h.c1.p50)} no-op HTTP` : ''));
+  rows.push(...latencyRow(`${floorWorker}, c=32`, fw?.c32, h && fw ? `${percent(fw.c32.opsPerSec, h.c32.opsPerSec)} of no-op HTTP calls/s` : ''));
   const wd = r.peers.workerd;
   if (wd) {
     const label = `workerd ${wd.version} (HTTP/1.1, Worker Loader)`;
