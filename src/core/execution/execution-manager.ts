@@ -35,7 +35,7 @@ import { tenantOf, tenantOfRequest } from '../tasks/task-limits.js';
 import type { AdmissionGate, TenantQuotas } from '../admission/tenant-quotas.js';
 import type { EncodedValue } from '../values/values.js';
 import { type ExecutionEnd, FINISHED_BY_SHUTDOWN, terminalRecord } from './terminal-record.js';
-import { type LiveExecution, LiveExecutions, deferRunningRecord } from './live-executions.js';
+import { DeferredRunningRecords, type LiveExecution, LiveExecutions } from './live-executions.js';
 
 /** Where a streaming call's chunks and log lines go as they happen. */
 export interface StreamSink {
@@ -61,6 +61,7 @@ export class TaskExecutionManager {
   private readonly claims = new ExecutionClaims((executionId) => this.existing(executionId));
   /** Requests between arrival and acceptance (planning, registering a task, waiting for a slot). */
   private readonly arriving = new Set<Promise<unknown>>();
+  private readonly deferred: DeferredRunningRecords;
 
   constructor(
     private readonly config: Config,
@@ -72,7 +73,9 @@ export class TaskExecutionManager {
     private readonly observer?: ExecutionObserver,
     private readonly quotas?: TenantQuotas,
     private readonly capabilities?: Capabilities,
-  ) {}
+  ) {
+    this.deferred = new DeferredRunningRecords(store, log);
+  }
 
   /** The admission a call of `tenant` goes through. */
   private admissionOf(tenant: string | undefined): AdmissionGate {
@@ -205,7 +208,7 @@ export class TaskExecutionManager {
     const fresh = requestedId === undefined;
     const firstWrite = deferRecord ? Promise.resolve() : this.store.putExecution(record, undefined, { fresh });
     const live: LiveExecution = { record, abort, logs, firstWrite, fresh: fresh && deferRecord, callerGone: queued ? undefined : callerGone, admission, done: undefined as unknown as Promise<ExecutionRecord> };
-    if (deferRecord) deferRunningRecord(live, this.store, this.log);
+    if (deferRecord) this.deferred.add(live);
     this.live.add(live, () => this.run(live, plan, input, slot, sink, first, riding?.guest));
     if (sink !== undefined && callerGone !== undefined) cancelOnAbort(callerGone, live.done, () => this.cancel(executionId, 'the client cancelled the stream'));
     // Nothing is answered before the acceptance is stored; a failed first write fails the call.
@@ -320,7 +323,7 @@ export class TaskExecutionManager {
     const record = terminalRecord(live.record, end, live.logs, live.cancelReason, this.config, Date.now());
     const status = record.status;
     live.record = record;
-    clearTimeout(live.recordTimer);
+    this.deferred.delete(live);
     await live.firstWrite.catch(() => undefined);
     const fresh = live.fresh;
     live.fresh = false;

@@ -18,8 +18,8 @@ export interface LiveExecution {
   cancelReason?: string;
   /** The first write of the record; the terminal write is ordered after it. */
   firstWrite: Promise<void>;
-  /** Pending first write of a SYNC call (see RUNNING_RECORD_DELAY_MS). */
-  recordTimer?: NodeJS.Timeout;
+  /** When a SYNC call's deferred RUNNING record is due (see RUNNING_RECORD_DELAY_MS); unset once written or never deferred. */
+  recordDue?: number;
   /** True while no write of this execution has been issued and its id is one we made. */
   fresh: boolean;
   /** The caller's RPC was cancelled (a SYNC call then ends if it has not started yet). */
@@ -36,16 +36,56 @@ export interface LiveExecution {
  */
 export const RUNNING_RECORD_DELAY_MS = 20;
 
-/** Schedules the deferred RUNNING record of a SYNC call (see RUNNING_RECORD_DELAY_MS). */
-export function deferRunningRecord(live: LiveExecution, store: Store, log: Logger): void {
-  live.recordTimer = setTimeout(() => {
-    live.recordTimer = undefined;
-    const fresh = live.fresh;
-    live.fresh = false;
-    live.firstWrite = store.putExecution(live.record, undefined, { fresh }).catch((err: unknown) => {
-      log.warn({ executionId: live.record.executionId, err }, 'could not store the RUNNING record of an execution');
-    });
-  }, RUNNING_RECORD_DELAY_MS);
+/**
+ * The deferred RUNNING records of SYNC calls (see RUNNING_RECORD_DELAY_MS): one sweep every half
+ * delay, from the first deferral until a sweep finds none pending, writes those that came due, so a record is written between one and
+ * one and a half delays after its call started. A timer per call cost a setTimeout and a
+ * clearTimeout on every warm call (~12 µs of the server's ~800 µs of CPU on this machine).
+ */
+export class DeferredRunningRecords {
+  private readonly pending = new Set<LiveExecution>();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+  ) {}
+
+  add(live: LiveExecution): void {
+    live.recordDue = Date.now() + RUNNING_RECORD_DELAY_MS;
+    this.pending.add(live);
+    if (this.sweeper === undefined) {
+      this.sweeper = setInterval(() => this.sweep(), RUNNING_RECORD_DELAY_MS / 2);
+      this.sweeper.unref();
+    }
+  }
+
+  /** The call ended: its record is its terminal one, written by the caller. The sweep stops by itself once nothing is pending. */
+  delete(live: LiveExecution): void {
+    live.recordDue = undefined;
+    this.pending.delete(live);
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const live of this.pending) {
+      if (live.recordDue === undefined || live.recordDue > now) continue;
+      this.pending.delete(live);
+      live.recordDue = undefined;
+      const fresh = live.fresh;
+      live.fresh = false;
+      live.firstWrite = this.store.putExecution(live.record, undefined, { fresh }).catch((err: unknown) => {
+        this.log.warn({ executionId: live.record.executionId, err }, 'could not store the RUNNING record of an execution');
+      });
+    }
+    this.stopIfIdle();
+  }
+
+  private stopIfIdle(): void {
+    if (this.pending.size > 0 || this.sweeper === undefined) return;
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
 }
 
 export class LiveExecutions {
