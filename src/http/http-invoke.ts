@@ -14,7 +14,7 @@ import { invalidArgument } from '../errors.js';
 import type { ExecutionRecord } from '../store/records.js';
 import { httpStatusOfExecution } from '../server/http-status-map.js';
 import { type HttpCaller, checkChosenId, ownTask } from './http-auth.js';
-import { chunkJsonText, parametersOfBody, resultBody } from './http-values.js';
+import { chunkJsonText, parametersOfBody, resultBody, wireParameters } from './http-values.js';
 
 /** Headers the guest never sees: the caller's credentials for this server. */
 const HIDDEN_HEADERS = new Set(['authorization', 'proxy-authorization']);
@@ -50,8 +50,10 @@ export async function invokeOverHttp(core: SpearletCore, caller: HttpCaller, req
   const fn = functionName === '' ? task.defaultExport : functionName;
   const generator = task.exports.find((e) => e.name === fn)?.kind === 'generator';
   const mode = q.mode === 'async' ? 'ASYNC' : q.mode === 'stream' || (q.mode === undefined && generator) ? 'STREAM' : 'SYNC';
-  const parameters = parametersOfBody(body, req.headers['content-type']);
-  const input = existingTaskCall(task.taskId, functionName, parameters, { mode, headers: headersOf(req), timeoutMs: q.timeoutMs, executionId: q.executionId });
+  const decoded = parametersOfBody(body, req.headers['content-type']);
+  // Only a call with an execution id needs the wire form: its fingerprint compares it with a retry's.
+  const parameters = q.executionId === undefined ? [] : wireParameters(decoded);
+  const input = existingTaskCall(task.taskId, functionName, parameters, { mode, headers: headersOf(req), timeoutMs: q.timeoutMs, executionId: q.executionId, decoded });
   if (mode === 'STREAM') return streamOverHttp(core, req, res, input);
   const accepted = await core.executions.invoke(input);
   const id = accepted.execution.executionId;
@@ -68,7 +70,7 @@ export async function invokeOverHttp(core: SpearletCore, caller: HttpCaller, req
     res.writeHead(status, jsonHeaders(ids)).end(JSON.stringify({ code: record.errorCode ?? record.status, message: record.errorMessage ?? '', executionId: id, status: record.status }));
     return;
   }
-  const out = resultBody(record.result);
+  const out = resultBody(record);
   res.writeHead(200, { 'content-type': out.contentType, ...ids }).end(out.body);
 }
 

@@ -77,21 +77,38 @@ async function executionOverHttp(core: SpearletCore, caller: HttpCaller, res: ht
   res.writeHead(200, { 'content-type': 'application/json' }).end(`{${fields.join(',')}}`);
 }
 
+const NO_QUERY = new URLSearchParams();
+
+/**
+ * The path and query of a request target. A WHATWG URL parse cost ~12 µs of a warm call's ~800 µs
+ * of server CPU on this path; the routes need only the path and, when there is one, the query.
+ */
+function target(raw: string | undefined): { path: string; query: URLSearchParams } {
+  const url = raw ?? '/';
+  const mark = url.indexOf('?');
+  // Anything a URL parse would change (dot segments, also percent-encoded, backslashes) takes it.
+  if (url.startsWith('/') && !url.startsWith('//') && !/[#\\]|\/\.|%2e/i.test(url)) {
+    return mark < 0 ? { path: url, query: NO_QUERY } : { path: url.slice(0, mark), query: new URLSearchParams(url.slice(mark + 1)) };
+  }
+  const parsed = new URL(url, 'http://spearlet');
+  return { path: parsed.pathname, query: parsed.searchParams };
+}
+
 async function route(core: SpearletCore, authenticator: Authenticator | undefined, maxBody: number, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', 'http://spearlet');
+  const { path, query } = target(req.url);
   const caller = httpCaller(authenticator, req);
-  const task = TASK_ROUTE.exec(url.pathname);
+  const task = TASK_ROUTE.exec(path);
   if (task) {
     if (req.method !== 'POST') return methodNotAllowed(res, 'POST');
     const body = await readBody(req, maxBody);
-    return invokeOverHttp(core, caller, req, res, decodeSegment(task[1], 'path.task'), task[2] === undefined ? '' : decodeSegment(task[2], 'path.function'), url.searchParams, body);
+    return invokeOverHttp(core, caller, req, res, decodeSegment(task[1], 'path.task'), task[2] === undefined ? '' : decodeSegment(task[2], 'path.function'), query, body);
   }
-  const execution = EXECUTION_ROUTE.exec(url.pathname);
+  const execution = EXECUTION_ROUTE.exec(path);
   if (execution) {
     if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
-    return executionOverHttp(core, caller, res, decodeSegment(execution[1], 'path.execution_id'), url.searchParams);
+    return executionOverHttp(core, caller, res, decodeSegment(execution[1], 'path.execution_id'), query);
   }
-  res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'NOT_FOUND', message: `no route ${req.method} ${url.pathname.slice(0, 200)}; see POST /v1/tasks/{name-or-id}/{function} and GET /v1/executions/{id}` }));
+  res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 'NOT_FOUND', message: `no route ${req.method} ${path.slice(0, 200)}; see POST /v1/tasks/{name-or-id}/{function} and GET /v1/executions/{id}` }));
 }
 
 function methodNotAllowed(res: http.ServerResponse, allow: string): void {

@@ -3,14 +3,19 @@
  * stream chunks → JSON text (bytes results go out as bytes).
  */
 import { decodeAny, encodeAny } from '../core/values/codec.js';
-import type { EncodedValue } from '../core/values/values.js';
+import type { DecodedParameters } from '../core/execution/invocation-plan.js';
+import type { EncodedValue, ParamValue } from '../core/values/values.js';
 import { invalidArgument } from '../errors.js';
 import type { FunctionParameter__Output } from '../generated/spearlet/FunctionParameter.js';
-import type { StoredAny } from '../store/records.js';
+import { resultValueOf } from '../core/execution/terminal-record.js';
+import type { ExecutionRecord, StoredAny } from '../store/records.js';
 
-/** The parameters of a call from its JSON body: each member of the top-level object is one parameter. Empty body: none. */
-export function parametersOfBody(body: Buffer, contentType: string | undefined): FunctionParameter__Output[] {
-  if (body.length === 0) return [];
+/**
+ * The parameters of a call from its JSON body, as values: each member of the top-level object is
+ * one parameter. Empty body: none. Planning takes them as they are (no protobuf round trip).
+ */
+export function parametersOfBody(body: Buffer, contentType: string | undefined): DecodedParameters {
+  if (body.length === 0) return { byName: {}, list: [] };
   if (contentType !== undefined && !/^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType)) {
     throw invalidArgument('body', `must be JSON (content-type application/json), got content-type '${contentType.slice(0, 100)}'`);
   }
@@ -23,13 +28,26 @@ export function parametersOfBody(body: Buffer, contentType: string | undefined):
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw invalidArgument('body', 'must be a JSON object whose members are the parameters, e.g. {"name": "ada"}');
   }
-  return Object.entries(value).map(([name, v]) => ({ name, type: '', value: encodeAny(v) as FunctionParameter__Output['value'], required: false, description: '' }));
+  const byName = value as Record<string, ParamValue>;
+  if (Object.hasOwn(byName, '')) throw invalidArgument('body', 'a member name (a parameter name) must not be empty');
+  return { byName, list: Object.values(byName) };
+}
+
+/** The same parameters as the gRPC wire carries them (for the fingerprint of a call with an execution id). */
+export function wireParameters(decoded: DecodedParameters): FunctionParameter__Output[] {
+  return Object.entries(decoded.byName).map(([name, v]) => ({ name, type: '', value: encodeAny(v) as FunctionParameter__Output['value'], required: false, description: '' }));
 }
 
 const toJson = (v: unknown): string => JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x instanceof Uint8Array ? Buffer.from(x).toString('base64') : x)) ?? 'null';
 
-/** A stored result as an HTTP body: bytes as application/octet-stream, anything else as JSON. */
-export function resultBody(result: StoredAny | undefined): { contentType: string; body: string | Buffer } {
+/** An execution's result as an HTTP body: bytes as application/octet-stream, anything else as JSON. */
+export function resultBody(record: ExecutionRecord): { contentType: string; body: string | Buffer } {
+  // A record just finished still has the value its result was encoded from.
+  const encoded = resultValueOf(record);
+  if (encoded !== undefined) {
+    return encoded.kind === 'bytes' ? { contentType: 'application/octet-stream', body: Buffer.from(encoded.value) } : { contentType: 'application/json', body: chunkJsonText(encoded) };
+  }
+  const result = record.result;
   if (!result) return { contentType: 'application/json', body: 'null' };
   const value = decodeAny({ type_url: result.typeUrl, value: Buffer.from(result.valueBase64, 'base64') });
   if (value instanceof Uint8Array) return { contentType: 'application/octet-stream', body: Buffer.from(value) };

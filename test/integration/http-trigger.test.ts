@@ -68,6 +68,9 @@ describe('HTTP trigger', () => {
     expect(await badJson.json()).toMatchObject({ code: 'INVALID_ARGUMENT', field: 'body' });
     const notObject = await post('/v1/tasks/basics/add', [1, 2]);
     expect(await notObject.json()).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('must be a JSON object') });
+    const unnamed = await post('/v1/tasks/basics/add', { '': 1 });
+    expect(unnamed.status).toBe(400);
+    expect(await unnamed.json()).toEqual({ code: 'INVALID_ARGUMENT', message: 'body: a member name (a parameter name) must not be empty', field: 'body' });
     const badQuery = await post('/v1/tasks/basics/add?mdoe=async', {});
     expect(badQuery.status).toBe(400);
     expect(await badQuery.json()).toMatchObject({ field: 'query.mdoe' });
@@ -121,6 +124,30 @@ describe('HTTP trigger', () => {
   it('the guest sees the request headers in ctx, but not the Authorization header', async () => {
     const res = await post('/v1/tasks/web/headers', {}, { 'x-custom': 'yes', 'user-agent': 'test-agent/1', authorization: 'Bearer secret' });
     expect(await res.json()).toEqual({ agent: 'test-agent/1', custom: 'yes', auth: null });
+  });
+
+  it('reads the request target as a URL does: dot segments, also percent-encoded, resolve before routing', async () => {
+    for (const path of ['/v1/tasks/nope/../basics/add', '/v1/tasks/x/%2e%2E/basics/add?mode=sync']) {
+      const { stdout } = await run('curl', ['-sS', '--path-as-is', '-X', 'POST', `${base}${path}`, '-H', 'content-type: application/json', '-d', '{"a":1,"b":2}', '-w', '\\n%{http_code}']);
+      expect(stdout).toBe('3\n200');
+    }
+  });
+
+  it("a SYNC call that runs past the deferral is listed RUNNING before it ends, then COMPLETED", async () => {
+    const first = await post('/v1/tasks/web/slow', { ms: 1 });
+    const taskId = first.headers.get('x-spearlet-task-id')!;
+    const slow = post('/v1/tasks/web/slow', { ms: 250 });
+    const running = async () => (await t.client.listExecutions({ taskId, statusFilter: 'EXECUTION_STATUS_RUNNING', limit: 10 })).executions;
+    let listed = await running();
+    for (let i = 0; i < 40 && listed.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 5));
+      listed = await running();
+    }
+    expect(listed).toHaveLength(1);
+    const res = await slow;
+    expect(await res.json()).toBe('late');
+    expect(res.headers.get('x-spearlet-execution-id')).toBe(listed[0].executionId);
+    expect(await running()).toEqual([]);
   });
 
   it('works with curl', async () => {

@@ -41,6 +41,18 @@ export interface InvokeInput {
   metadata: Record<string, string>;
   /** Field 14: caller-chosen execution id, for idempotent retries. */
   executionId?: string;
+  /**
+   * The parameters already as values, when the transport has them so (the HTTP trigger's JSON
+   * body): planning takes them instead of decoding `parameters`, which then only feed the request
+   * fingerprint of a call with an execution id.
+   */
+  decoded?: DecodedParameters;
+}
+
+/** Parameters by name and in order, as decodeParameters gives them. */
+export interface DecodedParameters {
+  byName: Record<string, ParamValue>;
+  list: ParamValue[];
 }
 
 /**
@@ -52,7 +64,7 @@ export function existingTaskCall(
   taskId: string,
   functionName: string,
   parameters: FunctionParameter__Output[],
-  options: { mode?: ExecutionMode; headers?: Record<string, string>; timeoutMs?: number; executionId?: string } = {},
+  options: { mode?: ExecutionMode; headers?: Record<string, string>; timeoutMs?: number; executionId?: string; decoded?: DecodedParameters } = {},
 ): InvokeInput {
   return {
     invocationType: 'EXISTING_TASK',
@@ -69,6 +81,7 @@ export function existingTaskCall(
     forceNewInstance: false,
     metadata: {},
     executionId: options.executionId,
+    decoded: options.decoded,
   };
 }
 
@@ -154,7 +167,7 @@ export async function planInvocation(input: InvokeInput, registry: TaskRegistry,
     throw invalidArgument('context.timeout_ms', `must be 0 (the default) or a positive number of milliseconds, got ${input.context.timeoutMs}`);
   }
   if (input.context.maxRetries < 0) throw invalidArgument('context.max_retries', `must not be negative, got ${input.context.maxRetries}`);
-  const { byName, list } = decodeParameters(input.parameters);
+  const { byName, list } = input.decoded ?? decodeParameters(input.parameters);
   const timeoutFor = (limits: TaskLimits) => Math.min(input.context.timeoutMs === 0 ? limits.timeoutMs : input.context.timeoutMs, config.maxTimeoutMs);
   const first: FirstCallRider | undefined = firstCall && {
     make: (taskId, limits) => firstCall.make(taskId, limits, { params: byName, paramList: list, timeoutMs: timeoutFor(limits) }),

@@ -15,6 +15,17 @@ import type { EncodedValue } from '../values/values.js';
 /** The reason a shutdown gives the executions it cancels. */
 export const FINISHED_BY_SHUTDOWN = 'the server shut down before the execution finished';
 
+/**
+ * The value each COMPLETED terminal record's result was encoded from, for a transport that answers
+ * with the value itself (the HTTP trigger): it need not decode what was just encoded.
+ */
+const resultValues = new WeakMap<ExecutionRecord, EncodedValue>();
+
+/** The value `record`'s result was encoded from, while that record object lives (not for records read back from the store). */
+export function resultValueOf(record: ExecutionRecord): EncodedValue | undefined {
+  return resultValues.get(record);
+}
+
 /** How a run ended, before it is bounded into a record. */
 export interface ExecutionEnd {
   status: ExecutionStatus;
@@ -68,7 +79,7 @@ export function terminalRecord(
   // spread that adds properties to the copy a slow path (about 20 µs a call on Node 20), where a
   // literal is a fraction of a microsecond. `r` is always the record built on acceptance, so no
   // field of it is lost.
-  return {
+  const record: ExecutionRecord = {
     executionId: r.executionId,
     seq: r.seq,
     taskId: r.taskId,
@@ -91,4 +102,6 @@ export function terminalRecord(
     // Kept on the terminal record too: it scopes the execution to its tenant once the task is gone.
     tenant: r.tenant,
   };
+  if (result !== undefined && end.value !== undefined) resultValues.set(record, end.value);
+  return record;
 }
