@@ -1,7 +1,9 @@
 /**
- * Group commit: writes queued during one turn of the event loop are handed to `flush` together
- * (in the order they were queued) on the next turn, so that concurrent executions share one
- * RocksDB batch instead of taking one each. Every queued write's promise settles with its group.
+ * Group commit: writes queued while one piece of work and its promise callbacks run (the outcomes
+ * of one channel read, say) are handed to `flush` together, in the order they were queued, once
+ * those callbacks are done, so that concurrent executions share one RocksDB batch instead of taking
+ * one each. Every queued write's promise settles with its group. (Waiting for the next turn of the
+ * event loop instead cost a lone call ~20-30 µs of latency and grouped no better at c=32.)
  */
 export class WriteQueue<T> {
   private pending: Array<{ item: T; resolve: () => void; reject: (err: unknown) => void }> = [];
@@ -15,7 +17,7 @@ export class WriteQueue<T> {
       this.pending.push({ item, resolve, reject });
       if (this.scheduled) return;
       this.scheduled = true;
-      setImmediate(() => this.run());
+      queueMicrotask(() => this.run());
     });
   }
 
