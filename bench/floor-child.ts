@@ -1,6 +1,6 @@
 /**
- * A child process of the no-op server (peers.ts) that runs the benchmark task's `add` on raw
- * isolated-vm for each IPC message: the parts of a process-isolated call no design can skip (the
+ * A child process of the no-op server (peers.ts) that runs the benchmark task's `add` (or, for the
+ * compute floor, `fibonacci`) on raw isolated-vm for each IPC message: the parts of a process-isolated call no design can skip (the
  * hop to another process and back, and one asynchronous isolate entry), with nothing else around
  * them. Its messages are JSON over Node's IPC, which costs about what spearlet's own channel does
  * (bench/channel.ts).
@@ -9,8 +9,10 @@ import { rawTaskModule } from './raw-task-module.js';
 
 export interface FloorRequest {
   id: number;
-  a: number;
-  b: number;
+  a?: number;
+  b?: number;
+  /** Set: run `fibonacci({ n })` instead of `add` (the compute floor). */
+  n?: number;
 }
 
 export interface FloorReply {
@@ -19,10 +21,13 @@ export interface FloorReply {
   error?: string;
 }
 
-const add = await (await rawTaskModule()).exported('add');
+const module = await rawTaskModule();
+const add = await module.exported('add');
+const fibonacci = await module.exported('fibonacci');
 
 process.on('message', (m: FloorRequest) => {
-  add.apply(undefined, [{ a: m.a, b: m.b }], { arguments: { copy: true }, result: { copy: true } }).then(
+  const [fn, params] = m.n === undefined ? [add, { a: m.a, b: m.b }] : [fibonacci, { n: m.n }];
+  fn.apply(undefined, [params], { arguments: { copy: true }, result: { copy: true } }).then(
     (value) => process.send!({ id: m.id, value } satisfies FloorReply),
     (err: Error) => process.send!({ id: m.id, error: err.message } satisfies FloorReply),
   );

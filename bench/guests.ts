@@ -7,6 +7,8 @@
 import { fileURLToPath } from 'node:url';
 
 export const FIB_N = 30;
+/** fib(FIB_N), what every peer's answer is checked against. */
+export const FIB_RESULT = 832040;
 
 /** The spearlet task used by the warm and compute scenarios. */
 export const JS_TASK_SOURCE = `

@@ -25,6 +25,13 @@ export interface InProcessPeer {
   close(): Promise<void>;
 }
 
+/** A call of the process floor: `add({ a, b })`, or `fibonacci({ n })` when `n` is set. */
+export interface FloorCall {
+  a?: number;
+  b?: number;
+  n?: number;
+}
+
 export interface NoopServer {
   readonly address: string;
   /**
@@ -32,8 +39,8 @@ export interface NoopServer {
    * floor sends what the contract makes any implementation send (`{ success: true }` until set).
    */
   floorResponse: object;
-  /** The process-isolation floor's work alone (one IPC hop and an isolate entry), for the HTTP floor. */
-  processFloor?: (a: number, b: number) => Promise<number>;
+  /** The process-isolation floor's work alone (one IPC hop and an isolate entry), for the HTTP floor: `add`, or `fibonacci` when `n` is given. */
+  processFloor?: (call: FloorCall) => Promise<number>;
   close(): Promise<void>;
 }
 
@@ -68,11 +75,19 @@ class FloorChildren {
   }
 
   add(a: number, b: number): Promise<number> {
+    return this.ask({ a, b });
+  }
+
+  fib(n: number): Promise<number> {
+    return this.ask({ n });
+  }
+
+  private ask(request: Omit<FloorRequest, 'id'>): Promise<number> {
     const id = this.nextId++;
     const child = this.children[this.turn++ % this.children.length];
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      child.send({ id, a, b } satisfies FloorRequest);
+      child.send({ id, ...request } satisfies FloorRequest);
     });
   }
 
@@ -87,7 +102,8 @@ class FloorChildren {
  * behind the same transport, the like-for-like peer of a compute-heavy invoke through gRPC (a
  * transport idle for the length of the computation wakes up slower on a shared VM). With
  * `floorChildren` (as many as spearlet's sandbox workers), calls of the FLOOR_TASK ids do their
- * floor's work first.
+ * floor's work first (for the process floor's `fibonacci`: fib(FIB_N) in a child, the compute
+ * floor of process isolation).
  */
 export async function startNoopServer(options: { compute?: InProcessPeer; floorChildren?: number } = {}): Promise<NoopServer> {
   const { compute, floorChildren } = options;
@@ -106,8 +122,8 @@ export async function startNoopServer(options: { compute?: InProcessPeer; floorC
   server.addService(service, {
     InvokeFunction: (call: Call, callback: grpc.sendUnaryData<object>) => {
       const { functionName, taskId } = call.request;
+      if (children !== undefined && taskId === FLOOR_TASK.process) return answer(functionName === 'fibonacci' ? children.fib(FIB_N) : children.add(2, 3), callback, floorResponse);
       if (compute !== undefined && functionName === 'fibonacci') return answer(compute.fib(FIB_N), callback);
-      if (children !== undefined && taskId === FLOOR_TASK.process) return answer(children.add(2, 3), callback, floorResponse);
       if (local !== undefined && taskId === FLOOR_TASK['in-process']) return answer(local.add(2, 3), callback, floorResponse);
       callback(null, { success: true });
     },
@@ -117,7 +133,7 @@ export async function startNoopServer(options: { compute?: InProcessPeer; floorC
   );
   return Object.assign(noop, {
     address: `127.0.0.1:${port}`,
-    processFloor: children && ((a: number, b: number) => children.add(a, b)),
+    processFloor: children && ((call: FloorCall) => (call.n === undefined ? children.add(call.a ?? 0, call.b ?? 0) : children.fib(call.n))),
     close: async () => {
       await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
       children?.close();

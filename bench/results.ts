@@ -28,6 +28,12 @@ export interface BenchResults {
     computeRaw?: LatencySummary;
     /** The same on raw isolated-vm behind a grpc-js handler, through gRPC, measured in turn. */
     computeRawGrpc?: LatencySummary;
+    /** The compute floor of process isolation, in turn: the no-op handler, one IPC hop, raw isolated-vm fib in a child process. */
+    computeFloor?: LatencySummary;
+    /** fib through the HTTP trigger, in turn with the above. */
+    computeHttp?: LatencySummary;
+    /** The compute floor of process isolation behind the no-op node:http server, in turn. */
+    computeFloorHttp?: LatencySummary;
     wasm?: LatencySummary;
     /** Warm `add` through the HTTP trigger (POST /v1/tasks/...), when the build has one. */
     http?: { c1: LatencySummary; c32: LatencySummary };

@@ -31,7 +31,7 @@ import { renderTable } from './table.js';
 import { measureStorage, renderStorage, storageSizes } from './storage.js';
 import { evaluateTargets } from './targets.js';
 import { type WorkerdPeer, startWorkerd, workerdVersion } from './workerd.js';
-import { coldWorkerd, computeWorkerd, loadBenchTask, measureWorkerdMemory, warmWorkerd } from './workerd-scenarios.js';
+import { coldWorkerd, loadBenchTask, measureWorkerdMemory, warmWorkerd } from './workerd-scenarios.js';
 
 const SCENARIOS = ['warm', 'cold', 'compute', 'peers', 'memory', 'startup', 'storage', 'os-sandbox'] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -115,7 +115,7 @@ async function main(): Promise<void> {
   const servers = new Map<IsolationMode, SpearletProcess>();
   const peers: InProcessPeer[] = only.has('peers') || only.has('compute') ? await startInProcessPeers() : [];
   const raw = peers.find((p) => p.name === RAW_IVM);
-  const noop: Floors | undefined = needServers ? await startFloors(only.has('warm') ? DEFAULTS.sandboxWorkers : 0) : undefined;
+  const noop: Floors | undefined = needServers ? await startFloors(only.has('warm') || only.has('compute') ? DEFAULTS.sandboxWorkers : 0) : undefined;
   let workerd: WorkerdPeer | undefined;
   try {
     if (needServers) {
@@ -189,12 +189,15 @@ async function main(): Promise<void> {
         }
       }
       if (only.has('compute') && client && def && raw && noop) {
-        const series = await computeInterleaved(client, def, raw, noop.address, counts);
+        const series = await computeInterleaved(client, def, raw, noop, counts, workerd);
         r.add('compute', series.grpc);
         r.add('computeInServer', series.inServer);
         r.add('computeRaw', series.raw);
         r.add('computeRawGrpc', series.rawGrpc);
-        if (workerd) r.add('workerd.fib', await computeWorkerd(client, workerd, FIB_N, counts.fib));
+        r.add('computeFloor', series.floorGrpc);
+        r.add('computeHttp', series.http);
+        r.add('computeFloorHttp', series.floorHttp);
+        if (series.workerd) r.add('workerd.fib', series.workerd);
       }
       if (only.has('cold') && client) {
         for (const [mode, server] of servers) {
@@ -223,6 +226,9 @@ async function main(): Promise<void> {
     s.computeInServer = r.median('computeInServer');
     s.computeRaw = r.median('computeRaw');
     s.computeRawGrpc = r.median('computeRawGrpc');
+    s.computeFloor = r.median('computeFloor');
+    s.computeHttp = r.median('computeHttp');
+    s.computeFloorHttp = r.median('computeFloorHttp');
     s.wasm = r.median('wasm');
     results.peers.noopGrpc = r.pair('noop');
     results.peers.noopAfterPause = r.median('noop.afterPause');

@@ -9,8 +9,11 @@ import { encodeAny } from '../src/core/values/codec.js';
 import type { InvokeFunctionRequest } from '../src/generated/spearlet/InvokeFunctionRequest.js';
 import type { LoadClient } from './client-process.js';
 import { FLOOR_TASK, type InProcessPeer } from './peers.js';
-import { COLD_TASK_TEMPLATE, FIB_N } from './guests.js';
+import { COLD_TASK_TEMPLATE, FIB_N, FIB_RESULT } from './guests.js';
 import type { SpearletProcess } from './spearlet-process.js';
+import type { WorkerdPeer } from './workerd.js';
+import type { Floors } from './floors.js';
+import { fibOnWorkerd } from './workerd-scenarios.js';
 import { type LatencySummary, elapsedMs, summarize } from './stats.js';
 
 export interface Counts {
@@ -51,7 +54,7 @@ export function floorGrpc(client: LoadClient, address: string, mode: IsolationMo
   return client.invoke(address, invokeRequest(FLOOR_TASK[mode], 'add'), concurrency === 1 ? counts.warm1 : counts.warm32, concurrency, counts.warmup);
 }
 
-/** The compute-heavy scenario's three series, measured call by call in turn (see computeInterleaved). */
+/** The compute-heavy scenario's series, measured call by call in turn (see computeInterleaved). */
 export interface ComputeSeries {
   grpc: LatencySummary;
   inServer: LatencySummary;
@@ -59,18 +62,32 @@ export interface ComputeSeries {
   raw: LatencySummary;
   /** The same fib on raw isolated-vm behind a grpc-js handler (the no-op server), through gRPC. */
   rawGrpc: LatencySummary;
+  /** The compute floor of process isolation: the no-op handler, one IPC hop, raw isolated-vm fib in a child process. */
+  floorGrpc: LatencySummary;
+  /** Through spearlet's HTTP trigger. */
+  http: LatencySummary;
+  /** The same floor behind the no-op node:http server. */
+  floorHttp: LatencySummary;
+  /** The same fib on workerd, over HTTP. */
+  workerd?: LatencySummary;
 }
 
 /**
  * Compute-heavy invokes (recursive fib): one through gRPC, one through the core (decode and gRPC
  * left out), one on raw isolated-vm, one on raw isolated-vm behind the no-op server's grpc-js
- * handler (`noopAddress`, started with the raw peer), in turn, `counts.fib` times. On a shared
- * machine the speed of a 10-30 ms computation drifts by 2x within a minute; taking the four side
- * by side, call by call, compares them under the same conditions, which measuring each series in
- * its own minute did not.
+ * handler (`noopAddress`, started with the raw peer), one on the process floor (the same handler,
+ * one IPC hop to raw isolated-vm in a child process), and one on workerd when it runs, in turn,
+ * `counts.fib` times. On a shared machine the speed of a 10-30 ms computation drifts by 2x within
+ * a minute; taking them side by side, call by call, compares them under the same conditions, which
+ * measuring each series in its own minute did not.
  */
-export async function computeInterleaved(client: LoadClient, server: SpearletProcess, raw: InProcessPeer, noopAddress: string, counts: Counts): Promise<ComputeSeries> {
+export async function computeInterleaved(client: LoadClient, server: SpearletProcess, raw: InProcessPeer, floors: Floors, counts: Counts, workerd?: WorkerdPeer): Promise<ComputeSeries> {
+  const noopAddress = floors.address;
+  const viaHttp = (url: string) => client.http(url, { n: FIB_N }, FIB_RESULT, 1, 1, 0);
+  const httpUrl = `${server.httpUrl}/v1/tasks/${server.jsTaskId}/fibonacci`;
+  const floorHttpUrl = `${floors.url}/floor`;
   const request = invokeRequest(server.jsTaskId, 'fibonacci', [{ name: 'n', value: encodeAny(FIB_N) }]);
+  const floorRequest = invokeRequest(FLOOR_TASK.process, 'fibonacci', [{ name: 'n', value: encodeAny(FIB_N) }]);
   const timed = async (call: () => Promise<unknown>): Promise<number> => {
     const t = process.hrtime.bigint();
     await call();
@@ -82,19 +99,40 @@ export async function computeInterleaved(client: LoadClient, server: SpearletPro
     await server.fibInServer();
     await raw.fib(FIB_N);
     await client.invoke(noopAddress, request, 1, 1, 0);
+    await client.invoke(noopAddress, floorRequest, 1, 1, 0);
+    await viaHttp(httpUrl);
+    await viaHttp(floorHttpUrl);
+    if (workerd) await fibOnWorkerd(client, workerd, FIB_N);
   }
   const grpc: number[] = [];
   const inServer: number[] = [];
   const rawMs: number[] = [];
   const rawGrpc: number[] = [];
+  const floorGrpc: number[] = [];
+  const onWorkerd: number[] = [];
+  const http: number[] = [];
+  const floorHttp: number[] = [];
   for (let i = 0; i < counts.fib; i++) {
     grpc.push((await client.invoke(server.address, request, 1, 1, 0)).p50);
     inServer.push(await server.fibInServer());
     rawMs.push(await timed(() => raw.fib(FIB_N)));
     rawGrpc.push((await client.invoke(noopAddress, request, 1, 1, 0)).p50);
+    floorGrpc.push((await client.invoke(noopAddress, floorRequest, 1, 1, 0)).p50);
+    http.push((await viaHttp(httpUrl)).p50);
+    floorHttp.push((await viaHttp(floorHttpUrl)).p50);
+    if (workerd) onWorkerd.push((await fibOnWorkerd(client, workerd, FIB_N)).p50);
   }
   const series = (xs: number[]) => summarize(xs, xs.reduce((a, b) => a + b, 0));
-  return { grpc: series(grpc), inServer: series(inServer), raw: series(rawMs), rawGrpc: series(rawGrpc) };
+  return {
+    grpc: series(grpc),
+    inServer: series(inServer),
+    raw: series(rawMs),
+    rawGrpc: series(rawGrpc),
+    floorGrpc: series(floorGrpc),
+    http: series(http),
+    floorHttp: series(floorHttp),
+    ...(workerd ? { workerd: series(onWorkerd) } : {}),
+  };
 }
 
 /** First invokes of new tasks through gRPC. */

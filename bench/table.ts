@@ -77,6 +77,8 @@ function spearletRows(r: BenchResults): Row[] {
     const note = [inTurnGrpc ? `${ratio(s.compute.p50, inTurnGrpc.p50)} raw isolated-vm behind grpc-js in turn` : '', apart.length > 0 ? `measured apart: ${apart.join(', ')}` : ''];
     rows.push(...latencyRow(`compute-heavy invoke, fib(${r.fibN}), gRPC`, s.compute, note.filter((n) => n !== '').join('; '), false));
   }
+  const wdFib = r.peers.workerd?.fib;
+  rows.push(...latencyRow(`compute-heavy invoke, fib(${r.fibN}), HTTP trigger`, s.computeHttp, s.computeHttp && wdFib ? `${ratio(s.computeHttp.p50, wdFib.p50)} workerd in turn` : '', false));
   if (s.computeInServer && inTurn) {
     rows.push(...latencyRow(`compute-heavy invoke, fib(${r.fibN}), in server (no gRPC)`, s.computeInServer, `${ratio(s.computeInServer.p50, inTurn.p50)} raw isolated-vm in turn`, false));
   }
@@ -106,6 +108,8 @@ function peerRows(r: BenchResults): Row[] {
   }
   const s = r.spearlet;
   rows.push(...latencyRow(`raw isolated-vm fib(${r.fibN}) behind a grpc-js handler, gRPC, in turn with spearlet's`, s.computeRawGrpc, '', false));
+  rows.push(...latencyRow(`floor of process isolation, fib(${r.fibN}): the grpc-js handler, one IPC hop, raw isolated-vm in a child process, in turn with spearlet's`, s.computeFloor, s.compute && s.computeFloor ? `spearlet gRPC ${ratio(s.compute.p50, s.computeFloor.p50)} this floor` : '', false));
+  rows.push(...latencyRow(`floor of process isolation, fib(${r.fibN}): the no-op node:http server, one IPC hop, raw isolated-vm in a child process, in turn with spearlet's`, s.computeFloorHttp, s.computeHttp && s.computeFloorHttp ? `spearlet HTTP ${ratio(s.computeHttp.p50, s.computeFloorHttp.p50)} this floor` : '', false));
   rows.push(...latencyRow(`raw isolated-vm fib(${r.fibN}), in turn with spearlet's`, s.computeRaw, '', false));
   const h = r.peers.noopHttp;
   rows.push(...latencyRow('no-op node:http server, c=1', h?.c1, 'the HTTP transport floor'));

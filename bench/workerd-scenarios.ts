@@ -34,8 +34,9 @@ export function warmWorkerd(client: LoadClient, wd: WorkerdPeer, concurrency: nu
   return client.http(`${wd.url}/call/${TASK_ID}/add`, ADD, 5, count, concurrency, warmup);
 }
 
-export function computeWorkerd(client: LoadClient, wd: WorkerdPeer, n: number, count: number): Promise<LatencySummary> {
-  return client.http(`${wd.url}/call/${TASK_ID}/fibonacci`, { n }, fib(n), count, 1, 1);
+/** One fib(n) call on workerd (the compute series takes it in turn with spearlet's: scenarios.ts). */
+export function fibOnWorkerd(client: LoadClient, wd: WorkerdPeer, n: number): Promise<LatencySummary> {
+  return client.http(`${wd.url}/call/${TASK_ID}/fibonacci`, { n }, fib(n), 1, 1, 0);
 }
 
 export function coldWorkerd(client: LoadClient, wd: WorkerdPeer, count: number, gapMs: number): Promise<LatencySummary> {
