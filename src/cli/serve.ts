@@ -12,10 +12,9 @@ export async function serve(argv: string[]): Promise<number> {
   const config = resolveConfig(input, origins);
   const log = createLogger(config.logLevel);
   const running = await startServer(config, log);
-  log.info({ address: running.address, dataDir: config.dataDir, artifactRoots: config.artifactRoots, isolation: config.isolation }, `spearlet serving gRPC${config.tlsCert ? ' over TLS' : ''} on ${running.address}`);
-  if (running.metricsAddress) log.info({ metricsAddress: running.metricsAddress }, `Prometheus metrics on http${config.metricsTls ? 's' : ''}://${running.metricsAddress}/metrics`);
-  if (running.httpAddress) log.info({ httpAddress: running.httpAddress }, `HTTP trigger on http://${running.httpAddress}/v1/tasks/{name-or-id}/{function}`);
-  return new Promise<number>((resolve) => {
+  // The handlers go in before "serving" is logged: a supervisor that signals as soon as it reads
+  // that line must reach them, not the default action (which ends the process without draining).
+  const stopped = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = (signal: string) => {
       if (stopping) {
@@ -41,4 +40,8 @@ export async function serve(argv: string[]): Promise<number> {
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
   });
+  log.info({ address: running.address, dataDir: config.dataDir, artifactRoots: config.artifactRoots, isolation: config.isolation }, `spearlet serving gRPC${config.tlsCert ? ' over TLS' : ''} on ${running.address}`);
+  if (running.metricsAddress) log.info({ metricsAddress: running.metricsAddress }, `Prometheus metrics on http${config.metricsTls ? 's' : ''}://${running.metricsAddress}/metrics`);
+  if (running.httpAddress) log.info({ httpAddress: running.httpAddress }, `HTTP trigger on http://${running.httpAddress}/v1/tasks/{name-or-id}/{function}`);
+  return stopped;
 }
