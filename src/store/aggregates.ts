@@ -75,18 +75,16 @@ export function countExecution(f: StoredFigures, e: Pick<ExecutionRecord, 'taskI
   f.byFunction[key] = (f.byFunction[key] ?? 0) + 1;
 }
 
-/** `into` plus `more`, as a new value (neither argument changes). */
-export function mergeFigures(into: StoredFigures, more: StoredFigures): StoredFigures {
-  const out: StoredFigures = {
-    total: into.total + more.total,
-    byStatus: { ...into.byStatus },
-    totalTimeMs: into.totalTimeMs + more.totalTimeMs,
-    timedCount: into.timedCount + more.timedCount,
-    byFunction: { ...into.byFunction },
-  };
-  for (const [s, n] of Object.entries(more.byStatus)) out.byStatus[s as ExecutionStatus] += n;
-  for (const [key, n] of Object.entries(more.byFunction)) out.byFunction[key] = (out.byFunction[key] ?? 0) + n;
-  return out;
+/**
+ * Adds `more` to `into`, in place: its counts by status and time, and its per-function counts when
+ * both have them.
+ */
+export function addFigures(into: Omit<StoredFigures, 'byFunction'> & { byFunction?: Record<string, number> }, more: Omit<StoredFigures, 'byFunction'> & { byFunction?: Record<string, number> }): void {
+  into.total += more.total;
+  for (const [s, n] of Object.entries(more.byStatus)) into.byStatus[s as ExecutionStatus] += n;
+  into.totalTimeMs += more.totalTimeMs;
+  into.timedCount += more.timedCount;
+  if (into.byFunction && more.byFunction) for (const [key, n] of Object.entries(more.byFunction)) into.byFunction[key] = (into.byFunction[key] ?? 0) + n;
 }
 
 /** The hour bucket an execution belongs to: the hour it was created in. */

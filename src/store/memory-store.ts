@@ -3,7 +3,7 @@
  * in and out, so callers can never change stored state by mutating what they passed or got back.
  */
 import { invalidArgument, storeUnavailable } from '../errors.js';
-import { FiguresDelta, type StoredFigures, emptyStoredFigures, hourOf, mergeFigures } from './aggregates.js';
+import { FiguresDelta, type StoredFigures, addFigures, emptyStoredFigures, hourOf } from './aggregates.js';
 import { clampLimit, compareUtf8, pageOf } from './paging.js';
 import { TERMINAL_STATUSES, type ExecutionRecord, type TaskRecord, listingView } from './records.js';
 import type { ExpiryResult, ExpiryRule, ListExecutionsQuery, ListTasksQuery, Page, PutExecutionOptions, Store, StoredCounts } from './store.js';
@@ -151,8 +151,8 @@ export class MemoryStore implements Store {
 
   async figuresSince(sinceMs: number): Promise<StoredFigures> {
     this.live('figuresSince');
-    let sum = emptyStoredFigures();
-    for (const [hour, f] of this.hours) if (hour >= hourOf(sinceMs)) sum = mergeFigures(sum, f);
+    const sum = emptyStoredFigures();
+    for (const [hour, f] of this.hours) if (hour >= hourOf(sinceMs)) addFigures(sum, f);
     return sum;
   }
 
@@ -213,8 +213,13 @@ export class MemoryStore implements Store {
   private count(e: ExecutionRecord): void {
     const delta = new FiguresDelta();
     delta.finished(e);
-    this.lifetime = mergeFigures(this.lifetime, delta.lifetime);
-    for (const [hour, f] of delta.hours) this.hours.set(hour, mergeFigures(this.hours.get(hour) ?? emptyStoredFigures(), f));
+    // In place: a copy of every function's count per write grew with the functions ever run.
+    addFigures(this.lifetime, delta.lifetime);
+    for (const [hour, f] of delta.hours) {
+      let bucket = this.hours.get(hour);
+      if (!bucket) this.hours.set(hour, (bucket = emptyStoredFigures()));
+      addFigures(bucket, f);
+    }
   }
 
   unwritable(): undefined {

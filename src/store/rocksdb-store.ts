@@ -302,11 +302,11 @@ export class RocksDbStore implements Store {
     return { removed, more: plan.more, lastSeq: plan.lastSeq };
   }
 
-  /** Hour buckets older than GetStats reaches: one range delete (a single tombstone), when any. */
+  /** Hour buckets older than GetStats reaches: one range delete (a single tombstone) per key range, when any. */
   private async dropStaleHours(): Promise<void> {
-    const stale = this.figureState.staleHourRangeDue(Date.now());
-    if (!stale) return;
-    if (await this.run('expireExecutions', (db) => hasKeyIn(db, stale))) await this.exclusive('expireExecutions', (db) => db.clear(stale));
+    for (const stale of this.figureState.staleHourRangesDue(Date.now()) ?? []) {
+      if (await this.run('expireExecutions', (db) => hasKeyIn(db, stale))) await this.exclusive('expireExecutions', (db) => db.clear(stale));
+    }
   }
 
   collectArtifacts(): Promise<number> {

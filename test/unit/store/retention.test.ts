@@ -235,6 +235,70 @@ describe('RocksDbStore schema', () => {
     await store.close();
   });
 
+  it('writes only the counts of the functions a batch ran, however many functions ran before', async () => {
+    const dir = path.join(await tempDir(), 'db');
+    const store = new RocksDbStore(dir);
+    await store.open();
+    for (let i = 0; i < 300; i++) await store.putExecution(execution(`task-${i}`, 'COMPLETED', 0, `fn${i}`), undefined, { fresh: true });
+    await store.putExecution(execution('task-7', 'FAILED', 0, 'fn7'), undefined, { fresh: true });
+    await store.close();
+    const db = createLevel(dir);
+    await db.open();
+    const [lifetime, hour] = await db.getMany(['agg:figures', `agg-hour:${String(Math.floor(Date.now() / 3_600_000)).padStart(10, '0')}`]);
+    // The figures every batch rewrites hold no per-function counts: each function has a key.
+    expect(JSON.parse(lifetime!)).toMatchObject({ total: 301, byFunction: {} });
+    expect(lifetime!.length).toBeLessThan(300);
+    expect(JSON.parse(hour!)).toMatchObject({ byFunction: {} });
+    expect(await db.getMany([`agg-fn:${functionFigureKey('task-7', 'fn7')}`, `agg-fn:${functionFigureKey('task-8', 'fn8')}`])).toEqual(['2', '1']);
+    await db.close();
+    await store.open();
+    const f = await store.figures();
+    expect(Object.keys(f.byFunction)).toHaveLength(300);
+    expect(f.byFunction[functionFigureKey('task-7', 'fn7')]).toBe(2);
+    const recent = await store.figuresSince(Date.now() - 60_000);
+    expect(recent.total).toBe(301);
+    expect(recent.byFunction[functionFigureKey('task-7', 'fn7')]).toBe(2);
+    await store.close();
+  });
+
+  it('migrates a schema 2 directory: every per-function count moves to its own key, once', async () => {
+    const dir = path.join(await tempDir(), 'db');
+    const hour = Math.floor(Date.now() / 3_600_000);
+    const hourKey = `agg-hour:${String(hour).padStart(10, '0')}`;
+    const a = functionFigureKey('task-a', 'main');
+    const b = functionFigureKey('task-b', 'other');
+    const byStatus = { PENDING: 0, RUNNING: 0, COMPLETED: 4, FAILED: 1, CANCELLED: 0, TIMEOUT: 0 };
+    const db = createLevel(dir);
+    await db.open({ createIfMissing: true });
+    await db.batch([
+      { type: 'put', key: 'meta:schema', value: '2' },
+      { type: 'put', key: 'agg:figures', value: JSON.stringify({ total: 5, byStatus, totalTimeMs: 20, timedCount: 5, byFunction: { [a]: 3, [b]: 2 }, stored: 0 }) },
+      { type: 'put', key: hourKey, value: JSON.stringify({ total: 2, byStatus: { ...byStatus, COMPLETED: 2, FAILED: 0 }, totalTimeMs: 8, timedCount: 2, byFunction: { [a]: 2 } }) },
+    ]);
+    await db.close();
+    const logs: string[] = [];
+    const store = new RocksDbStore(dir, { log: (fields, message) => logs.push(`${message} ${JSON.stringify(fields)}`) });
+    await store.open();
+    expect(logs.at(-1)).toMatch(/data directory migrated.*"from":2,"to":3,"functionCounts":3/);
+    expect((await store.figures()).byFunction).toEqual({ [a]: 3, [b]: 2 });
+    expect((await store.figuresSince(Date.now() - 60_000)).byFunction).toEqual({ [a]: 2 });
+    // Counting goes on from the migrated values.
+    await store.putExecution(execution('task-a', 'COMPLETED'), undefined, { fresh: true });
+    expect((await store.figures()).byFunction[a]).toBe(4);
+    expect((await store.figuresSince(Date.now() - 60_000)).byFunction[a]).toBe(3);
+    await store.close();
+    logs.length = 0;
+    await store.open();
+    expect(logs).toEqual([]);
+    expect((await store.figures())).toMatchObject({ total: 6, byFunction: { [a]: 4, [b]: 2 } });
+    await store.close();
+    const raw = createLevel(dir);
+    await raw.open();
+    expect(await raw.getMany(['meta:schema', `agg-fn:${a}`, `agg-hfn:${String(hour).padStart(10, '0')}:${a}`])).toEqual(['3', '4', '3']);
+    expect(JSON.parse((await raw.getMany(['agg:figures']))[0]!).byFunction).toEqual({});
+    await raw.close();
+  });
+
   it('refuses a data directory written by a newer schema, naming both versions', async () => {
     const dir = path.join(await tempDir(), 'db');
     const db = createLevel(dir);
@@ -243,6 +307,6 @@ describe('RocksDbStore schema', () => {
     await db.close();
     const err = await new RocksDbStore(dir).open().catch((e: unknown) => e);
     expect((err as SpearletError).code).toBe(ErrorCodes.STORE_UNAVAILABLE);
-    expect((err as SpearletError).message).toMatch(/schema version 99.*newer spearlet.*up to version 2/);
+    expect((err as SpearletError).message).toMatch(/schema version 99.*newer spearlet.*up to version 3/);
   });
 });
