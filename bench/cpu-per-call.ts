@@ -11,7 +11,8 @@
  * (the rest of `worker` is isolated-vm's isolate threads, V8's GC and compiler threads). Options: --calls N (per block, 4000),
  * --rounds R (blocks per server, 4), --concurrency C (1), --via grpc|http (grpc), --workers W
  * (sandbox workers per server, 1), --os-sandbox auto|off|required (auto), --cpu-prof DIR (a V8
- * CPU profile of each server process, written to DIR when it exits). Prints the median of the blocks per process. Linux only.
+ * CPU profile of each server process, written to DIR when it exits). Prints the median of the blocks per process, the
+ * client's p50, and the bytes the server's JS heap allocated per call (KB/call, counted with v8.GCProfiler). Linux only.
  */
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -55,12 +56,14 @@ interface Target {
   workerMain: number[];
   /** The client's p50 latency of each block, ms. */
   p50: number[];
+  /** Bytes the server's JS heap allocated per call, each block. */
+  allocated: number[];
 }
 
 async function start(label: string, root: string): Promise<Target> {
   let info: { address: string; httpUrl: string; taskId: string } | undefined;
   const child = await forkBenchChild('./cpu-server-child.ts', `${label}'s server`, { args: [root, values.workers, values['os-sandbox']], execArgv: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [], onReady: (m) => (info = m as typeof info) });
-  return { label, child, ...info!, server: [], worker: [], workerMain: [], p50: [] };
+  return { label, child, ...info!, server: [], worker: [], workerMain: [], p50: [], allocated: [] };
 }
 
 const client = await LoadClient.start();
@@ -79,19 +82,23 @@ try {
       const server0 = cpuTimeUs(pid);
       const worker0 = workers.reduce((sum, p) => sum + cpuTimeUs(p), 0);
       const main0 = workers.reduce((sum, p) => sum + cpuTimeUs(p, true), 0);
+      s.child.send('count-start');
       const summary = await drive(s, calls);
       s.server.push((cpuTimeUs(pid) - server0) / summary.count);
       s.worker.push((workers.reduce((sum, p) => sum + cpuTimeUs(p), 0) - worker0) / summary.count);
       s.workerMain.push((workers.reduce((sum, p) => sum + cpuTimeUs(p, true), 0) - main0) / summary.count);
       s.p50.push(summary.p50);
+      const counted = new Promise<{ allocatedBytes: number }>((resolve) => s.child.once('message', (m) => resolve(m as { allocatedBytes: number })));
+      s.child.send('count-stop');
+      s.allocated.push((await counted).allocatedBytes / summary.count);
     }
   }
   console.log(`CPU µs per warm call and the client's p50 (${values.via}, c=${concurrency}, ${calls} calls × ${rounds} blocks, median of blocks; taken in turn)`);
-  console.log(['target'.padEnd(16), 'server'.padStart(8), 'worker'.padStart(8), 'w.main'.padStart(8), 'total'.padStart(8), 'p50 ms'.padStart(8), '  blocks (server/worker)'].join(''));
+  console.log(['target'.padEnd(16), 'server'.padStart(8), 'worker'.padStart(8), 'w.main'.padStart(8), 'total'.padStart(8), 'p50 ms'.padStart(8), 'KB/call'.padStart(8), '  blocks (server/worker)'].join(''));
   for (const s of servers) {
     const blocks = s.server.map((v, i) => `${v.toFixed(0)}/${s.worker[i].toFixed(0)}`).join(' ');
     const [srv, wrk] = [median(s.server), median(s.worker)];
-    console.log([s.label.padEnd(16), srv.toFixed(0).padStart(8), wrk.toFixed(0).padStart(8), median(s.workerMain).toFixed(0).padStart(8), (srv + wrk).toFixed(0).padStart(8), median(s.p50).toFixed(3).padStart(8), `  ${blocks}`].join(''));
+    console.log([s.label.padEnd(16), srv.toFixed(0).padStart(8), wrk.toFixed(0).padStart(8), median(s.workerMain).toFixed(0).padStart(8), (srv + wrk).toFixed(0).padStart(8), median(s.p50).toFixed(3).padStart(8), (median(s.allocated) / 1024).toFixed(1).padStart(8), `  ${blocks}`].join(''));
   }
 } finally {
   await client.close();

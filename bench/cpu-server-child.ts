@@ -3,11 +3,14 @@
  * (`<root>/dist`, as `npm start` runs it) of the checkout named by argv[2], so the CPU of this
  * process and of its sandbox workers is the server's and the workers' alone, and two checkouts
  * (a change and its baseline) can be measured in turn. Sends `{ address, httpUrl, taskId }` once
- * the benchmark's JS task is registered; exits when the parent disconnects.
+ * the benchmark's JS task is registered; exits when the parent disconnects. Between the messages
+ * 'count-start' and 'count-stop' it counts what its JS heap allocates, and answers
+ * `{ allocatedBytes, gcs }`.
  */
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import { pathToFileURL } from 'node:url';
 import { TASK_METADATA } from './bench-tasks.js';
 import { JS_TASK_SOURCE } from './guests.js';
@@ -34,6 +37,28 @@ const res = await setup.invoke({
 });
 setup.close();
 if (!res.taskId) throw new Error(`could not register the task: ${res.message}`);
+
+// Bytes the server's JS heap allocates, counted between 'count-start' and 'count-stop': what the
+// heap used grew by, plus what each garbage collection in between freed (v8.GCProfiler).
+let counting: { profiler: v8.GCProfiler; usedAtStart: number } | undefined;
+process.on('message', (m: string) => {
+  if (m === 'count-start') {
+    const profiler = new v8.GCProfiler();
+    profiler.start();
+    counting = { profiler, usedAtStart: v8.getHeapStatistics().used_heap_size };
+  } else if (m === 'count-stop' && counting) {
+    const { statistics } = counting.profiler.stop() ?? { statistics: [] };
+    let allocated = 0;
+    let used = counting.usedAtStart;
+    for (const gc of statistics) {
+      allocated += gc.beforeGC.heapStatistics.usedHeapSize - used;
+      used = gc.afterGC.heapStatistics.usedHeapSize;
+    }
+    allocated += v8.getHeapStatistics().used_heap_size - used;
+    counting = undefined;
+    process.send!({ allocatedBytes: allocated, gcs: statistics.length });
+  }
+});
 
 process.on('disconnect', () => {
   void running.close().finally(() => fs.rm(dir, { recursive: true, force: true }).finally(() => process.exit(0)));
