@@ -13,7 +13,6 @@ import type { Config } from '../../config.js';
 import { ErrorCodes, OutcomeCodes, SpearletError, executionNotFound } from '../../errors.js';
 import type { Logger } from '../../logger.js';
 import type { ExecutionRecord, ExecutionStatus } from '../../store/records.js';
-import { TERMINAL_STATUSES } from '../../store/records.js';
 import type { Store } from '../../store/store.js';
 import type { Capabilities } from '../../capabilities/capabilities.js';
 import { GuestCall } from '../../capabilities/guest-call.js';
@@ -393,9 +392,5 @@ export class TaskExecutionManager {
       l.abort.abort();
     }
     await Promise.all(all());
-  }
-
-  isTerminal(status: ExecutionStatus): boolean {
-    return TERMINAL_STATUSES.has(status);
   }
 }
