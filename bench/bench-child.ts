@@ -31,3 +31,12 @@ export async function forkBenchChild(file: string, what: string, options: BenchC
   });
   return child;
 }
+
+/** Disconnects a child forked by forkBenchChild and resolves once it has exited (it exits on disconnect). */
+export function closeBenchChild(child: ChildProcess): Promise<void> {
+  return new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.disconnect();
+  });
+}

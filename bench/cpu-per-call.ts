@@ -14,13 +14,13 @@
  * CPU profile of each server process, written to DIR when it exits). Prints the median of the blocks per process, the
  * client's p50, and the bytes the server's JS heap allocated per call (KB/call, counted with v8.GCProfiler). Linux only.
  */
-import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { forkBenchChild } from './bench-child.js';
+import type { OsSandboxMode } from '../src/config.js';
 import { cpuTimeUs, descendants } from './process-rss.js';
 import { LoadClient } from './client-process.js';
 import { invokeRequest } from './scenarios.js';
+import { type SpearletProcess, startSpearletProcess } from './spearlet-process.js';
 import { median } from './stats.js';
 
 const { values, positionals } = parseArgs({
@@ -46,10 +46,7 @@ const targets = (positionals.length > 0 ? positionals : [`current=${here}`]).map
 
 interface Target {
   label: string;
-  child: ChildProcess;
-  address: string;
-  httpUrl: string;
-  taskId: string;
+  spearlet: SpearletProcess;
   server: number[];
   worker: number[];
   /** The workers' main threads alone (the rest: isolated-vm's isolate threads, GC, compilers). */
@@ -61,9 +58,12 @@ interface Target {
 }
 
 async function start(label: string, root: string): Promise<Target> {
-  let info: { address: string; httpUrl: string; taskId: string } | undefined;
-  const child = await forkBenchChild('./cpu-server-child.ts', `${label}'s server`, { args: [root, values.workers, values['os-sandbox']], execArgv: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [], onReady: (m) => (info = m as typeof info) });
-  return { label, child, ...info!, server: [], worker: [], workerMain: [], p50: [], allocated: [] };
+  const spearlet = await startSpearletProcess(
+    'process',
+    { sandboxWorkers: Number(values.workers), osSandbox: values['os-sandbox'] as OsSandboxMode },
+    { root, label: `${label}'s server`, execArgv: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [] },
+  );
+  return { label, spearlet, server: [], worker: [], workerMain: [], p50: [], allocated: [] };
 }
 
 const client = await LoadClient.start();
@@ -72,25 +72,23 @@ try {
   for (const t of targets) servers.push(await start(t.label, t.root));
   const drive = (s: Target, count: number) =>
     values.via === 'http'
-      ? client.http(`${s.httpUrl}/v1/tasks/${s.taskId}/add`, { a: 2, b: 3 }, 5, count, concurrency, 0)
-      : client.invoke(s.address, invokeRequest(s.taskId, 'add'), count, concurrency, 0);
+      ? client.http(`${s.spearlet.httpUrl}/v1/tasks/${s.spearlet.jsTaskId}/add`, { a: 2, b: 3 }, 5, count, concurrency, 0)
+      : client.invoke(s.spearlet.address, invokeRequest(s.spearlet.jsTaskId, 'add'), count, concurrency, 0);
   for (const s of servers) await drive(s, Math.min(calls, 1000)); // warm-up: JIT, pool, blank isolates
   for (let round = 0; round < rounds; round++) {
     for (const s of round % 2 === 0 ? servers : [...servers].reverse()) {
-      const pid = s.child.pid!;
+      await s.spearlet.startCounting();
+      const pid = s.spearlet.pid;
       const workers = descendants(pid);
       const server0 = cpuTimeUs(pid);
       const worker0 = workers.reduce((sum, p) => sum + cpuTimeUs(p), 0);
       const main0 = workers.reduce((sum, p) => sum + cpuTimeUs(p, true), 0);
-      s.child.send('count-start');
       const summary = await drive(s, calls);
       s.server.push((cpuTimeUs(pid) - server0) / summary.count);
       s.worker.push((workers.reduce((sum, p) => sum + cpuTimeUs(p), 0) - worker0) / summary.count);
       s.workerMain.push((workers.reduce((sum, p) => sum + cpuTimeUs(p, true), 0) - main0) / summary.count);
       s.p50.push(summary.p50);
-      const counted = new Promise<{ allocatedBytes: number }>((resolve) => s.child.once('message', (m) => resolve(m as { allocatedBytes: number })));
-      s.child.send('count-stop');
-      s.allocated.push((await counted).allocatedBytes / summary.count);
+      s.allocated.push((await s.spearlet.stopCounting()) / summary.count);
     }
   }
   console.log(`CPU µs per warm call and the client's p50 (${values.via}, c=${concurrency}, ${calls} calls × ${rounds} blocks, median of blocks; taken in turn)`);
@@ -102,5 +100,5 @@ try {
   }
 } finally {
   await client.close();
-  for (const s of servers) s.child.disconnect();
+  for (const s of servers) await s.spearlet.close();
 }

@@ -1,5 +1,5 @@
 /** The floors' process (floors-child.ts), from the benchmark's side. */
-import { forkBenchChild } from './bench-child.js';
+import { closeBenchChild, forkBenchChild } from './bench-child.js';
 
 export interface Floors {
   /** The no-op grpc-js handler (and the gRPC floors: peers.ts FLOOR_TASK). */
@@ -27,11 +27,6 @@ export async function startFloors(floorChildren: number): Promise<Floors> {
         child.once('message', () => resolve());
         child.send({ floorResponse });
       }),
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.disconnect();
-      }),
+    close: () => closeBenchChild(child),
   };
 }

@@ -82,57 +82,32 @@ export interface ComputeSeries {
  * measuring each series in its own minute did not.
  */
 export async function computeInterleaved(client: LoadClient, server: SpearletProcess, raw: InProcessPeer, floors: Floors, counts: Counts, workerd?: WorkerdPeer): Promise<ComputeSeries> {
-  const noopAddress = floors.address;
-  const viaHttp = (url: string) => client.http(url, { n: FIB_N }, FIB_RESULT, 1, 1, 0);
-  const httpUrl = `${server.httpUrl}/v1/tasks/${server.jsTaskId}/fibonacci`;
-  const floorHttpUrl = `${floors.url}/floor`;
   const request = invokeRequest(server.jsTaskId, 'fibonacci', [{ name: 'n', value: encodeAny(FIB_N) }]);
   const floorRequest = invokeRequest(FLOOR_TASK.process, 'fibonacci', [{ name: 'n', value: encodeAny(FIB_N) }]);
+  const grpc = async (address: string, req: InvokeFunctionRequest) => (await client.invoke(address, req, 1, 1, 0)).p50;
+  const http = async (url: string) => (await client.http(url, { n: FIB_N }, FIB_RESULT, 1, 1, 0)).p50;
   const timed = async (call: () => Promise<unknown>): Promise<number> => {
     const t = process.hrtime.bigint();
     await call();
     return elapsedMs(t);
   };
+  // Each series' one call, in the order they take turns; each answers its milliseconds.
+  const steps: Array<[keyof ComputeSeries, () => Promise<number>]> = [
+    ['grpc', () => grpc(server.address, request)],
+    ['inServer', () => server.fibInServer()],
+    ['raw', () => timed(() => raw.fib(FIB_N))],
+    ['rawGrpc', () => grpc(floors.address, request)],
+    ['floorGrpc', () => grpc(floors.address, floorRequest)],
+    ['http', () => http(`${server.httpUrl}/v1/tasks/${server.jsTaskId}/fibonacci`)],
+    ['floorHttp', () => http(`${floors.url}/floor`)],
+    ...(workerd ? [['workerd', async () => (await fibOnWorkerd(client, workerd, FIB_N)).p50] as [keyof ComputeSeries, () => Promise<number>]] : []),
+  ];
   // Warm-up: the instance's JIT and raw isolated-vm's both tier up fib first.
-  for (let i = 0; i < 2; i++) {
-    await client.invoke(server.address, request, 1, 1, 0);
-    await server.fibInServer();
-    await raw.fib(FIB_N);
-    await client.invoke(noopAddress, request, 1, 1, 0);
-    await client.invoke(noopAddress, floorRequest, 1, 1, 0);
-    await viaHttp(httpUrl);
-    await viaHttp(floorHttpUrl);
-    if (workerd) await fibOnWorkerd(client, workerd, FIB_N);
-  }
-  const grpc: number[] = [];
-  const inServer: number[] = [];
-  const rawMs: number[] = [];
-  const rawGrpc: number[] = [];
-  const floorGrpc: number[] = [];
-  const onWorkerd: number[] = [];
-  const http: number[] = [];
-  const floorHttp: number[] = [];
-  for (let i = 0; i < counts.fib; i++) {
-    grpc.push((await client.invoke(server.address, request, 1, 1, 0)).p50);
-    inServer.push(await server.fibInServer());
-    rawMs.push(await timed(() => raw.fib(FIB_N)));
-    rawGrpc.push((await client.invoke(noopAddress, request, 1, 1, 0)).p50);
-    floorGrpc.push((await client.invoke(noopAddress, floorRequest, 1, 1, 0)).p50);
-    http.push((await viaHttp(httpUrl)).p50);
-    floorHttp.push((await viaHttp(floorHttpUrl)).p50);
-    if (workerd) onWorkerd.push((await fibOnWorkerd(client, workerd, FIB_N)).p50);
-  }
+  for (let i = 0; i < 2; i++) for (const [, step] of steps) await step();
+  const ms = new Map(steps.map(([name]) => [name, [] as number[]]));
+  for (let i = 0; i < counts.fib; i++) for (const [name, step] of steps) ms.get(name)!.push(await step());
   const series = (xs: number[]) => summarize(xs, xs.reduce((a, b) => a + b, 0));
-  return {
-    grpc: series(grpc),
-    inServer: series(inServer),
-    raw: series(rawMs),
-    rawGrpc: series(rawGrpc),
-    floorGrpc: series(floorGrpc),
-    http: series(http),
-    floorHttp: series(floorHttp),
-    ...(workerd ? { workerd: series(onWorkerd) } : {}),
-  };
+  return Object.fromEntries([...ms].map(([name, xs]) => [name, series(xs)])) as unknown as ComputeSeries;
 }
 
 /** First invokes of new tasks through gRPC. */

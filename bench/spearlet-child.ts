@@ -5,19 +5,23 @@
  * nothing else shares workerd's process. It also takes the in-server measurements, calls straight
  * into the core without a transport, when the parent asks over IPC (spearlet-process.ts).
  *
- * argv: isolation mode, then more config as JSON. Sends `{ address, httpUrl, jsTaskId, wasmTaskId }`
- * once ready; exits when the parent disconnects.
+ * It also counts what its JS heap allocates between two requests (cpu-per-call.ts).
+ *
+ * argv: isolation mode, more config as JSON, and the checkout whose `dist/` to run (default: this
+ * one; cpu-per-call.ts measures a change and its baseline side by side). Sends
+ * `{ address, httpUrl, jsTaskId, wasmTaskId }` once ready; exits when the parent disconnects.
  */
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import * as v8 from 'node:v8';
 import { registerBenchTasks } from './bench-tasks.js';
 import { COLD_TASK_TEMPLATE, FIB_N, FIXTURES_DIR } from './guests.js';
 import type { InServerReply, InServerRequest } from './spearlet-process.js';
 import { type LatencySummary, closedLoop, elapsedMs, summarize } from './stats.js';
 
-const root = path.resolve(new URL('..', import.meta.url).pathname);
+const root = path.resolve(process.argv[4] ?? new URL('..', import.meta.url).pathname);
 const load = (file: string) => import(pathToFileURL(path.join(root, 'dist', 'src', file)).href);
 const { startServer } = await load('app.js');
 const { resolveConfig } = await load('config.js');
@@ -70,8 +74,33 @@ async function coldInServer(count: number, gapMs: number): Promise<LatencySummar
   return summarize(latencies, latencies.reduce((a, b) => a + b, 0));
 }
 
+// Bytes the JS heap allocates between 'count-start' and 'count-stop': what the heap used grew by,
+// plus what each garbage collection in between freed (v8.GCProfiler).
+let counting: { profiler: v8.GCProfiler; usedAtStart: number } | undefined;
+
+function allocatedSinceStart(): number {
+  if (!counting) return NaN;
+  const { statistics } = counting.profiler.stop() ?? { statistics: [] };
+  let allocated = 0;
+  let used = counting.usedAtStart;
+  for (const gc of statistics) {
+    allocated += gc.beforeGC.heapStatistics.usedHeapSize - used;
+    used = gc.afterGC.heapStatistics.usedHeapSize;
+  }
+  counting = undefined;
+  return allocated + v8.getHeapStatistics().used_heap_size - used;
+}
+
 async function answer(m: InServerRequest): Promise<InServerReply> {
   switch (m.op) {
+    case 'count-start': {
+      const profiler = new v8.GCProfiler();
+      profiler.start();
+      counting = { profiler, usedAtStart: v8.getHeapStatistics().used_heap_size };
+      return { id: m.id };
+    }
+    case 'count-stop':
+      return { id: m.id, allocatedBytes: allocatedSinceStart() };
     case 'warm':
       return { id: m.id, summary: await closedLoop(() => invokeInServer(addCall), m.count, 1, m.warmup) };
     case 'cold':

@@ -8,19 +8,22 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import type { ConfigInput, IsolationMode } from '../src/config.js';
-import { forkBenchChild } from './bench-child.js';
+import { closeBenchChild, forkBenchChild } from './bench-child.js';
 import type { BenchTasks } from './bench-tasks.js';
 import type { LatencySummary } from './stats.js';
 
 export type InServerRequest =
   | { id: number; op: 'warm'; count: number; warmup: number }
   | { id: number; op: 'cold'; count: number; gapMs: number }
-  | { id: number; op: 'fib' };
+  | { id: number; op: 'fib' }
+  | { id: number; op: 'count-start' | 'count-stop' };
 
 export interface InServerReply {
   id: number;
   summary?: LatencySummary;
   ms?: number;
+  /** Bytes the server's JS heap allocated since 'count-start'. */
+  allocatedBytes?: number;
   error?: string;
 }
 
@@ -35,15 +38,25 @@ export interface SpearletProcess extends BenchTasks {
   coldInServer(count: number, gapMs: number): Promise<LatencySummary>;
   /** One fib(FIB_N) call through the core: its milliseconds. */
   fibInServer(): Promise<number>;
+  /** The server process's pid (its sandbox workers are its descendants). */
+  readonly pid: number;
+  /** Starts counting what the server's JS heap allocates; `stopCounting` answers the bytes. */
+  startCounting(): Promise<void>;
+  stopCounting(): Promise<number>;
   close(): Promise<void>;
 }
 
 type Request = InServerRequest extends infer R ? (R extends InServerRequest ? Omit<R, 'id'> : never) : never;
 
-export async function startSpearletProcess(isolation: IsolationMode, options: ConfigInput = {}): Promise<SpearletProcess> {
+/**
+ * `root`: the checkout whose compiled build to run (default this one); `execArgv`: more Node flags
+ * for the server process (--cpu-prof).
+ */
+export async function startSpearletProcess(isolation: IsolationMode, options: ConfigInput = {}, launch: { root?: string; execArgv?: string[]; label?: string } = {}): Promise<SpearletProcess> {
   let ready: { address: string; httpUrl: string } & BenchTasks = undefined as never;
-  const child: ChildProcess = await forkBenchChild('./spearlet-child.ts', `the ${isolation} spearlet server`, {
-    args: [isolation, JSON.stringify(options)],
+  const child: ChildProcess = await forkBenchChild('./spearlet-child.ts', launch.label ?? `the ${isolation} spearlet server`, {
+    args: [isolation, JSON.stringify(options), ...(launch.root ? [launch.root] : [])],
+    execArgv: launch.execArgv,
     onReady: (m) => (ready = m as typeof ready),
   });
   const waiting = new Map<number, (reply: InServerReply) => void>();
@@ -65,11 +78,9 @@ export async function startSpearletProcess(isolation: IsolationMode, options: Co
     warmInServer: async (count, warmup) => (await ask({ op: 'warm', count, warmup })).summary!,
     coldInServer: async (count, gapMs) => (await ask({ op: 'cold', count, gapMs })).summary!,
     fibInServer: async () => (await ask({ op: 'fib' })).ms!,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.disconnect();
-      }),
+    pid: child.pid!,
+    startCounting: async () => void (await ask({ op: 'count-start' })),
+    stopCounting: async () => (await ask({ op: 'count-stop' })).allocatedBytes!,
+    close: () => closeBenchChild(child),
   };
 }
