@@ -9,7 +9,9 @@
  *
  * cgroup v2 is used where it is mounted with those controllers delegated to the server's own
  * cgroup; else v1, one hierarchy per controller. The server's groups live under its own cgroup
- * in a folder `spearlet-<pid>` and are removed when the workers and the server go.
+ * in a folder named after the server (`serverGroupName`) and are removed when the workers and the
+ * server go. A server that was killed cannot remove its own: the next server started in the same
+ * PID namespace removes them (`sweepStale`).
  * Called by OsSandbox (os-sandbox.ts): `open` at start, `forWorker` per worker start.
  */
 import * as fs from 'node:fs';
@@ -34,8 +36,89 @@ export interface WorkerCgroups {
 
 interface Hierarchy {
   controller: CgroupController;
-  /** `spearlet-<pid>` folder of this server in that hierarchy. */
+  /** This server's folder (`serverGroupName`) in that hierarchy. */
   base: string;
+}
+
+/** Who owns a server's folder: its PID namespace, its pid there, and when that process started. */
+interface GroupOwner {
+  pidNamespace: string;
+  pid: number;
+  /** Start time, clock ticks since boot (/proc/<pid>/stat field 22): tells a reused pid apart. */
+  startTicks: string;
+}
+
+const GROUP_NAME = /^spearlet-(\d+)-(\d+)-(\d+)$/;
+
+/**
+ * This server's folder name: `spearlet-<pid namespace inode>-<pid>-<start ticks>`. The start time
+ * keeps a restarted server that got the same pid (pid 1 of a container, say) off its dead
+ * predecessor's groups; the namespace tells whose pid it is where several PID namespaces share the
+ * cgroup tree (containers on one host), so a server only judges the owners it can see.
+ */
+export function serverGroupName(pid = process.pid): string {
+  const owner = ownerOf(pid);
+  // /proc unreadable: a name no sweep ever takes for a dead server's.
+  if (owner === undefined) return `spearlet-${pid}`;
+  return `spearlet-${owner.pidNamespace}-${owner.pid}-${owner.startTicks}`;
+}
+
+function ownerOf(pid: number): GroupOwner | undefined {
+  try {
+    const ns = /\[(\d+)\]/.exec(fs.readlinkSync('/proc/self/ns/pid'))?.[1];
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The fields after the command (which may hold spaces and parentheses), from field 3 (state)
+    // on: field 22, the start time, is the 20th of them.
+    const startTicks = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return ns === undefined || startTicks === undefined ? undefined : { pidNamespace: ns, pid, startTicks };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes the folders, under `parent`, of servers of this PID namespace that are gone (killed
+ * before they could remove them), and returns them. A folder whose owner this server cannot see
+ * (another PID namespace) stays, as does any group that still holds a process (rmdir refuses it).
+ */
+export function sweepStale(parent: string): string[] {
+  const ns = ownerOf(process.pid)?.pidNamespace;
+  let names: string[];
+  try {
+    names = fs.readdirSync(parent);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const m = GROUP_NAME.exec(name);
+    if (!m || m[1] !== ns) continue;
+    if (ownerOf(Number(m[2]))?.startTicks === m[3]) continue; // its server runs
+    const dir = path.join(parent, name);
+    for (const group of subtree(dir)) {
+      try {
+        fs.rmdirSync(group);
+      } catch {
+        // Still holds a process, or already gone: the next start tries again.
+      }
+    }
+    if (!fs.existsSync(dir)) removed.push(dir);
+  }
+  return removed;
+}
+
+/** `dir` and every group under it, deepest first. */
+function subtree(dir: string): string[] {
+  const out: string[] = [];
+  let entries: fs.Dirent[] = [];
+  try {
+    entries = fs.readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) if (e.isDirectory()) out.push(...subtree(path.join(dir, e.name)));
+  out.push(dir);
+  return out;
 }
 
 export class Cgroups {
@@ -48,15 +131,20 @@ export class Cgroups {
     private readonly config: Config,
   ) {}
 
-  /** The controllers this server could set up (possibly none), and the Cgroups to use them. */
-  static open(config: Config): { cgroups: Cgroups | undefined; controllers: CgroupController[]; problems: string[] } {
+  /**
+   * The controllers this server could set up (possibly none), and the Cgroups to use them;
+   * `swept`: folders of dead servers removed on the way (sweepStale).
+   */
+  static open(config: Config): { cgroups: Cgroups | undefined; controllers: CgroupController[]; problems: string[]; swept: string[] } {
     const problems: string[] = [];
+    const swept: string[] = [];
     const own = ownCgroups();
-    const v2 = tryV2(own.get(''), problems);
-    const hierarchies = v2 ?? tryV1(own, problems);
-    if (hierarchies.length === 0) return { cgroups: undefined, controllers: [], problems };
+    const name = serverGroupName();
+    const v2 = tryV2(own.get(''), name, problems, swept);
+    const hierarchies = v2 ?? tryV1(own, name, problems, swept);
+    if (hierarchies.length === 0) return { cgroups: undefined, controllers: [], problems, swept };
     const cgroups = new Cgroups(v2 ? 2 : 1, hierarchies, config);
-    return { cgroups, controllers: hierarchies.map((h) => h.controller), problems };
+    return { cgroups, controllers: hierarchies.map((h) => h.controller), problems, swept };
   }
 
   /** Creates the groups of a new worker (and of its tenant's CPU share, once). */
@@ -162,7 +250,7 @@ function ownCgroups(): Map<string, string> {
   return own;
 }
 
-function tryV2(ownPath: string | undefined, problems: string[]): Hierarchy[] | undefined {
+function tryV2(ownPath: string | undefined, name: string, problems: string[], swept: string[]): Hierarchy[] | undefined {
   if (ownPath === undefined) return undefined;
   const mount = [ROOT, path.join(ROOT, 'unified')].find((m) => fs.existsSync(path.join(m, 'cgroup.controllers')) && fs.existsSync(path.join(m, 'cgroup.subtree_control')));
   if (!mount) return undefined;
@@ -174,8 +262,9 @@ function tryV2(ownPath: string | undefined, problems: string[]): Hierarchy[] | u
     return undefined;
   }
   if (!CGROUP_CONTROLLERS.every((c) => available.includes(c))) return undefined; // not delegated here: try v1
-  const base = path.join(parent, `spearlet-${process.pid}`);
+  const base = path.join(parent, name);
   try {
+    swept.push(...sweepStale(parent));
     const enabled = fs.readFileSync(path.join(parent, 'cgroup.subtree_control'), 'utf8').trim().split(/\s+/);
     if (!CGROUP_CONTROLLERS.every((c) => enabled.includes(c))) fs.writeFileSync(path.join(parent, 'cgroup.subtree_control'), '+memory +pids +cpu');
     fs.mkdirSync(base);
@@ -184,12 +273,16 @@ function tryV2(ownPath: string | undefined, problems: string[]): Hierarchy[] | u
   } catch (err) {
     // Enabling controllers needs the parent to enable them too (and to hold no process itself).
     problems.push(`cgroup v2 at ${parent} is not delegated to this server (${(err as Error).message})`);
-    fs.rmSync(base, { recursive: false, force: true });
+    try {
+      fs.rmdirSync(base); // made before a write failed; rmSync would refuse a folder
+    } catch {
+      // Never made.
+    }
     return undefined;
   }
 }
 
-function tryV1(own: Map<string, string>, problems: string[]): Hierarchy[] {
+function tryV1(own: Map<string, string>, name: string, problems: string[], swept: string[]): Hierarchy[] {
   const found: Hierarchy[] = [];
   for (const controller of CGROUP_CONTROLLERS) {
     const ownPath = own.get(controller);
@@ -198,8 +291,10 @@ function tryV1(own: Map<string, string>, problems: string[]): Hierarchy[] {
       problems.push(`no cgroup ${controller} controller is mounted`);
       continue;
     }
-    const base = path.join(mount, ownPath, `spearlet-${process.pid}`);
+    const parent = path.join(mount, ownPath);
+    const base = path.join(parent, name);
     try {
+      swept.push(...sweepStale(parent));
       fs.mkdirSync(base, { recursive: true });
       found.push({ controller, base });
     } catch (err) {

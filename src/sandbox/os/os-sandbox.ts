@@ -169,7 +169,8 @@ export function prepareOsSandbox(config: Config, log: Logger, extraReadOnly: rea
     layers.unprivileged_user = tools.root || namespaces.length > 0;
     if (!layers.unprivileged_user) missing.push('not root and no user namespace: workers keep the server\'s uid');
   }
-  const { cgroups, controllers, problems } = process.platform === 'linux' ? Cgroups.open(config) : { cgroups: undefined, controllers: [], problems: [] };
+  const { cgroups, controllers, problems, swept } = process.platform === 'linux' ? Cgroups.open(config) : { cgroups: undefined, controllers: [], problems: [], swept: [] };
+  if (swept.length > 0) log.info({ removed: swept }, `removed ${swept.length} cgroup folders left by sandbox servers that were killed`);
   for (const c of controllers) layers[`cgroup_${c}`] = true;
   missing.push(...problems);
 

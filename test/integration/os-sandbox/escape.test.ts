@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runInWorker, setWorkerTestHook } from '../../../src/sandbox/os/test-hook.js';
+import { serverGroupName } from '../../../src/sandbox/os/cgroups.js';
 import { PROJECT_ROOT } from '../../../src/sandbox/os/root-view.js';
 import { type Answer, alive, drive, lostRecords, report, supervisorOf, tally, until } from '../fault-helpers.js';
 import { FIXTURES, type TestServer, jsSpec, params, startTestServer } from '../harness.js';
@@ -248,7 +249,7 @@ function cpuThrottled(tenant: string): number {
   const v2 = /^0::(.*)$/m.exec(own);
   const bases = [v1 && `/sys/fs/cgroup/cpu${v1[1]}`, v2 && `/sys/fs/cgroup${v2[1]}`, v2 && `/sys/fs/cgroup/unified${v2[1]}`].filter((b): b is string => !!b);
   for (const base of bases) {
-    const dir = `${base}/spearlet-${process.pid}`;
+    const dir = `${base}/${serverGroupName()}`;
     if (!fs.existsSync(dir)) continue;
     const group = fs.readdirSync(dir).find((d) => d.startsWith(`t-${tenant}-`));
     if (!group) continue;
