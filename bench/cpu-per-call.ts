@@ -11,15 +11,21 @@
  * (the rest of `worker` is isolated-vm's isolate threads, V8's GC and compiler threads). Options: --calls N (per block, 4000),
  * --rounds R (blocks per server, 4), --concurrency C (1), --via grpc|http (grpc), --workers W
  * (sandbox workers per server, 1), --os-sandbox auto|off|required (auto), --cpu-prof DIR (a V8
- * CPU profile of each server process, written to DIR when it exits). Prints the median of the blocks per process, the
- * client's p50, and the bytes the server's JS heap allocated per call (KB/call, counted with v8.GCProfiler). Linux only.
+ * CPU profile of each server process, written to DIR when it exits), --floor (one more row, in
+ * turn with the others: the process floor, the no-op server making one IPC hop to raw isolated-vm
+ * `add` in a child process, bench/floors-child.ts; its "worker" is that child). Prints the median
+ * of the blocks per process, the client's p50, and the bytes the server's JS heap allocated per
+ * call (KB/call, counted with v8.GCProfiler; not for the floor). Linux only.
  */
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { OsSandboxMode } from '../src/config.js';
 import { cpuTimeUs, descendants } from './process-rss.js';
 import { LoadClient } from './client-process.js';
+import { type Floors, startFloors } from './floors.js';
+import { FLOOR_TASK } from './peers.js';
 import { invokeRequest } from './scenarios.js';
+import { sampleResponse } from './spearlet.js';
 import { type SpearletProcess, startSpearletProcess } from './spearlet-process.js';
 import { median } from './stats.js';
 
@@ -33,6 +39,7 @@ const { values, positionals } = parseArgs({
     workers: { type: 'string', default: '1' },
     'os-sandbox': { type: 'string', default: 'auto' },
     'cpu-prof': { type: 'string' },
+    floor: { type: 'boolean', default: false },
   },
 });
 const calls = Number(values.calls);
@@ -46,7 +53,15 @@ const targets = (positionals.length > 0 ? positionals : [`current=${here}`]).map
 
 interface Target {
   label: string;
-  spearlet: SpearletProcess;
+  /** The server's process; its descendants are the "worker". */
+  pid: number;
+  /** `count` closed-loop calls; resolves with the client's summary. */
+  drive(count: number): Promise<{ count: number; p50: number }>;
+  /** Counts the server's allocations from now on (spearlet only). */
+  startCounting?(): Promise<void>;
+  /** Bytes allocated since startCounting. */
+  stopCounting?(): Promise<number>;
+  close(): Promise<void>;
   server: number[];
   worker: number[];
   /** The workers' main threads alone (the rest: isolated-vm's isolate threads, GC, compilers). */
@@ -57,38 +72,69 @@ interface Target {
   allocated: number[];
 }
 
-async function start(label: string, root: string): Promise<Target> {
+async function start(label: string, root: string): Promise<Target & { spearlet: SpearletProcess }> {
   const spearlet = await startSpearletProcess(
     'process',
     { sandboxWorkers: Number(values.workers), osSandbox: values['os-sandbox'] as OsSandboxMode },
     { root, label: `${label}'s server`, execArgv: values['cpu-prof'] ? ['--cpu-prof', `--cpu-prof-dir=${values['cpu-prof']}`] : [] },
   );
-  return { label, spearlet, server: [], worker: [], workerMain: [], p50: [], allocated: [] };
+  return {
+    label,
+    spearlet,
+    pid: spearlet.pid,
+    drive: (count) => drive(`${spearlet.httpUrl}/v1/tasks/${spearlet.jsTaskId}/add`, spearlet.address, spearlet.jsTaskId, count),
+    startCounting: () => spearlet.startCounting(),
+    stopCounting: () => spearlet.stopCounting(),
+    close: () => spearlet.close(),
+    ...measures(),
+  };
+}
+
+/** The process floor, answering spearlet's own response to the same call over gRPC. */
+async function startFloor(spearlet: SpearletProcess): Promise<Target> {
+  const floors: Floors = await startFloors(1);
+  await floors.setFloorResponse(await sampleResponse(spearlet));
+  return {
+    label: 'process floor',
+    pid: floors.pid,
+    drive: (count) => drive(`${floors.url}/floor`, floors.address, FLOOR_TASK.process, count),
+    close: () => floors.close(),
+    ...measures(),
+  };
+}
+
+function measures() {
+  return { server: [] as number[], worker: [] as number[], workerMain: [] as number[], p50: [] as number[], allocated: [] as number[] };
+}
+
+function drive(url: string, address: string, taskId: string, count: number) {
+  return values.via === 'http'
+    ? client.http(url, { a: 2, b: 3 }, 5, count, concurrency, 0)
+    : client.invoke(address, invokeRequest(taskId, 'add'), count, concurrency, 0);
 }
 
 const client = await LoadClient.start();
 const servers: Target[] = [];
 try {
-  for (const t of targets) servers.push(await start(t.label, t.root));
-  const drive = (s: Target, count: number) =>
-    values.via === 'http'
-      ? client.http(`${s.spearlet.httpUrl}/v1/tasks/${s.spearlet.jsTaskId}/add`, { a: 2, b: 3 }, 5, count, concurrency, 0)
-      : client.invoke(s.spearlet.address, invokeRequest(s.spearlet.jsTaskId, 'add'), count, concurrency, 0);
-  for (const s of servers) await drive(s, Math.min(calls, 1000)); // warm-up: JIT, pool, blank isolates
+  const spearlets = [];
+  for (const t of targets) spearlets.push(await start(t.label, t.root));
+  servers.push(...spearlets);
+  if (values.floor) servers.push(await startFloor(spearlets[0].spearlet));
+  for (const s of servers) await s.drive(Math.min(calls, 1000)); // warm-up: JIT, pool, blank isolates
   for (let round = 0; round < rounds; round++) {
     for (const s of round % 2 === 0 ? servers : [...servers].reverse()) {
-      await s.spearlet.startCounting();
-      const pid = s.spearlet.pid;
+      await s.startCounting?.();
+      const pid = s.pid;
       const workers = descendants(pid);
       const server0 = cpuTimeUs(pid);
       const worker0 = workers.reduce((sum, p) => sum + cpuTimeUs(p), 0);
       const main0 = workers.reduce((sum, p) => sum + cpuTimeUs(p, true), 0);
-      const summary = await drive(s, calls);
+      const summary = await s.drive(calls);
       s.server.push((cpuTimeUs(pid) - server0) / summary.count);
       s.worker.push((workers.reduce((sum, p) => sum + cpuTimeUs(p), 0) - worker0) / summary.count);
       s.workerMain.push((workers.reduce((sum, p) => sum + cpuTimeUs(p, true), 0) - main0) / summary.count);
       s.p50.push(summary.p50);
-      s.allocated.push((await s.spearlet.stopCounting()) / summary.count);
+      if (s.stopCounting) s.allocated.push((await s.stopCounting()) / summary.count);
     }
   }
   console.log(`CPU µs per warm call and the client's p50 (${values.via}, c=${concurrency}, ${calls} calls × ${rounds} blocks, median of blocks; taken in turn)`);
@@ -96,9 +142,10 @@ try {
   for (const s of servers) {
     const blocks = s.server.map((v, i) => `${v.toFixed(0)}/${s.worker[i].toFixed(0)}`).join(' ');
     const [srv, wrk] = [median(s.server), median(s.worker)];
-    console.log([s.label.padEnd(16), srv.toFixed(0).padStart(8), wrk.toFixed(0).padStart(8), median(s.workerMain).toFixed(0).padStart(8), (srv + wrk).toFixed(0).padStart(8), median(s.p50).toFixed(3).padStart(8), (median(s.allocated) / 1024).toFixed(1).padStart(8), `  ${blocks}`].join(''));
+    const kb = s.allocated.length > 0 ? (median(s.allocated) / 1024).toFixed(1) : '';
+    console.log([s.label.padEnd(16), srv.toFixed(0).padStart(8), wrk.toFixed(0).padStart(8), median(s.workerMain).toFixed(0).padStart(8), (srv + wrk).toFixed(0).padStart(8), median(s.p50).toFixed(3).padStart(8), kb.padStart(8), `  ${blocks}`].join(''));
   }
 } finally {
   await client.close();
-  for (const s of servers) await s.spearlet.close();
+  for (const s of servers) await s.close();
 }

@@ -9,6 +9,8 @@ export interface Floors {
   readonly processFloor: boolean;
   /** The floor of the HTTP trigger served by the isolate's own process (worker-http-child.ts). */
   readonly workerHttpUrl: string;
+  /** The floors' process (its children: the process floor's isolate processes, the worker-served floor). */
+  readonly pid: number;
   /** What the floors answer: spearlet's own response to the same call. */
   setFloorResponse(response: object): Promise<void>;
   close(): Promise<void>;
@@ -22,6 +24,7 @@ export async function startFloors(floorChildren: number): Promise<Floors> {
     url: ready.httpUrl,
     processFloor: ready.processFloor,
     workerHttpUrl: ready.workerHttpUrl,
+    pid: child.pid!,
     setFloorResponse: (floorResponse) =>
       new Promise((resolve) => {
         child.once('message', () => resolve());
