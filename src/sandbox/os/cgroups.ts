@@ -93,7 +93,7 @@ export function sweepStale(parent: string): string[] {
   for (const name of names) {
     const m = GROUP_NAME.exec(name);
     if (!m || m[1] !== ns) continue;
-    if (ownerOf(Number(m[2]))?.startTicks === m[3]) continue; // its server runs
+    if (!ownerGone(Number(m[2]), m[3])) continue;
     const dir = path.join(parent, name);
     for (const group of subtree(dir)) {
       try {
@@ -105,6 +105,21 @@ export function sweepStale(parent: string): string[] {
     if (!fs.existsSync(dir)) removed.push(dir);
   }
   return removed;
+}
+
+/**
+ * True when the process that named a folder is gone: no process has its pid, or the one that has
+ * it started at another time. A process this server may not inspect (EPERM, or /proc mounted with
+ * hidepid) counts as running.
+ */
+function ownerGone(pid: number, startTicks: string): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return true;
+  }
+  const owner = ownerOf(pid);
+  return owner !== undefined && owner.startTicks !== startTicks;
 }
 
 /** `dir` and every group under it, deepest first. */
