@@ -116,10 +116,13 @@ function drive(url: string, address: string, taskId: string, count: number) {
 const client = await LoadClient.start();
 const servers: Target[] = [];
 try {
-  const spearlets = [];
-  for (const t of targets) spearlets.push(await start(t.label, t.root));
-  servers.push(...spearlets);
-  if (values.floor) servers.push(await startFloor(spearlets[0].spearlet));
+  let first: SpearletProcess | undefined;
+  for (const t of targets) {
+    const s = await start(t.label, t.root);
+    servers.push(s); // pushed at once: closed below even if a later one fails to start
+    first ??= s.spearlet;
+  }
+  if (values.floor && first) servers.push(await startFloor(first));
   for (const s of servers) await s.drive(Math.min(calls, 1000)); // warm-up: JIT, pool, blank isolates
   for (let round = 0; round < rounds; round++) {
     for (const s of round % 2 === 0 ? servers : [...servers].reverse()) {
