@@ -81,7 +81,8 @@ describe('cgroups of a killed server', () => {
 
     const second = serve('second');
     const address = await servingAddress(second);
-    expect(second.output()).toMatch(/removed \d+ cgroup folders left by sandbox servers that were killed/);
+    // This server, or one another test file started meanwhile (tests run side by side), removed
+    // them; whichever did logs "removed N cgroup folders left by sandbox servers that were killed".
     expect(groupsOf(pid)).toEqual([]);
     for (const controller of ['memory', 'cpu']) {
       const own = new RegExp(`^\\d+:(?:[^:]*,)?${controller}(?:,[^:]*)?:(.*)$`, 'm').exec(fs.readFileSync('/proc/self/cgroup', 'utf8'))?.[1] ?? '/';
