@@ -6,6 +6,7 @@
 import { FiguresDelta } from './aggregates.js';
 import * as k from './keys.js';
 import { TERMINAL_STATUSES, type ExecutionRecord, type ExecutionStatus, type TaskRecord } from './records.js';
+import type { LoggedWrite } from './record-log.js';
 import type { BatchOp, Level } from './rocksdb-level.js';
 
 /** An execution write waiting for its group commit, serialised when it was queued. */
@@ -96,4 +97,39 @@ export function readExecutionIndex(db: Level, executionId: string): ExecutionInd
   if (value === undefined) return undefined;
   const { seq, taskId, status } = JSON.parse(value) as ExecutionRecord;
   return { seq, taskId, status };
+}
+
+/** A write of `execution` as the group commit queues it; `json` is its serialisation. */
+export function queuedWrite(execution: ExecutionRecord, json: string, task: TaskRecord | undefined, sync: boolean, fresh: boolean): QueuedExecution {
+  return {
+    executionId: execution.executionId,
+    seq: execution.seq,
+    taskId: execution.taskId,
+    open: !TERMINAL_STATUSES.has(execution.status),
+    status: execution.status,
+    functionName: execution.functionName,
+    executionTimeMs: execution.executionTimeMs,
+    createdAt: execution.createdAt,
+    json,
+    task,
+    sync,
+    fresh,
+  };
+}
+
+/**
+ * The logged writes (record-log.ts) RocksDB does not hold yet, oldest first: a write whose
+ * execution is stored finished, or at the write's own status, is in already.
+ */
+export async function unstoredWrites(db: Level, writes: readonly LoggedWrite[]): Promise<QueuedExecution[]> {
+  if (writes.length === 0) return [];
+  const records = writes.map((w) => JSON.parse(w.json) as ExecutionRecord);
+  const stored = await db.getMany(records.map((r) => k.executionKey(r.executionId)));
+  const missing: QueuedExecution[] = [];
+  records.forEach((record, i) => {
+    const held = stored[i] === undefined ? undefined : (JSON.parse(stored[i]) as ExecutionRecord);
+    if (held && (TERMINAL_STATUSES.has(held.status) || held.status === record.status)) return;
+    missing.push(queuedWrite(record, writes[i].json, writes[i].task, false, false));
+  });
+  return missing;
 }

@@ -3,8 +3,11 @@
  *
  * Writes that read before they write (task replacement, artifact reference counting, moving an
  * execution's indexes) run one at a time through `exclusive`, and each commits as one batch.
+ * Execution writes are durable in the execution log first when no batch of theirs is pending, and
+ * their batch follows the answer (logged-commit.ts); reads wait for it.
  * Every RocksDB error leaves here as STORE_UNAVAILABLE.
  */
+import * as path from 'node:path';
 import { ErrorCodes, SpearletError, storeUnavailable } from '../errors.js';
 import { FiguresDelta, type StoredFigures } from './aggregates.js';
 import * as k from './keys.js';
@@ -12,7 +15,9 @@ import { TERMINAL_STATUSES, type ExecutionRecord, type ExecutionStatus, type Tas
 import { expiryOps, planExpiry, planTaskCleanup, stillStored, unreferencedArtifactOps } from './rocksdb-expiry.js';
 import { RocksDbFigures } from './rocksdb-figures.js';
 import { createLevel, hasKeyIn, levelError, openError, writeBatchSync, type BatchOp, type Level } from './rocksdb-level.js';
-import { type ExecutionIndex, type QueuedExecution, groupOps, readExecutionIndex } from './rocksdb-execution-batch.js';
+import { type ExecutionIndex, type QueuedExecution, groupOps, queuedWrite, readExecutionIndex } from './rocksdb-execution-batch.js';
+import { LoggedCommit } from './logged-commit.js';
+import { RecordLog } from './record-log.js';
 import { executionsSinceIn, listExecutionPage, unfinishedIn } from './rocksdb-listing.js';
 import { type TaskIndex, allTasksIn, listTaskPage, readTask, releaseTaskIndexes, taskOps } from './rocksdb-task-ops.js';
 import { type MigrationLog, ensureSchema } from './schema.js';
@@ -29,6 +34,9 @@ import { WriteQueue } from './write-queue.js';
  */
 const MEMTABLE_OPTIONS = { compaction: 'level', memtableMemoryBudget: 16 * 1024 * 1024 } as const;
 
+/** The execution log's file, in the RocksDB directory (RocksDB leaves names it did not make alone). */
+export const EXECUTION_LOG = 'spearlet-executions.jsonl';
+
 /**
  * Executions an expiry batch deletes per RocksDB write (5 deletes each): about 1 ms of the main
  * thread's CPU per write on the development machine, so an invocation never waits long behind one.
@@ -44,7 +52,9 @@ export class RocksDbStore implements Store {
   private db: Level | undefined;
   private writes: Promise<unknown> = Promise.resolve();
   /** Execution writes are group-committed: one batch per event-loop turn (see write-queue.ts). */
-  private readonly executionWrites = new WriteQueue<QueuedExecution>((items) => this.exclusive('putExecution', (db) => this.writeExecutions(db, items)));
+  private readonly executionWrites = new WriteQueue<QueuedExecution>((items) => this.commits.commit(items));
+  /** Execution writes are durable in the execution log before their RocksDB batch (logged-commit.ts). */
+  private readonly commits: LoggedCommit;
   /**
    * Index facts of what this store committed, so the hot path does not read before it writes:
    * executions still open (PENDING/RUNNING), and every task's name and digest. Only ever set after
@@ -63,7 +73,13 @@ export class RocksDbStore implements Store {
   constructor(
     readonly location: string,
     private readonly options: RocksDbStoreOptions = {},
-  ) {}
+  ) {
+    this.commits = new LoggedCommit(new RecordLog(path.join(location, EXECUTION_LOG)), {
+      failed: () => this.failure.failed,
+      exclusive: (operation, fn) => this.exclusive(operation, fn),
+      write: (db, items) => this.writeExecutions(db, items),
+    });
+  }
 
   async open(): Promise<void> {
     if (this.db) return;
@@ -85,6 +101,8 @@ export class RocksDbStore implements Store {
     try {
       await ensureSchema(db, this.location, this.options.log ?? (() => {}));
       await this.figureState.load(db);
+      // Writes logged but not in RocksDB (a crash came between the two): written now, in order.
+      await this.commits.replay(db);
     } catch (err) {
       await db.close().catch(() => undefined);
       throw err instanceof SpearletError ? err : levelError(`open of '${this.location}'`, err);
@@ -133,6 +151,7 @@ export class RocksDbStore implements Store {
     const db = this.db;
     if (!db) return;
     await this.executionWrites.drain();
+    await this.commits.close();
     this.db = undefined;
     await this.writes.catch(() => undefined);
     this.openExecutions.clear();
@@ -211,20 +230,8 @@ export class RocksDbStore implements Store {
       return Promise.reject(err);
     }
     // Serialised now: the caller may go on changing its objects while the write waits.
-    return this.executionWrites.push({
-      executionId: execution.executionId,
-      seq: execution.seq,
-      taskId: execution.taskId,
-      open: !TERMINAL_STATUSES.has(execution.status),
-      status: execution.status,
-      functionName: execution.functionName,
-      executionTimeMs: execution.executionTimeMs,
-      createdAt: execution.createdAt,
-      json: JSON.stringify(execution),
-      task: task === undefined ? undefined : { ...task },
-      sync: options?.sync === true,
-      fresh: options?.fresh === true,
-    });
+    const copy = task === undefined ? undefined : { ...task };
+    return this.executionWrites.push(queuedWrite(execution, JSON.stringify(execution), copy, options?.sync === true, options?.fresh === true));
   }
 
   /** One group of execution writes as one batch (see rocksdb-execution-batch.ts), then the caches. */
@@ -255,7 +262,12 @@ export class RocksDbStore implements Store {
 
   executionsSince(sinceSeq: string): AsyncIterable<ExecutionRecord> {
     const db = this.live('executionsSince');
-    return executionsSinceIn(db, sinceSeq, (ids) => this.wrap('executionsSince', () => this.readExecutions(db, ids)));
+    const read = (ids: string[]) => this.wrap('executionsSince', () => this.readExecutions(db, ids));
+    const afterFolds = () => this.commits.afterFolds();
+    return (async function* () {
+      await afterFolds();
+      yield* executionsSinceIn(db, sinceSeq, read);
+    })();
   }
 
   unfinishedExecutions(): Promise<ExecutionRecord[]> {
@@ -264,6 +276,7 @@ export class RocksDbStore implements Store {
 
   async figures(): Promise<StoredFigures> {
     this.live('figures');
+    await this.commits.afterFolds();
     return this.figureState.figures;
   }
 
@@ -273,6 +286,7 @@ export class RocksDbStore implements Store {
 
   async storedExecutions(): Promise<StoredCounts> {
     this.live('storedExecutions');
+    await this.commits.afterFolds();
     return this.figureState.stored;
   }
 
@@ -328,7 +342,10 @@ export class RocksDbStore implements Store {
   private async readExecutions(db: Level, ids: string[]): Promise<Array<ExecutionRecord | undefined>> {
     if (ids.length === 0) return [];
     const values = await db.getMany(ids.map(k.executionKey));
-    return values.map((v) => (v === undefined ? undefined : (JSON.parse(v) as ExecutionRecord)));
+    return values.map((v, i) => {
+      const json = this.commits.json(ids[i]) ?? v;
+      return json === undefined ? undefined : (JSON.parse(json) as ExecutionRecord);
+    });
   }
 
   private live(operation: string): Level {
@@ -345,6 +362,12 @@ export class RocksDbStore implements Store {
   }
 
   private async run<T>(operation: string, fn: (db: Level) => Promise<T>): Promise<T> {
+    this.live(operation);
+    await this.commits.afterFolds();
+    return this.runNow(operation, fn);
+  }
+
+  private async runNow<T>(operation: string, fn: (db: Level) => Promise<T>): Promise<T> {
     const db = this.live(operation);
     return this.wrap(operation, () => fn(db));
   }
@@ -354,7 +377,7 @@ export class RocksDbStore implements Store {
     const result = this.writes.then(async () => {
       if (this.failure.failed) await this.recover(operation);
       try {
-        return await this.run(operation, fn);
+        return await this.runNow(operation, fn);
       } catch (err) {
         if (err instanceof SpearletError && err.code !== ErrorCodes.STORE_UNAVAILABLE) throw err;
         this.failure.note(err);
