@@ -10,13 +10,13 @@
  *
  * At open the store reads back every line (`open`), writes into RocksDB those it does not hold
  * (a crash came between an append and its batch), and empties the log (`clear`). While the store
- * runs, the log is emptied whenever every line in it is in RocksDB and it has grown past
- * TRUNCATE_BYTES.
+ * runs, the store empties it whenever every line in it is in RocksDB and it has grown past
+ * TRUNCATE_BYTES (`trim`).
  */
 import * as fs from 'node:fs';
 import type { TaskRecord } from './records.js';
 
-/** Past this size the log is emptied at the next moment every line in it is in RocksDB. */
+/** Past this size the log is emptied at the next moment every line in it is in RocksDB (`trim`). */
 const TRUNCATE_BYTES = 4 * 1024 * 1024;
 
 /** One logged write: the execution record as the store serialised it, and the task written with it. */
@@ -29,10 +29,6 @@ export interface LoggedWrite {
 export class RecordLog {
   private fd: number | undefined;
   private size = 0;
-  /** Lines appended whose RocksDB batch has not been written yet. */
-  private unfolded = 0;
-  /** Counts opens: a batch written for a line of an earlier open is not this log's to count. */
-  private generation = 0;
 
   constructor(readonly file: string) {}
 
@@ -42,8 +38,6 @@ export class RecordLog {
     const text = fs.existsSync(this.file) ? fs.readFileSync(this.file, 'utf8') : '';
     this.fd = fs.openSync(this.file, 'a');
     this.size = Buffer.byteLength(text);
-    this.unfolded = 0;
-    this.generation++;
     const writes: LoggedWrite[] = [];
     for (const line of text.split('\n')) {
       if (line === '') continue;
@@ -57,11 +51,8 @@ export class RecordLog {
     return writes;
   }
 
-  /**
-   * Appends `writes` with one write(2), fdatasync'd when `sync`; throws what the file system says.
-   * Returns the generation to hand to `folded`.
-   */
-  append(writes: readonly LoggedWrite[], sync: boolean): number {
+  /** Appends `writes` with one write(2), fdatasync'd when `sync`; throws what the file system says. */
+  append(writes: readonly LoggedWrite[], sync: boolean): void {
     if (this.fd === undefined) throw new Error('the execution log is not open');
     // A task record goes with the last write that carries it (the last one wins when replayed).
     const lastOfTask = new Map<string, LoggedWrite>();
@@ -85,15 +76,11 @@ export class RecordLog {
       throw err;
     }
     this.size += bytes.length;
-    this.unfolded += writes.length;
-    return this.generation;
   }
 
-  /** `count` writes appended in `generation` are now in RocksDB. */
-  folded(count: number, generation: number): void {
-    if (generation !== this.generation) return;
-    this.unfolded -= count;
-    if (this.unfolded === 0 && this.size > TRUNCATE_BYTES) this.clear();
+  /** Every line is in RocksDB: empties the log if it has grown past TRUNCATE_BYTES. */
+  trim(): void {
+    if (this.size > TRUNCATE_BYTES) this.clear();
   }
 
   /** Empties the log (everything in it is in RocksDB). */
