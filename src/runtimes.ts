@@ -12,6 +12,7 @@ import { RuntimeManager } from './core/runtime/runtime-manager.js';
 import { compiledArtifactTypes } from './core/tasks/source-compilers.js';
 import { type Logger, silentLogger } from './logger.js';
 import { descriptor as v8Descriptor } from '../runtimes/v8-isolate/descriptor.js';
+import type { SyncEntryGate } from '../runtimes/v8-isolate/sync-entry.js';
 import { descriptor as wasmDescriptor } from '../runtimes/wasm/descriptor.js';
 import { RemoteRuntime } from './sandbox/remote-runtime.js';
 import { Supervisor } from './sandbox/supervisor.js';
@@ -22,6 +23,8 @@ import { workerTestHook } from './sandbox/os/test-hook.js';
 export interface InProcessHooks {
   /** isolated-vm lost control of an isolate (see V8RuntimeOptions.onCatastrophicError). */
   onCatastrophicError?: (message: string) => void;
+  /** Warm calls may run on the worker's own thread (runtimes/v8-isolate/sync-entry.ts). */
+  syncEntry?: SyncEntryGate;
 }
 
 /** A RuntimeManager serving every runtime, in this process or in sandbox workers per `config.isolation`. */
@@ -41,6 +44,7 @@ export async function createRuntimeManager(config: Config, log: Logger = silentL
 /** Registers the real runtimes in this process (the server with in-process isolation, or a sandbox worker). */
 export async function registerInProcessRuntimes(manager: RuntimeManager, config: Config, hooks: InProcessHooks = {}): Promise<void> {
   const [v8, wasm] = await Promise.all([import('../runtimes/v8-isolate/index.js'), import('../runtimes/wasm/index.js')]);
-  v8.setup(manager, config, hooks.onCatastrophicError ? { onCatastrophicError: hooks.onCatastrophicError } : {});
+  const { onCatastrophicError, syncEntry } = hooks;
+  v8.setup(manager, config, { ...(onCatastrophicError && { onCatastrophicError }), ...(syncEntry && { syncEntry }) });
   wasm.setup(manager, config);
 }

@@ -12,7 +12,8 @@
  *
  * isolated-vm's own `timeout` only covers synchronous execution, so the deadline is a host timer
  * that disposes the isolate: it ends synchronous loops (running on isolated-vm's thread while this
- * thread is free), loops after an `await`, and promises that never settle alike.
+ * thread is free), loops after an `await`, and promises that never settle alike. A call entered
+ * synchronously (sync-entry.ts) has this thread until isolated-vm's timeout at the deadline.
  */
 import type { ExecutionHooks, Outcome } from '../../src/core/runtime/runtime.js';
 import type { EncodedValue } from '../../src/core/values/values.js';
@@ -26,6 +27,7 @@ import {
 } from './outcome.js';
 import { GuestError, toWireGuestError } from '../../src/capabilities/guest-error.js';
 import type { CallRecord, CallSink, Sandbox } from './sandbox.js';
+import type { SyncEntryGate } from './sync-entry.js';
 
 /**
  * Arguments are copied in. A call is entered with `applyIgnored`: the prelude answers through its
@@ -77,19 +79,45 @@ export class ActiveCall implements CallSink {
     this.cpuStart = sandbox.cpuTimeNs();
   }
 
-  start(request: CallRequest): void {
+  /** Starts the call; through `gate` when it is given (sync-entry.ts), on this thread. */
+  start(request: CallRequest, gate?: SyncEntryGate): void {
     const remaining = Math.min(Math.max(0, this.deadline - Date.now()), MAX_TIMER_MS);
     this.watchdog = setTimeout(() => this.terminate('timeout'), remaining);
     this.signal.addEventListener('abort', this.onAbort, { once: true });
     this.sandbox.attach(this);
     const args = [this.seq, request.name, request.params, request.ctx, request.streaming];
     this.entriesOpen = 1;
+    if (gate !== undefined) {
+      this.enterSync(gate, args, remaining);
+      return;
+    }
     this.enter(() => {
       const { call, quiet } = this.sandbox.prelude;
       call.applyIgnored(undefined, args, APPLY_OPTIONS);
       quiet.applyIgnored(undefined, [this.seq], APPLY_OPTIONS);
       return Promise.resolve();
     }, true);
+  }
+
+  /**
+   * Runs the call's entry on this thread: it returns once the guest's synchronous part and its
+   * microtasks are over (the entry is quiet; `done` follows through the event loop), or throws
+   * when isolated-vm's timeout ended it at the deadline or the isolate died.
+   */
+  private enterSync(gate: SyncEntryGate, args: unknown[], remaining: number): void {
+    gate.entering(Date.now() + remaining);
+    try {
+      this.sandbox.prelude.call.applySync(undefined, args, { ...APPLY_OPTIONS, timeout: Math.max(1, remaining) });
+    } catch (err) {
+      if (this.sandbox.isDisposed) this.died();
+      else if (isTimeout(err) || this.deadline <= Date.now()) this.terminate('timeout');
+      else this.failedEntry(err);
+      return;
+    } finally {
+      gate.left();
+    }
+    this.entriesOpen--;
+    this.settleIfQuiet();
   }
 
   /** Enters `fire`, `credit` or `reply`, counted open until its promise settles. */
@@ -123,14 +151,19 @@ export class ActiveCall implements CallSink {
         this.died();
         return;
       }
-      const message = err instanceof Error ? err.message : String(err);
-      this.settle({
-        status: 'failed',
-        errorCode: OutcomeCodes.INVALID_PARAMETERS,
-        errorMessage: `parameters could not be passed to the function: ${message}`,
-        instanceUsable: true,
-        ...this.usage(),
-      });
+      this.failedEntry(err);
+    });
+  }
+
+  /** The call's entry failed before the guest ran: its arguments could not be copied in. */
+  private failedEntry(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.settle({
+      status: 'failed',
+      errorCode: OutcomeCodes.INVALID_PARAMETERS,
+      errorMessage: `parameters could not be passed to the function: ${message}`,
+      instanceUsable: true,
+      ...this.usage(),
     });
   }
 
@@ -289,4 +322,9 @@ export class ActiveCall implements CallSink {
     this.sandbox.detach(this);
     this.onSettle(outcome);
   }
+}
+
+/** isolated-vm's error for an entry its `timeout` ended. */
+function isTimeout(err: unknown): boolean {
+  return err instanceof Error && err.message.startsWith('Script execution timed out');
 }

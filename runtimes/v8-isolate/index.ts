@@ -14,7 +14,7 @@ export type { V8RuntimeOptions } from './v8-runtime.js';
 export function setup(
   manager: RuntimeManager,
   config: Config,
-  hooks: Pick<V8RuntimeOptions, 'onCatastrophicError' | 'onBackgroundError'> = {},
+  hooks: Pick<V8RuntimeOptions, 'onCatastrophicError' | 'onBackgroundError' | 'syncEntry'> = {},
 ): V8Runtime {
   const runtime = new V8Runtime({
     prewarmIsolates: config.prewarmIsolates,

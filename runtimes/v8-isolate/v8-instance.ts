@@ -6,6 +6,7 @@ import type { ExecutionHooks, Instance, Invocation, Outcome } from '../../src/co
 import { ErrorCodes, OutcomeCodes, SpearletError } from '../../src/errors.js';
 import { ActiveCall } from './active-call.js';
 import type { Sandbox } from './sandbox.js';
+import type { SyncEntryGate } from './sync-entry.js';
 
 export interface V8InstanceInit {
   id: string;
@@ -16,6 +17,8 @@ export interface V8InstanceInit {
   defaultExport: string | undefined;
   memoryUsedBytes: number;
   onDispose?: (instance: V8Instance) => void;
+  /** Offered by a host whose thread may run warm calls synchronously (sync-entry.ts). */
+  syncEntry?: SyncEntryGate;
 }
 
 export class V8Instance implements Instance {
@@ -29,6 +32,9 @@ export class V8Instance implements Instance {
   private seq = 0;
   private active: ActiveCall | undefined;
   private disposed = false;
+  private readonly syncEntry: SyncEntryGate | undefined;
+  /** The last call ended within the gate's quickCallMs with the instance usable (none yet: false). */
+  private quick = false;
 
   constructor(init: V8InstanceInit) {
     this.id = init.id;
@@ -38,6 +44,7 @@ export class V8Instance implements Instance {
     this.defaultExport = init.defaultExport;
     this.lastMemory = init.memoryUsedBytes;
     this.onDispose = init.onDispose;
+    this.syncEntry = init.syncEntry;
   }
 
   /**
@@ -76,15 +83,20 @@ export class V8Instance implements Instance {
       deadline: call.deadline,
       secrets: call.secrets ?? {},
     };
+    // Only a warm instance whose last call was quick enters synchronously, and only a plain call
+    // (a stream's generator is entered once per chunk window).
+    const gate = this.quick && !call.streaming && this.syncEntry?.open() === true ? this.syncEntry : undefined;
+    const started = Date.now();
     return new Promise<Outcome>((resolve) => {
       const active = new ActiveCall(++this.seq, this.sandbox, hooks, signal, call.deadline, this.lastMemory, (outcome) => {
         this.active = undefined;
         this.lastMemory = outcome.memoryUsedBytes;
+        this.quick = this.syncEntry !== undefined && outcome.instanceUsable && Date.now() - started <= this.syncEntry.quickCallMs;
         if (!outcome.instanceUsable) this.dispose();
         resolve(outcome);
       });
       this.active = active;
-      active.start({ name, params: call.params, ctx, streaming: call.streaming });
+      active.start({ name, params: call.params, ctx, streaming: call.streaming }, gate);
     });
   }
 

@@ -10,6 +10,7 @@ import { CodeCache } from './code-cache.js';
 import { descriptor } from './descriptor.js';
 import { SYNC_TOP_LEVEL_MS, TopLevelTooSlow, decodeSource, loadModule } from './module-loader.js';
 import { Sandbox, type SandboxOptions } from './sandbox.js';
+import type { SyncEntryGate } from './sync-entry.js';
 import { V8Instance } from './v8-instance.js';
 
 export interface V8RuntimeOptions {
@@ -34,6 +35,8 @@ export interface V8RuntimeOptions {
   onCatastrophicError?: (message: string) => void;
   /** Told when a background task (refilling blank isolates) fails. */
   onBackgroundError?: (err: unknown) => void;
+  /** Lets warm calls run on this thread (sync-entry.ts); a sandbox worker offers it, the server never. */
+  syncEntry?: SyncEntryGate;
 }
 
 export class V8Runtime implements Runtime {
@@ -101,6 +104,7 @@ export class V8Runtime implements Runtime {
         defaultExport: loaded.defaultExport,
         memoryUsedBytes: loaded.memoryUsedBytes,
         onDispose: (i) => this.live.delete(i),
+        syncEntry: this.options.syncEntry,
       });
       this.live.add(instance);
       const analysis: ArtifactAnalysis = { exports: loaded.exports };

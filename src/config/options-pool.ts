@@ -25,6 +25,7 @@ export const POOL_OPTIONS = group('Instances and sandbox workers', [
     help: 'shared sandbox worker processes',
   }),
   option({ key: 'workerMemoryLimitMb', flag: 'worker-memory-limit-mb', arg: 'N', schema: int(256), default: 4096, help: 'RSS over which a sandbox worker is drained and replaced' }),
+  option({ key: 'workerSyncEntryMs', flag: 'worker-sync-entry-ms', arg: 'N', schema: int(0, 1_000), default: 5, help: "a sandbox worker running one call runs a warm call on its own thread when the instance's previous call took at most N ms: faster, but a guest that turns slow holds the worker until its deadline (0: never)", see: 'runtime.md' }),
   option({ key: 'workerNice', flag: 'worker-nice', arg: 'N', schema: int(0, 19), default: 10, help: "CPU niceness of sandbox workers: guest code yields the CPU to the server's own work" }),
   option({ key: 'maxTenantWorkers', flag: 'max-tenant-workers', arg: 'N', schema: int(0, 1024), default: 16, help: 'tenants (ArtifactSpec.metadata tenant) with a sandbox worker of their own at once' }),
 ]);

@@ -80,6 +80,11 @@ async function start(config: Config): Promise<RuntimeManager> {
   await registerInProcessRuntimes(m, config, {
     // The isolate's thread and memory are lost for good: tell the server, which replaces us.
     onCatastrophicError: (message) => outbox.sendNow({ type: 'fault', message: `isolated-vm catastrophic error: ${message}` }),
+    // A warm call may run on this thread when it is the only call here; the watcher thread
+    // bounds how long it may keep it.
+    ...(config.workerSyncEntryMs > 0 && {
+      syncEntry: { quickCallMs: config.workerSyncEntryMs, open: () => calls.size <= 1, entering: (deadline: number) => mainThread.entering(deadline), left: () => mainThread.left() },
+    }),
   });
   manager = m;
   send({ type: 'ready', pid: process.pid });
@@ -210,5 +215,5 @@ function receive(m: ToWorker): void {
 
 // The server closed the channel (shutdown, drain) or died: nothing left to serve. The watcher
 // thread covers a main thread too busy to see this (parent-watch.ts).
-watchParent(parentPid);
+const mainThread = watchParent(parentPid);
 process.on('disconnect', () => exitNow());

@@ -12,17 +12,25 @@ import type { Socket } from 'node:net';
 import type { Config } from '../config.js';
 import type { ArtifactAnalysis, ExecutionHooks, FirstCall, InstanceSpec, Invocation, Outcome } from '../core/runtime/runtime.js';
 import { GuestError, toWireGuestError } from '../capabilities/guest-error.js';
+import { OutcomeCodes } from '../errors.js';
 import { BatchedSender } from './batched-sender.js';
 import { CHANNEL_FD, FrameReader, encodeFrame } from './channel-codec.js';
 import type { OsSandbox } from './os/os-sandbox.js';
 import { innerPid, killWorkerFirst } from './os/worker-launch.js';
 import { registerTestHookWorker } from './os/test-hook.js';
+import { SYNC_OVERRUN_MS, WATCHER_FD, WATCHER_LOST } from './parent-watch.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { WorkerGoneError, fromWire, workerFailure } from './worker-failures.js';
 import { exitReason, spawnWorker } from './worker-spawn.js';
 
 /** How long a closed channel waits for the exit status before failing the worker's calls. */
 const EXIT_WAIT_MS = 50;
+/**
+ * How long a cancelled call's worker has to answer it. A worker stops a call within milliseconds
+ * unless its main thread is running the guest (a warm call entered synchronously, see
+ * runtimes/v8-isolate/sync-entry.ts): then nothing else stops it, and the worker is killed.
+ */
+export const CANCEL_ANSWER_MS = 2_000;
 
 export type WorkerState = 'starting' | 'ready' | 'draining' | 'dead';
 
@@ -98,6 +106,8 @@ export class WorkerProcess {
   private readonly outbox = new BatchedSender<ToWorker>((batch) => this.writeBatch(batch));
   private nextId = 1;
   private exitReported = false;
+  /** Why the server killed it, when it did (its exit then reads as that, not as SIGKILL). */
+  private killedBecause: string | undefined;
   private readonly exited: Promise<void>;
   private resolveExited: () => void = () => {};
 
@@ -124,6 +134,13 @@ export class WorkerProcess {
     });
     // The process is going (its 'exit' and 'disconnect' say how); a write that fails meanwhile is moot.
     this.channel.on('error', () => {});
+    // The watcher thread's heartbeats, sent while the main thread runs a guest call (parent-watch.ts).
+    const watcher = (this.child.stdio as unknown as Socket[])[WATCHER_FD];
+    watcher.on('data', (beats: Buffer) => {
+      this.lastHeartbeat = Date.now();
+      if (beats.includes(WATCHER_LOST)) this.mainThreadLost();
+    });
+    watcher.on('error', () => {});
     this.testHookReady = registerTestHookWorker(() => [this.pid], this.child);
     this.child.once('exit', (code, signal) => this.exit(exitReason(code, signal, launch, options.config.workerMemoryCeilingMb)));
     // The channel closes as the process dies, usually a moment before 'exit' (which says how it
@@ -193,7 +210,11 @@ export class WorkerProcess {
   private track(id: number, hooks: ExecutionHooks, signal: AbortSignal, deadline: number): Promise<Outcome> {
     if (!this.alive) return Promise.resolve(workerFailure(this.describe('is gone')));
     return new Promise<Outcome>((resolve, reject) => {
-      const onAbort = () => this.send({ type: 'cancel', id });
+      let unanswered: NodeJS.Timeout | undefined;
+      const onAbort = () => {
+        this.send({ type: 'cancel', id });
+        unanswered = setTimeout(() => this.stopCancelled(id), CANCEL_ANSWER_MS);
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       this.running++;
       this.deadlines.set(id, deadline);
@@ -201,6 +222,7 @@ export class WorkerProcess {
         kind: 'call',
         hooks,
         settle: (outcome, error) => {
+          clearTimeout(unanswered);
           signal.removeEventListener('abort', onAbort);
           this.running--;
           this.deadlines.delete(id);
@@ -210,6 +232,40 @@ export class WorkerProcess {
         },
       });
     });
+  }
+
+  /**
+   * A cancelled call the worker did not answer within CANCEL_ANSWER_MS: it ends cancelled here, and
+   * the worker, whose main thread is held by the guest, is killed (its other calls fail with it).
+   */
+  private stopCancelled(id: number): void {
+    const p = this.pending.get(id);
+    if (p?.kind !== 'call' || !this.alive) return;
+    this.pending.delete(id);
+    p.settle({ status: 'cancelled', errorCode: OutcomeCodes.CANCELLED, errorMessage: 'execution cancelled', cpuTimeUs: 0, memoryUsedBytes: 0, instanceUsable: false });
+    this.killFor(`was killed: it did not stop a cancelled call within ${CANCEL_ANSWER_MS} ms`);
+  }
+
+  /**
+   * The watcher thread says the main thread is still in a guest call SYNC_OVERRUN_MS past its
+   * deadline (parent-watch.ts): the call that overran ends TIMEOUT, the worker is killed.
+   */
+  private mainThreadLost(): void {
+    const now = Date.now();
+    for (const [id, deadline] of this.deadlines) {
+      const p = this.pending.get(id);
+      if (deadline >= now || p?.kind !== 'call') continue;
+      this.pending.delete(id);
+      const errorMessage = `execution timed out: the guest held its sandbox worker's thread ${now - deadline} ms past the deadline, and the worker was killed`;
+      p.settle({ status: 'timeout', errorCode: OutcomeCodes.TIMEOUT, errorMessage, cpuTimeUs: 0, memoryUsedBytes: 0, instanceUsable: false });
+    }
+    this.killFor(`was killed: a guest call held its main thread ${SYNC_OVERRUN_MS} ms past the call's deadline (an isolate isolated-vm lost)`);
+  }
+
+  /** Kills the worker for `reason`, which its calls and its exit report. */
+  private killFor(reason: string): void {
+    this.killedBecause = reason;
+    this.fail(reason);
   }
 
   /** The latest deadline of the calls in flight here, or undefined when none runs. */
@@ -380,7 +436,8 @@ export class WorkerProcess {
     if (!this.retiring) this.announceLeaving();
   }
 
-  private exit(reason: string): void {
+  private exit(exitStatus: string): void {
+    const reason = this.killedBecause ?? exitStatus;
     this.fail(reason);
     if (this.exitReported) return;
     this.exitReported = true;

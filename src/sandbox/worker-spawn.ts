@@ -32,10 +32,11 @@ export function spawnWorker(heapMb: number, tenant: string | undefined, osSandbo
   const launch = osSandbox?.launch(nodeArgs, tenant);
   const child = fork(WORKER_ENTRY, [], {
     // Node's IPC channel (fd 3) carries only the channel's life (the worker exits when it closes)
-    // and the test hook; protocol messages go over a pipe of their own (fd 4, channel-codec.ts).
+    // and the test hook; protocol messages go over a pipe of their own (fd 4, channel-codec.ts),
+    // and the watcher thread's heartbeats over another (fd 5, parent-watch.ts).
     serialization: 'advanced',
     ...(launch ? { execPath: launch.execPath, execArgv: launch.execArgv } : { execArgv: nodeArgs }),
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc', 'pipe', 'pipe'],
     env: workerEnv(),
   });
   return { child, launch };
