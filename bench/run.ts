@@ -45,6 +45,12 @@ const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
 
 /** Blocks per run of the warm comparisons (see the warm scenario). */
 const BLOCKS = 4;
+/**
+ * Blocks per run of the HTTP series at c=1 that issue #20 compares with workerd (spearlet's HTTP
+ * trigger, workerd, the HTTP floors): short blocks, so two series compared are measured seconds
+ * apart, not a minute; with 4 blocks their ratio moved by a third between runs.
+ */
+const HTTP_C1_BLOCKS = 20;
 
 /** Figures measured in turn: a key and the measurement of one block. */
 type Series = Array<[key: string, measure: () => Promise<LatencySummary>]>;
@@ -140,7 +146,9 @@ async function main(): Promise<void> {
         // Series compared with each other take turns in blocks, in an order that rotates, so a
         // drift in the shared machine's speed (2-3x within minutes here) weighs on all alike.
         const block: Counts = { ...counts, warm1: counts.warm1 / BLOCKS, warm32: counts.warm32 / BLOCKS, warmup: counts.warmup / BLOCKS };
+        const short = { warm1: Math.round(counts.warm1 / HTTP_C1_BLOCKS), warmup: Math.round(counts.warmup / HTTP_C1_BLOCKS) };
         const c1: Series = [['noop.c1', () => noopGrpc(client, noop.address, 1, block)]];
+        const http1: Series = [];
         const c32: Series = [['noop.c32', () => noopGrpc(client, noop.address, 32, block)]];
         for (const [mode, server] of servers) {
           c1.push([`warm.${mode}.c1`, () => warmGrpc(client, server, 1, block)]);
@@ -151,33 +159,34 @@ async function main(): Promise<void> {
         if (def.wasmTaskId) c1.push(['wasm', () => warmGrpc(client, def, 1, block, def.wasmTaskId)]);
         if (workerd) {
           const wd = workerd;
-          c1.push(['workerd.c1', () => warmWorkerd(client, wd, 1, block.warm1, block.warmup)]);
+          http1.push(['workerd.c1', () => warmWorkerd(client, wd, 1, short.warm1, short.warmup)]);
           c32.push(['workerd.c32', () => warmWorkerd(client, wd, 32, block.warm32, block.warmup)]);
         }
         {
           const url = `${def.httpUrl}/v1/tasks/${def.jsTaskId}/add`;
-          c1.push(['http.c1', () => client.http(url, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
+          http1.push(['http.c1', () => client.http(url, { a: 2, b: 3 }, 5, short.warm1, 1, short.warmup)]);
           c32.push(['http.c32', () => client.http(url, { a: 2, b: 3 }, 5, block.warm32, 32, block.warmup)]);
         }
         const inProcess = servers.get('in-process');
         if (inProcess && inProcess !== def) {
           const url = `${inProcess.httpUrl}/v1/tasks/${inProcess.jsTaskId}/add`;
-          c1.push(['httpInProcess.c1', () => client.http(url, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
+          http1.push(['httpInProcess.c1', () => client.http(url, { a: 2, b: 3 }, 5, short.warm1, 1, short.warmup)]);
           c32.push(['httpInProcess.c32', () => client.http(url, { a: 2, b: 3 }, 5, block.warm32, 32, block.warmup)]);
         }
         if (noop) {
           const url = noop.url;
-          c1.push(['noopHttp.c1', () => client.http(url, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
+          http1.push(['noopHttp.c1', () => client.http(url, { a: 2, b: 3 }, 5, short.warm1, 1, short.warmup)]);
           c32.push(['noopHttp.c32', () => client.http(url, { a: 2, b: 3 }, 5, block.warm32, 32, block.warmup)]);
           if (noop.processFloor) {
-            c1.push(['floorHttp.c1', () => client.http(`${url}/floor`, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
+            http1.push(['floorHttp.c1', () => client.http(`${url}/floor`, { a: 2, b: 3 }, 5, short.warm1, 1, short.warmup)]);
             c32.push(['floorHttp.c32', () => client.http(`${url}/floor`, { a: 2, b: 3 }, 5, block.warm32, 32, block.warmup)]);
           }
           const worker = noop.workerHttpUrl;
-          c1.push(['floorWorkerHttp.c1', () => client.http(worker, { a: 2, b: 3 }, 5, block.warm1, 1, block.warmup)]);
+          http1.push(['floorWorkerHttp.c1', () => client.http(worker, { a: 2, b: 3 }, 5, short.warm1, 1, short.warmup)]);
           c32.push(['floorWorkerHttp.c32', () => client.http(worker, { a: 2, b: 3 }, 5, block.warm32, 32, block.warmup)]);
         }
         for (let b = 0; b < BLOCKS; b++) for (const [key, measure] of rotated(c1, b)) r.add(key, await measure());
+        for (let b = 0; b < HTTP_C1_BLOCKS; b++) for (const [key, measure] of rotated(http1, b)) r.add(key, await measure());
         for (const [mode, server] of servers) r.add(`warm.${mode}.inServer`, await server.warmInServer(counts.warm1, counts.warmup));
         for (let b = 0; b < BLOCKS; b++) for (const [key, measure] of rotated(c32, b)) r.add(key, await measure());
       }
