@@ -20,9 +20,9 @@
  *   outcome) and left it usable: a first call, a slow one or a streaming one is queued;
  *
  * and the host bounds the entry from outside: it tells a watcher thread the latest moment it may
- * be back (`entering`), past which the watcher kills the process (parent-watch.ts); the server kills
- * a worker that does not stop a cancelled call within CANCEL_ANSWER_MS (worker-process.ts), and
- * does not count a worker running a call within its deadline as hung (supervisor.ts).
+ * be back (`entering`); meanwhile that thread sends the worker's heartbeats, and past it has the
+ * server kill the process (parent-watch.ts). The server kills a worker that does not stop a
+ * cancelled call within CANCEL_ANSWER_MS (src/sandbox/pending-answers.ts).
  */
 
 /** Offered by a host whose thread may run guest calls synchronously. */

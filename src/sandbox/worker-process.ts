@@ -2,35 +2,28 @@
  * WorkerProcess: the server's handle on one sandbox worker process.
  *
  * Starts a worker (worker-spawn.ts), sends it requests over its pipe (channel-codec.ts) and
- * matches the answers to them by id. When the process exits or its channel breaks, every request
- * still waiting ends at once: a running call as a FAILED / INSTANCE_FAILED outcome (instance
- * unusable), anything else as a rejected WorkerGoneError. The Supervisor decides when to start,
- * drain and replace workers.
+ * matches the answers to them by id (pending-answers.ts). When the process exits or its channel
+ * breaks, every request still waiting ends at once. The Supervisor decides when to start, drain
+ * and replace workers.
  */
 import type { ChildProcess } from 'node:child_process';
 import type { Socket } from 'node:net';
 import type { Config } from '../config.js';
 import type { ArtifactAnalysis, ExecutionHooks, FirstCall, InstanceSpec, Invocation, Outcome } from '../core/runtime/runtime.js';
 import { GuestError, toWireGuestError } from '../capabilities/guest-error.js';
-import { OutcomeCodes } from '../errors.js';
 import { BatchedSender } from './batched-sender.js';
 import { CHANNEL_FD, FrameReader, encodeFrame } from './channel-codec.js';
 import type { OsSandbox } from './os/os-sandbox.js';
 import { innerPid, killWorkerFirst } from './os/worker-launch.js';
 import { registerTestHookWorker } from './os/test-hook.js';
 import { SYNC_OVERRUN_MS, WATCHER_FD, WATCHER_LOST } from './parent-watch.js';
+import { CANCEL_ANSWER_MS, PendingAnswers, endedByServer } from './pending-answers.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import { WorkerGoneError, fromWire, workerFailure } from './worker-failures.js';
 import { exitReason, spawnWorker } from './worker-spawn.js';
 
 /** How long a closed channel waits for the exit status before failing the worker's calls. */
 const EXIT_WAIT_MS = 50;
-/**
- * How long a cancelled call's worker has to answer it. A worker stops a call within milliseconds
- * unless its main thread is running the guest (a warm call entered synchronously, see
- * runtimes/v8-isolate/sync-entry.ts): then nothing else stops it, and the worker is killed.
- */
-export const CANCEL_ANSWER_MS = 2_000;
 
 export type WorkerState = 'starting' | 'ready' | 'draining' | 'dead';
 
@@ -58,10 +51,6 @@ export interface WorkerProcessOptions {
   osSandbox?: OsSandbox;
 }
 
-type Pending =
-  | { kind: 'call'; hooks: ExecutionHooks; settle: (outcome: Outcome | undefined, error?: Error) => void }
-  | { kind: 'request'; resolve: (message: FromWorker) => void; reject: (err: Error) => void };
-
 /** A `prepare` answered: the instance built in the worker, and the artifact's analysis. */
 export interface Prepared {
   instanceId: string;
@@ -82,8 +71,6 @@ export class WorkerProcess {
   lastHeartbeat = Date.now();
   /** Remote instances bound to this worker (maintained by RemoteInstance). */
   liveInstances = 0;
-  /** Calls in flight. */
-  running = 0;
   /** Instances being built (they count towards the load before they exist). */
   creating = 0;
   /** Told once when this worker stops hosting instances (died, or drained): see RemoteInstance. */
@@ -100,9 +87,11 @@ export class WorkerProcess {
   /** The `unshare` the server forked, when the worker runs in namespaces. */
   private readonly launcherPid: number | undefined;
   private readonly events: WorkerEvents;
-  private readonly pending = new Map<number, Pending>();
-  /** Deadline of each call in flight, by request id. */
-  private readonly deadlines = new Map<number, number>();
+  private readonly pending = new PendingAnswers({
+    cancel: (id) => this.send({ type: 'cancel', id }),
+    cancelUnanswered: (id) => this.stopCancelled(id),
+    callEnded: () => this.events.callEnded(this),
+  });
   private readonly outbox = new BatchedSender<ToWorker>((batch) => this.writeBatch(batch));
   private nextId = 1;
   private exitReported = false;
@@ -209,29 +198,12 @@ export class WorkerProcess {
   /** Waits for the answer to the call with this id: its log lines and chunks go to `hooks`. */
   private track(id: number, hooks: ExecutionHooks, signal: AbortSignal, deadline: number): Promise<Outcome> {
     if (!this.alive) return Promise.resolve(workerFailure(this.describe('is gone')));
-    return new Promise<Outcome>((resolve, reject) => {
-      let unanswered: NodeJS.Timeout | undefined;
-      const onAbort = () => {
-        this.send({ type: 'cancel', id });
-        unanswered = setTimeout(() => this.stopCancelled(id), CANCEL_ANSWER_MS);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.running++;
-      this.deadlines.set(id, deadline);
-      this.pending.set(id, {
-        kind: 'call',
-        hooks,
-        settle: (outcome, error) => {
-          clearTimeout(unanswered);
-          signal.removeEventListener('abort', onAbort);
-          this.running--;
-          this.deadlines.delete(id);
-          if (outcome) resolve(outcome);
-          else reject(error);
-          this.events.callEnded(this);
-        },
-      });
-    });
+    return this.pending.call(id, hooks, signal, deadline);
+  }
+
+  /** Calls in flight. */
+  get running(): number {
+    return this.pending.running;
   }
 
   /**
@@ -239,11 +211,9 @@ export class WorkerProcess {
    * the worker, whose main thread is held by the guest, is killed (its other calls fail with it).
    */
   private stopCancelled(id: number): void {
-    const p = this.pending.get(id);
-    if (p?.kind !== 'call' || !this.alive) return;
-    this.pending.delete(id);
-    p.settle({ status: 'cancelled', errorCode: OutcomeCodes.CANCELLED, errorMessage: 'execution cancelled', cpuTimeUs: 0, memoryUsedBytes: 0, instanceUsable: false });
-    this.killFor(`was killed: it did not stop a cancelled call within ${CANCEL_ANSWER_MS} ms`);
+    if (!this.alive) return;
+    const stopped = this.pending.endCall(id, endedByServer('cancelled', 'execution cancelled'));
+    if (stopped) this.killFor(`was killed: it did not stop a cancelled call within ${CANCEL_ANSWER_MS} ms`);
   }
 
   /**
@@ -251,14 +221,8 @@ export class WorkerProcess {
    * deadline (parent-watch.ts): the call that overran ends TIMEOUT, the worker is killed.
    */
   private mainThreadLost(): void {
-    const now = Date.now();
-    for (const [id, deadline] of this.deadlines) {
-      const p = this.pending.get(id);
-      if (deadline >= now || p?.kind !== 'call') continue;
-      this.pending.delete(id);
-      const errorMessage = `execution timed out: the guest held its sandbox worker's thread ${now - deadline} ms past the deadline, and the worker was killed`;
-      p.settle({ status: 'timeout', errorCode: OutcomeCodes.TIMEOUT, errorMessage, cpuTimeUs: 0, memoryUsedBytes: 0, instanceUsable: false });
-    }
+    const message = (msPast: number) => `execution timed out: the guest held its sandbox worker's thread ${msPast} ms past the deadline, and the worker was killed`;
+    this.pending.endOverdue(Date.now(), (msPast) => endedByServer('timeout', message(msPast)));
     this.killFor(`was killed: a guest call held its main thread ${SYNC_OVERRUN_MS} ms past the call's deadline (an isolate isolated-vm lost)`);
   }
 
@@ -270,9 +234,7 @@ export class WorkerProcess {
 
   /** The latest deadline of the calls in flight here, or undefined when none runs. */
   latestDeadline(): number | undefined {
-    let latest: number | undefined;
-    for (const d of this.deadlines.values()) if (latest === undefined || d > latest) latest = d;
-    return latest;
+    return this.pending.latestDeadline();
   }
 
   dispose(instanceId: string): void {
@@ -321,10 +283,9 @@ export class WorkerProcess {
 
   private request(message: ToWorker & { id: number }): Promise<FromWorker> {
     if (!this.alive) return Promise.reject(new WorkerGoneError(this.describe('is gone')));
-    return new Promise<FromWorker>((resolve, reject) => {
-      this.pending.set(message.id, { kind: 'request', resolve, reject });
-      this.send(message);
-    });
+    const answered = this.pending.request(message.id);
+    this.send(message);
+    return answered;
   }
 
   private send(message: ToWorker): void {
@@ -344,11 +305,11 @@ export class WorkerProcess {
     switch (message.type) {
       case 'log':
       case 'chunk': {
-        const p = this.pending.get(message.id);
-        if (p?.kind !== 'call') return;
+        const hooks = this.pending.hooksOf(message.id);
+        if (!hooks) return;
         try {
-          if (message.type === 'log') p.hooks.onLog(message.line);
-          else p.hooks.onChunk(message.chunk, () => this.send({ type: 'credit', id: message.id, n: 1 }));
+          if (message.type === 'log') hooks.onLog(message.line);
+          else hooks.onChunk(message.chunk, () => this.send({ type: 'credit', id: message.id, n: 1 }));
         } catch {
           // A hook's failure is the caller's problem, not the worker's.
         }
@@ -360,16 +321,9 @@ export class WorkerProcess {
       case 'outcome':
       case 'error':
       case 'prepared':
-      case 'created': {
-        const p = this.pending.get(message.id);
-        if (!p) return;
-        this.pending.delete(message.id);
-        const error = message.type === 'error' ? fromWire(message.error) : undefined;
-        if (p.kind === 'call') p.settle(message.type === 'outcome' ? message.outcome : undefined, error);
-        else if (error) p.reject(error);
-        else p.resolve(message);
+      case 'created':
+        this.pending.answer(message.id, message, message.type === 'error' ? fromWire(message.error) : undefined);
         return;
-      }
       case 'heartbeat':
         this.lastHeartbeat = Date.now();
         this.rssBytes = message.rssBytes;
@@ -389,10 +343,10 @@ export class WorkerProcess {
 
   /** Answers a guest's host call through the hooks of its call; a call that has ended gets nothing. */
   private hostCall(m: Extract<FromWorker, { type: 'host' }>): void {
-    const p = this.pending.get(m.id);
-    if (p?.kind !== 'call') return;
-    const handler = p.hooks.onHostCall;
-    const answer = handler ? handler.call(p.hooks, m.op, m.payload) : Promise.reject(new GuestError('TypeError', `host call '${m.op}' is not available here`));
+    const hooks = this.pending.hooksOf(m.id);
+    if (!hooks) return;
+    const handler = hooks.onHostCall;
+    const answer = handler ? handler.call(hooks, m.op, m.payload) : Promise.reject(new GuestError('TypeError', `host call '${m.op}' is not available here`));
     answer.then(
       (value) => this.send({ type: 'hostReply', id: m.id, req: m.req, ok: true, value }),
       (err: unknown) => this.send({ type: 'hostReply', id: m.id, req: m.req, ok: false, error: toWireGuestError(err) }),
@@ -425,13 +379,7 @@ export class WorkerProcess {
     if (this.state === 'dead') return;
     this.state = 'dead';
     if (!this.retiring) this.kill();
-    const message = this.describe(reason);
-    const pending = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of pending) {
-      if (p.kind === 'call') p.settle(workerFailure(`${message} while the call ran`));
-      else p.reject(new WorkerGoneError(message));
-    }
+    this.pending.failAll(this.describe(reason));
     // A crash, not a retirement: its instances rebuild elsewhere (a retired worker hosts none).
     if (!this.retiring) this.announceLeaving();
   }
