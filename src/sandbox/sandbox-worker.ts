@@ -82,9 +82,7 @@ async function start(config: Config): Promise<RuntimeManager> {
     onCatastrophicError: (message) => outbox.sendNow({ type: 'fault', message: `isolated-vm catastrophic error: ${message}` }),
     // A warm call may run on this thread when it is the only call here; the watcher thread
     // bounds how long it may keep it.
-    ...(config.workerSyncEntryMs > 0 && {
-      syncEntry: { quickCallMs: config.workerSyncEntryMs, open: () => calls.size <= 1, entering: (deadline: number) => mainThread.entering(deadline), left: () => mainThread.left() },
-    }),
+    ...(config.workerSyncEntryMs > 0 && { syncEntry: { quickCallMs: config.workerSyncEntryMs, open: () => calls.size <= 1, ...mainThread } }),
   });
   manager = m;
   send({ type: 'ready', pid: process.pid });
