@@ -6,7 +6,6 @@
  * decides (`endCall`), or the worker's end (`failAll`).
  */
 import type { ExecutionHooks, Outcome } from '../core/runtime/runtime.js';
-import { OutcomeCodes } from '../errors.js';
 import type { FromWorker } from './protocol.js';
 import { WorkerGoneError, workerFailure } from './worker-failures.js';
 
@@ -16,11 +15,6 @@ import { WorkerGoneError, workerFailure } from './worker-failures.js';
  * runtimes/v8-isolate/sync-entry.ts): then nothing else stops it.
  */
 export const CANCEL_ANSWER_MS = 2_000;
-
-/** The outcome of a call the server ended itself (the worker did not answer it, and goes). */
-export function endedByServer(status: 'cancelled' | 'timeout', errorMessage: string): Outcome {
-  return { status, errorCode: status === 'cancelled' ? OutcomeCodes.CANCELLED : OutcomeCodes.TIMEOUT, errorMessage, cpuTimeUs: 0, memoryUsedBytes: 0, instanceUsable: false };
-}
 
 type Pending =
   | { kind: 'call'; hooks: ExecutionHooks; settle: (outcome: Outcome | undefined, error?: Error) => void }

@@ -17,9 +17,9 @@ import type { OsSandbox } from './os/os-sandbox.js';
 import { innerPid, killWorkerFirst } from './os/worker-launch.js';
 import { registerTestHookWorker } from './os/test-hook.js';
 import { SYNC_OVERRUN_MS, WATCHER_FD, WATCHER_LOST } from './parent-watch.js';
-import { CANCEL_ANSWER_MS, PendingAnswers, endedByServer } from './pending-answers.js';
+import { CANCEL_ANSWER_MS, PendingAnswers } from './pending-answers.js';
 import type { FromWorker, ToWorker } from './protocol.js';
-import { WorkerGoneError, fromWire, workerFailure } from './worker-failures.js';
+import { WorkerGoneError, endedByServer, fromWire, workerFailure } from './worker-failures.js';
 import { exitReason, spawnWorker } from './worker-spawn.js';
 
 /** How long a closed channel waits for the exit status before failing the worker's calls. */
